@@ -1,0 +1,1 @@
+namespace FitbitPS.Engine { internal static class Placeholder { } }

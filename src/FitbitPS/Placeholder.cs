@@ -1,0 +1,1 @@
+namespace FitbitPS { internal static class Placeholder { } }

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace HealthApiEmulator.Hosting;
+
+/// <summary>Google's error envelope (google.rpc.Status, AIP-193) exactly as health.googleapis.com
+/// writes it: {"error":{"code","message","status","details":[ErrorInfo, BadRequest…]}}.</summary>
+public sealed class GoogleError : Exception
+{
+    public int Code { get; }
+    public string Status { get; }
+    public string? Reason { get; }
+    public IReadOnlyDictionary<string, string>? Metadata { get; }
+    public IReadOnlyList<(string Field, string Description)>? FieldViolations { get; }
+    public TimeSpan? RetryAfter { get; init; }
+
+    public GoogleError(int code, string status, string message, string? reason = null,
+        IReadOnlyDictionary<string, string>? metadata = null,
+        IReadOnlyList<(string Field, string Description)>? fieldViolations = null)
+        : base(message)
+    {
+        Code = code; Status = status; Reason = reason; Metadata = metadata; FieldViolations = fieldViolations;
+    }
+
+    public static GoogleError InvalidArgument(string message, string? reason = null,
+        IReadOnlyList<(string, string)>? violations = null, IReadOnlyDictionary<string, string>? metadata = null)
+        => new(400, "INVALID_ARGUMENT", message, reason, metadata, violations);
+
+    public static GoogleError Unauthenticated(string message =
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+        => new(401, "UNAUTHENTICATED", message);
+
+    public static GoogleError PermissionDenied(string message, string reason, IReadOnlyDictionary<string, string>? metadata = null)
+        => new(403, "PERMISSION_DENIED", message, reason, metadata);
+
+    public static GoogleError NotFound(string message) => new(404, "NOT_FOUND", message);
+
+    public static GoogleError ResourceExhausted(string message, TimeSpan retryAfter)
+        => new(429, "RESOURCE_EXHAUSTED", message, "RATE_LIMIT_EXCEEDED",
+            new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["quota_limit"] = "ReadRequestsPerMinutePerUser" })
+        { RetryAfter = retryAfter };
+
+    public static GoogleError Unavailable(string message = "The service is currently unavailable.")
+        => new(503, "UNAVAILABLE", message);
+
+    public JsonObject ToJson()
+    {
+        var error = new JsonObject
+        {
+            ["code"] = Code,
+            ["message"] = Message,
+            ["status"] = Status,
+        };
+        var details = new JsonArray();
+        if (Reason != null)
+        {
+            var info = new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo",
+                ["reason"] = Reason,
+                ["domain"] = Reason is "ACCESS_TOKEN_SCOPE_INSUFFICIENT" or "RATE_LIMIT_EXCEEDED" ? "googleapis.com" : "health.googleapis.com",
+            };
+            if (Metadata is { Count: > 0 })
+            {
+                var md = new JsonObject();
+                foreach (var kv in Metadata) md[kv.Key] = kv.Value;
+                info["metadata"] = md;
+            }
+            details.Add(info);
+        }
+        if (FieldViolations is { Count: > 0 })
+        {
+            var fv = new JsonArray();
+            foreach (var (field, description) in FieldViolations)
+                fv.Add(new JsonObject { ["field"] = field, ["description"] = description });
+            details.Add(new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.BadRequest", ["fieldViolations"] = fv });
+        }
+        if (details.Count > 0) error["details"] = details;
+        return new JsonObject { ["error"] = error };
+    }
+
+    public async Task WriteAsync(HttpResponse response)
+    {
+        response.StatusCode = Code;
+        response.ContentType = "application/json; charset=UTF-8";
+        if (RetryAfter is { } ra)
+            response.Headers.RetryAfter = ((int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await response.WriteAsync(ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
