@@ -68,7 +68,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         // Observed quirk: names carry the numeric id, but a numeric parent is refused (400, no details).
         if ((string?)ctx.Request.RouteValues["user"] != "me") throw InvalidArgument();
         if (!person.Options.AccountLinked)
-            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health.", "ACCOUNT_NOT_LINKED");
+            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED");
     }
 
     private static void RequireAnyScope(AuthenticatedCaller caller, IEnumerable<string> scopes, string method)
