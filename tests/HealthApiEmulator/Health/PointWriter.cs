@@ -296,7 +296,7 @@ internal static class PointWriter
                 break;
             }
             case "body-fat": SampleTime(w, p, ((WeighIn)p.Obj!).At); Double(w, "percentage", p.D1); break;
-            case "height": SampleTime(w, p); Int64(w, "heightMillimeters", p.L1 == 0 ? person.Options.HeightMillimeters : p.L1); break;
+            case "height": SampleTime(w, p); Int64(w, "heightMillimeters", (long)p.D1); break;
             case "daily-resting-heart-rate":
             {
                 var d = (DailyValues)p.Obj!;
