@@ -137,6 +137,19 @@ public sealed class FilterTests : IAsyncLifetime
         Assert.EndsWith($"(at line 1, column {column})", Assert.Single(violations).GetProperty("description").GetString());
     }
 
+    [Theory]
+    [InlineData("steps", "steps.interval.start_time < \"0001-01-02T00:00:00Z\"")]
+    [InlineData("weight", "weight.sample_time.civil_time < \"0001-03-25\"")]
+    [InlineData("daily-resting-heart-rate", "daily_resting_heart_rate.date >= \"9999-12-30\"")]
+    [InlineData("sleep", "sleep.interval.end_time >= \"2100-01-01T00:00:00Z\"")]
+    public async Task Ranges_outside_the_history_are_simply_empty(string type, string filter)
+    {
+        var (status, body, raw) = await _h.ListAsync(type, filter);
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.Empty(body.GetProperty("dataPoints").EnumerateArray());
+        Assert.False(body.TryGetProperty("nextPageToken", out _));
+    }
+
     [Fact]
     public async Task Ecg_accepts_only_start_time_greater_or_equal()
     {
