@@ -63,10 +63,13 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
 
     private static GoogleError InvalidArgument() => GoogleError.InvalidArgument("Request contains an invalid argument.");
 
-    private void CheckUserAndAccount(HttpContext ctx)
+    private void CheckUserAndAccount(HttpContext ctx, bool numericSelfAllowed = false)
     {
         // Observed quirk: names carry the numeric id, but a numeric parent is refused (400, no details).
-        if ((string?)ctx.Request.RouteValues["user"] != "me") throw InvalidArgument();
+        // A point's own name (users/{numeric id}/…/dataPoints/{id}, as list returns it) works with get.
+        var user = (string?)ctx.Request.RouteValues["user"];
+        if (numericSelfAllowed && user == person.Options.HealthUserId) user = "me";
+        if (user != "me") throw InvalidArgument();
         if (!person.Options.AccountLinked)
             throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED");
     }
@@ -81,7 +84,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
     private DataTypeInfo Resolve(HttpContext ctx, AuthenticatedCaller caller, Ops op, string method)
     {
         RequireAnyScope(caller, DataTypes.ReadMethodScopes, method);
-        CheckUserAndAccount(ctx);
+        CheckUserAndAccount(ctx, numericSelfAllowed: op == Ops.Get);
         var id = (string?)ctx.Request.RouteValues["type"] ?? "";
         if (!DataTypes.ById.TryGetValue(id, out var type))
             throw GoogleError.InvalidArgument("Request contains an invalid argument.", "INVALID_PARENT_DATA_TYPE_COLLECTION",
