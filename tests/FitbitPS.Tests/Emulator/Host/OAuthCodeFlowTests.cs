@@ -200,6 +200,14 @@ public sealed class OAuthCodeFlowTests : IAsyncLifetime
         using var response = await TokenClient.ExchangeAsync(_app, _emu.BaseUrl, query["code"], Loopback, pkce.Verifier);
         var json = await HostTestHelpers.ReadJsonAsync(response);
         Assert.Equal(Scopes.ActivityAndFitness, json.GetProperty("scope").GetString());
+
+        // The Health API honours the smaller grant: steps (activity) read, weight (health metrics) refused.
+        var access = json.GetProperty("access_token").GetString()!;
+        using (var steps = await HostTestHelpers.GetV4Async(_app, _emu.BaseUrl, access, "v4/users/me/dataTypes/steps/dataPoints?pageSize=1"))
+            Assert.Equal(HttpStatusCode.OK, steps.StatusCode);
+        using var weight = await HostTestHelpers.GetV4Async(_app, _emu.BaseUrl, access, "v4/users/me/dataTypes/weight/dataPoints?pageSize=1");
+        Assert.Equal(HttpStatusCode.Forbidden, weight.StatusCode);
+        Assert.Equal("PERMISSION_DENIED", (await HostTestHelpers.ReadGoogleErrorAsync(weight)).GetProperty("status").GetString());
     }
 
     [Fact]
