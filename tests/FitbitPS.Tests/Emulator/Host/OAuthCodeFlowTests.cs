@@ -105,6 +105,14 @@ public sealed class OAuthCodeFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_verifier_without_a_challenge_is_refused()
+    {
+        var query = await _browser.ConsentAsync(AuthUrl(pkce: null));
+        using var response = await TokenClient.ExchangeAsync(_app, _emu.BaseUrl, query["code"], Loopback, new Pkce().Verifier);
+        await TokenClient.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_grant", "code_verifier or verifier is not needed.");
+    }
+
+    [Fact]
     public async Task A_code_works_once()
     {
         var pkce = new Pkce();
