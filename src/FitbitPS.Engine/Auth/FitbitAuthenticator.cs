@@ -120,7 +120,7 @@ namespace FitbitPS.Engine.Auth
             StoredClient client, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
         {
             var log = options.Log;
-            var flow = GoogleFlowFactory.Create(client, scopes, store, options.HttpHandlerFactory);
+            var flow = GoogleFlowFactory.Create(client, scopes, store, options.HttpHandlerFactory, options.Clock);
             var state = RandomState();
             string code, redirectUri, verifier;
             var port = options.Port != 0 ? options.Port : client.Port;
@@ -202,7 +202,7 @@ namespace FitbitPS.Engine.Auth
         }
 
         private static FitbitSession CreateSession(ProfileStore store, ProfileRecord record, SessionOptions options) =>
-            new FitbitSession(store, record, GoogleFlowFactory.Create(record.Client, record.RequestedScopes, store, options.HttpHandlerFactory), options);
+            new FitbitSession(store, record, GoogleFlowFactory.Create(record.Client, record.RequestedScopes, store, options.HttpHandlerFactory, options.Clock), options);
 
         /// <summary>The store for this call; when -TokenCache names a different kind than the profile lives in, its record moves.</summary>
         private static ProfileStore OpenStore(SessionOptions options, string profile, out ProfileRecord moved)

@@ -28,12 +28,12 @@ namespace FitbitPS.Engine.Auth
         // The readers that stop working without a scope (names of the cmdlets the readers branch ships).
         private static readonly Dictionary<string, string[]> ReadersByName = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Activity"] = new[] { "Get-FitbitActivity", "Get-FitbitSteps", "Get-FitbitExercise" },
-            ["HealthMetrics"] = new[] { "Get-FitbitWeight", "Get-FitbitHeartRate", "Get-FitbitRestingHeartRate" },
+            ["Activity"] = new[] { "Get-FitbitActivity", "Get-FitbitExercise", "Get-FitbitCardioFitness" },
+            ["HealthMetrics"] = new[] { "Get-FitbitBodyWeight", "Get-FitbitHeartRate", "Get-FitbitHeartRateVariability", "Get-FitbitOxygenSaturation", "Get-FitbitBreathingRate", "Get-FitbitSkinTemperature" },
             ["Sleep"] = new[] { "Get-FitbitSleep", "Get-FitbitSleepStage" },
-            ["Profile"] = new[] { "Get-FitbitProfile" },
-            ["Settings"] = new[] { "Get-FitbitSettings" },
-            ["Location"] = new[] { "Export-FitbitData -IncludeRoutes (exercise TCX)" },
+            ["Profile"] = new[] { "Get-FitbitData -DataType profile" },
+            ["Settings"] = new[] { "Get-FitbitData -DataType settings (time zone, units)" },
+            ["Location"] = new[] { "Get-FitbitExercise routes (TCX)" },
             ["Ecg"] = new string[0],
             ["Irn"] = new string[0],
             ["Nutrition"] = new string[0],

@@ -11,7 +11,7 @@ namespace FitbitPS.Engine.Auth
     /// <summary>Builds Google's PKCE authorization-code flow for a profile, pointed at the profile's endpoints.</summary>
     internal static class GoogleFlowFactory
     {
-        public static PkceGoogleAuthorizationCodeFlow Create(StoredClient client, IEnumerable<string> scopes, ProfileStore store, Func<HttpMessageHandler> handlerFactory)
+        public static PkceGoogleAuthorizationCodeFlow Create(StoredClient client, IEnumerable<string> scopes, ProfileStore store, Func<HttpMessageHandler> handlerFactory, Google.Apis.Util.IClock clock = null)
         {
             var endpoints = ClientConfiguration.EndpointsOf(client);
             var init = new EndpointInitializer(
@@ -22,6 +22,7 @@ namespace FitbitPS.Engine.Auth
                 DataStore = new ProfileDataStore(store),
                 Prompt = "consent",
             };
+            if (clock != null) init.Clock = clock;
             if (handlerFactory != null) init.HttpClientFactory = new HandlerClientFactory(handlerFactory);
             return new PkceGoogleAuthorizationCodeFlow(init);
         }

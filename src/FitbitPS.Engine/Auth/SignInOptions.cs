@@ -21,6 +21,8 @@ namespace FitbitPS.Engine.Auth
         public EngineLogger Log { get; set; }
         /// <summary>HTTP handler for Google's token endpoint and the identity call (tests, proxies). null: Google's default.</summary>
         public Func<HttpMessageHandler> HttpHandlerFactory { get; set; }
+        /// <summary>The clock token expiry is judged by (tests pass the emulator's). null: system clock.</summary>
+        public Google.Apis.Util.IClock Clock { get; set; }
         /// <summary>Never open a browser or prompt (PowerShell -NonInteractive, scheduled task, cron).</summary>
         public bool NonInteractive { get; set; }
     }
