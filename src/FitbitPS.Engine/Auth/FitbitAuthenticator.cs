@@ -76,6 +76,7 @@ namespace FitbitPS.Engine.Auth
             var kind = options.TokenCache ?? TokenStores.FindKind(profile, options.CacheFolder);
             if (kind == null) return false;
             var store = new ProfileStore(TokenStores.Create(kind.Value, options.CacheFolder, options.Passphrase));
+            if (!store.ListProfiles().Contains(profile)) return false;
             if (revoke)
             {
                 var record = store.Read(profile);
