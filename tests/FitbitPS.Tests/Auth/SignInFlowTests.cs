@@ -192,6 +192,26 @@ public sealed class SignInFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task No_browser_sign_in_can_be_finished_later_with_the_redirect_url()
+    {
+        string? shown = null;
+        var o = Options("later"); o.NoBrowser = true;
+        o.PromptForRedirectUrl = (url, _) => { shown = url; return Task.FromResult<string>(""); }; // pressed Enter
+        var pending = await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.ConnectAsync(o, CancellationToken.None));
+        Assert.Equal(AuthErrorIds.SignInPending, pending.ErrorId);
+        Assert.Contains("-RedirectUrl", pending.Message);
+
+        var finish = Options("later"); finish.ClientId = null; finish.ClientSecret = null;
+        finish.RedirectUrl = await _browser.ConsentAsync(shown!);
+        using var session = await FitbitAuthenticator.ConnectAsync(finish, CancellationToken.None);
+        Assert.Equal(_emu.Person.Options.HealthUserId, session.Context.HealthUserId);
+
+        // Used once: the same address again has nothing waiting for it.
+        var again = await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.ConnectAsync(finish, CancellationToken.None));
+        Assert.Equal(AuthErrorIds.RedirectUrlInvalid, again.ErrorId);
+    }
+
+    [Fact]
     public async Task Account_not_linked_is_reported_with_what_to_do()
     {
         await using var unlinked = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { Person = new() { AccountLinked = false } });
