@@ -136,7 +136,7 @@ namespace FitbitPS.Engine.Auth
                 if (options.PromptForRedirectUrl == null) throw InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
                 log.Verbose($"Sign-in link for profile '{profile}' created (redirect {redirectUri}).");
                 var pendingKey = PendingKey(options, profile);
-                Pending[pendingKey] = new PendingSignIn { Client = client, Scopes = scopes, State = state, Verifier = verifier, RedirectUri = redirectUri, CreatedUtc = DateTime.UtcNow };
+                Pending[pendingKey] = new PendingSignIn { Kind = store.Kind, Passphrase = options.Passphrase, Client = client, Scopes = scopes, State = state, Verifier = verifier, RedirectUri = redirectUri, CreatedUtc = DateTime.UtcNow };
                 string pasted;
                 using (var timeout = new CancellationTokenSource(options.Timeout))
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken))
@@ -184,6 +184,9 @@ namespace FitbitPS.Engine.Auth
             }
             var code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(options.RedirectUrl), pending.State, profile);
             Pending.TryRemove(key, out _);
+            // The cache chosen when the sign-in started, unless this call names one.
+            if (options.TokenCache == null) options.TokenCache = pending.Kind;
+            if (options.Passphrase == null) options.Passphrase = pending.Passphrase;
             var store = OpenStore(options, profile, out _);
             var flow = GoogleFlowFactory.Create(pending.Client, pending.Scopes, store, options.HttpHandlerFactory, options.Clock);
             return await ExchangeAndSaveAsync(options, store, profile, pending.Client, pending.Scopes, flow, code, pending.Verifier, pending.RedirectUri, cancellationToken).ConfigureAwait(false);
@@ -241,6 +244,8 @@ namespace FitbitPS.Engine.Auth
             public IReadOnlyList<string> Scopes;
             public string State, Verifier, RedirectUri;
             public DateTime CreatedUtc;
+            public TokenCacheKind Kind;
+            public string Passphrase;
         }
 
         private static GoogleAuthorizationCodeRequestUrl BuildRequest(Google.Apis.Auth.OAuth2.Flows.PkceGoogleAuthorizationCodeFlow flow, string redirectUri, string state, out string verifier)
