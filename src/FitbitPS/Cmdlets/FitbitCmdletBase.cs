@@ -138,6 +138,9 @@ namespace FitbitPS.Cmdlets
             return tcs.Task;
         }
 
+        /// <summary>A non-terminating error for one item (a day, a data type) that obeys -ErrorAction.</summary>
+        protected void WriteEngineError(Exception exception, object target) => WriteError(ToErrorRecord(exception, target));
+
         /// <summary>An engine exception as an ErrorRecord: stable ErrorId, a category, the recommended action.</summary>
         protected ErrorRecord ToErrorRecord(Exception exception, object target)
         {
