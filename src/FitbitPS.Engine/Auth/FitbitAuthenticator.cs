@@ -61,6 +61,8 @@ namespace FitbitPS.Engine.Auth
         public static async Task<FitbitSession> OpenAsync(SessionOptions options, CancellationToken cancellationToken)
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
+            // A profile that exists in no cache is simply not signed in: don't open (and fail on) a keyring for it.
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record?.Token == null || string.IsNullOrEmpty(record.Token.RefreshToken) || record.Client == null)
@@ -112,6 +114,7 @@ namespace FitbitPS.Engine.Auth
         public static FitbitContext ReadContext(SessionOptions options)
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record == null) throw NotSignedIn(profile);

@@ -116,6 +116,11 @@ public sealed class SignInFlowTests : IAsyncLifetime
         var open = await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.OpenAsync(o.Reopen(), CancellationToken.None));
         Assert.Equal(AuthErrorIds.NotSignedIn, open.ErrorId);
         Assert.Contains("Connect-Fitbit -Profile nightly", open.Message);
+
+        // What a reader cmdlet does for a profile that exists nowhere: "not signed in", even where no keyring works.
+        var reader = new SessionOptions { Profile = "nightly", CacheFolder = _folder.Path, NonInteractive = true };
+        Assert.Equal(AuthErrorIds.NotSignedIn, (await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.OpenAsync(reader, CancellationToken.None))).ErrorId);
+        Assert.Equal(AuthErrorIds.NotSignedIn, Assert.Throws<FitbitAuthException>(() => FitbitAuthenticator.ReadContext(reader)).ErrorId);
     }
 
     [Fact]
