@@ -300,7 +300,7 @@ namespace FitbitPS.Engine.Api
             return value.Value > MaxRetryAfter ? MaxRetryAfter : value.Value;
         }
 
-        private static Status ParseError(byte[] body)
+        internal static Status ParseError(byte[] body)
         {
             if (body == null || body.Length == 0) return null;
             try
@@ -314,7 +314,7 @@ namespace FitbitPS.Engine.Api
         private static string ReasonOf(Status error)
             => error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo")?["reason"]?.ToString();
 
-        private static Exception MapError(int status, Status error, byte[] body, DataTypeInfo type, string filter, string what)
+        internal static Exception MapError(int status, Status error, byte[] body, DataTypeInfo type, string filter, string what)
         {
             var reason = ReasonOf(error);
             var message = error?.Message ?? Snippet(body);
