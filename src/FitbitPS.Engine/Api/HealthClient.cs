@@ -348,3 +348,13 @@ namespace FitbitPS.Engine.Api
         }
     }
 }
+
+namespace FitbitPS.Engine.Api
+{
+    public static class HealthClientFactory
+    {
+        /// <summary>A client on a signed-in session: its endpoints, its HTTP handler choice, its shared throttle.</summary>
+        public static HealthClient Create(FitbitPS.Engine.Auth.FitbitSession session)
+            => new HealthClient(session, session.Endpoints.HealthApiBase, session.HttpHandlerFactory?.Invoke());
+    }
+}
