@@ -2,7 +2,6 @@ using System.Text;
 using HealthApiEmulator.Faults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace HealthApiEmulator.Hosting;
@@ -13,6 +12,8 @@ internal static class Pipeline
 {
     /// <summary>Control API for scripts (standalone); never logged, never faulted, never authenticated.</summary>
     public const string ControlPrefix = "/_emulator";
+
+    private const string AbortedKey = "HealthApiEmulator.Aborted";
 
     public const string MissingCredentialMessage =
         "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
@@ -89,7 +90,7 @@ internal static class Pipeline
         finally
         {
             // An aborted connection (injected reset or truncation) answered nothing a client could read: status 0.
-            if (context.RequestAborted.IsCancellationRequested) status = 0;
+            if (context.Items.ContainsKey(AbortedKey) || context.RequestAborted.IsCancellationRequested) status = 0;
             requests.Add(new LoggedRequest(at, request.Method, request.Path.Value ?? "/", query, body, status));
         }
     }
@@ -123,7 +124,7 @@ internal static class Pipeline
                 break;
             case FaultKind.ConnectionReset:
                 // Close the connection before any response byte: the client sees HttpRequestException/IOException.
-                context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                context.Items[AbortedKey] = true;
                 context.Abort();
                 break;
             case FaultKind.TruncatedBody:
@@ -134,6 +135,7 @@ internal static class Pipeline
                 response.ContentLength = partial.Length + 4096;
                 await response.Body.WriteAsync(partial, context.RequestAborted);
                 await response.Body.FlushAsync(context.RequestAborted);
+                context.Items[AbortedKey] = true;
                 context.Abort();
                 break;
             }

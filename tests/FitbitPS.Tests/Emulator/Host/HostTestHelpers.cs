@@ -25,6 +25,15 @@ internal static class HostTestHelpers
         return doc.RootElement.Clone();
     }
 
+    /// <summary>The server logs a request when it has finished with it, which can be just after the client saw
+    /// an aborted connection; wait (briefly) for the log to catch up.</summary>
+    public static async Task<IReadOnlyList<HealthApiEmulator.Hosting.LoggedRequest>> WaitForLoggedAsync(HealthApiEmulator.Hosting.RequestLog log, int count)
+    {
+        for (var i = 0; i < 200 && log.HealthApi.Count < count; i++) await Task.Delay(10);
+        Assert.Equal(count, log.HealthApi.Count);
+        return log.HealthApi;
+    }
+
     /// <summary>GET a Health API path with a bearer token.</summary>
     public static Task<HttpResponseMessage> GetV4Async(HttpClient http, Uri baseUrl, string? accessToken, string path = "v4/users/me/identity")
     {
