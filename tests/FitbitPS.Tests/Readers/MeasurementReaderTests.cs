@@ -116,7 +116,15 @@ public class MeasurementReaderTests
         Assert.Contains(samples, s => s.Time.Offset == TimeSpan.FromHours(1));
         Assert.Contains(samples, s => s.Time.Offset == TimeSpan.FromHours(2));
     }
+}
 
+/// <summary>Measures the process's live heap, so it must not run beside other tests.</summary>
+[CollectionDefinition("Live heap", DisableParallelization = true)]
+public class LiveHeapCollection { }
+
+[Collection("Live heap")]
+public class StreamingMemoryTests
+{
     [Fact]
     public async Task Raw_heart_rate_streams_with_memory_that_does_not_grow_with_the_range()
     {
