@@ -255,7 +255,10 @@ namespace FitbitPS.Engine.Api
                                     throw new HealthApiException($"Google Health still answered {status} {error?.StatusName} for {what} after {retries + 1} attempts: {error?.Message ?? "(no JSON body)"}",
                                         status, error?.StatusName, ReasonOf(error));
                                 var retryAfter = RetryAfter(response);
-                                wait = retryAfter.HasValue ? retryAfter.Value + TimeSpan.FromMilliseconds(JitterSource.Next(0, 250)) : Backoff(retries);
+                                if (retryAfter.HasValue) wait = retryAfter.Value + TimeSpan.FromMilliseconds(Jitter(250));
+                                else if (status == 429) // Google: back off at least 30 s after a quota refusal that names no time
+                                    wait = Max(Backoff(retries), TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, MaxBackoff.Ticks)));
+                                else wait = Backoff(retries);
                                 waitReason = status + " " + (error?.StatusName ?? (html ? "HTML error page" : ""));
                             }
                         }
@@ -281,6 +284,13 @@ namespace FitbitPS.Engine.Api
                     throw new IOException($"The response ended after {ms.Length} of {length.Value} bytes.");
                 return ms.Length == ms.Capacity ? ms.GetBuffer() : ms.ToArray();
             }
+        }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        private static int Jitter(int maxMilliseconds)
+        {
+            lock (JitterSource) return JitterSource.Next(0, maxMilliseconds);
         }
 
         /// <summary>Exponential back-off with "equal jitter": half fixed, half random.</summary>
