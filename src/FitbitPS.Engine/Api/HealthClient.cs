@@ -199,10 +199,20 @@ namespace FitbitPS.Engine.Api
                             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                             Interlocked.Increment(ref _requestCount);
                             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                            body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                            // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
+                            var current = response;
+                            using (cancellationToken.Register(() => current.Dispose()))
+                                body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                            cancellationToken.ThrowIfCancellationRequested();
                         }
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
+                    catch (Exception e) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // e.g. ObjectDisposedException from the aborted body read
+                        response?.Dispose();
+                        throw new OperationCanceledException("The read was cancelled.", e, cancellationToken);
+                    }
                     catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException)
                     {
                         // Connection reset, truncated body (Content-Length not met), timeout: transient on reads.
