@@ -348,7 +348,14 @@ namespace FitbitPS.Engine.Api
             {
                 case "MISSING_OAUTH_SCOPE":
                 case "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
-                    return new MissingScopeException(type?.Id, type?.Scope ?? HealthScope.HealthMetricsAndMeasurements, status, error?.StatusName, reason, message);
+                {
+                    // Google may name the scope it wanted; otherwise the catalogue knows the type's family.
+                    var scope = type?.Scope ?? HealthScope.HealthMetricsAndMeasurements;
+                    if (metadata.TryGetValue("requiredScope", out var required))
+                        foreach (HealthScope candidate in Enum.GetValues(typeof(HealthScope)))
+                            if (DataTypeCatalog.ScopeUrl(candidate) == required) scope = candidate;
+                    return new MissingScopeException(type?.Id, scope, status, error?.StatusName, reason, message);
+                }
                 case "ACCOUNT_NOT_LINKED":
                     return new AccountNotLinkedException(status, error?.StatusName, message);
             }
