@@ -200,6 +200,7 @@ namespace FitbitPS.Engine.Api
                     HttpResponseMessage response = null;
                     byte[] body = null;
                     Exception transport = null;
+                    bool truncated = false;
                     try
                     {
                         using (var request = createRequest())
@@ -226,6 +227,8 @@ namespace FitbitPS.Engine.Api
                     {
                         // Connection reset, truncated body (Content-Length not met), timeout: transient on reads.
                         transport = e;
+                        // Headers said 2xx but the body broke off: a truncated answer, not an unreachable server.
+                        truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
                         response?.Dispose();
                         response = null;
                     }
@@ -234,7 +237,15 @@ namespace FitbitPS.Engine.Api
                         RequestCompleted?.Invoke(RequestCount);
                     }
 
-                    if (transport != null)
+                    if (transport != null && truncated)
+                    {
+                        if (malformedRetried)
+                            throw new HealthApiException($"Google Health cut the answer for {what} short twice: {transport.Message}", 200, inner: transport);
+                        malformedRetried = true;
+                        wait = TimeSpan.Zero;
+                        waitReason = "truncated body";
+                    }
+                    else if (transport != null)
                     {
                         if (retries >= MaxRetries)
                             throw new HealthApiException($"Could not reach Google Health for {what} after {retries + 1} attempts: {transport.Message}", inner: transport);
