@@ -160,9 +160,20 @@ namespace FitbitPS.Engine.Api
         public Task<Settings> GetSettingsAsync(CancellationToken cancellationToken)
             => GetUserAsync<Settings>("settings", HealthScope.Settings, cancellationToken);
 
-        /// <summary>Settings, fetched once per client (time zone for physical-time roll-ups).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAccessTokenSource, Settings> SettingsBySignIn =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<IAccessTokenSource, Settings>();
+
+        /// <summary>Settings, fetched once per sign-in (the time zone for physical-time roll-ups), so a
+        /// session's second intraday read costs no extra request.</summary>
         public async Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
-            => _settings ?? (_settings = await GetSettingsAsync(cancellationToken).ConfigureAwait(false));
+        {
+            if (_settings != null) return _settings;
+            if (SettingsBySignIn.TryGetValue(_tokens, out var cached)) return _settings = cached;
+            _settings = await GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+            try { SettingsBySignIn.Add(_tokens, _settings); }
+            catch (ArgumentException) { /* another client of this sign-in stored them first */ }
+            return _settings;
+        }
 
         private Task<T> GetUserAsync<T>(string what, HealthScope? scope, CancellationToken cancellationToken)
             => SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, "v4/users/me/" + what)),
