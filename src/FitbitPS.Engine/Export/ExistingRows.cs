@@ -155,7 +155,11 @@ namespace FitbitPS.Engine.Export
                     string name = (string)json.Value;
                     if (!json.Read()) throw new FormatException("the line ends inside an object");
                     int slot = Array.IndexOf(_names, name);
-                    if (slot >= 0) Fields[slot] = TokenText(json);
+                    if (slot >= 0)
+                    {
+                        string text = TokenText(json);
+                        for (int i = slot; i < _names.Length; i++) if (_names[i] == name) Fields[i] = text;
+                    }
                     else if (json.TokenType == JsonToken.StartObject || json.TokenType == JsonToken.StartArray) json.Skip();
                 }
                 if (json.TokenType != JsonToken.EndObject) throw new FormatException("the line is not a flat JSON object");

@@ -88,7 +88,7 @@ namespace FitbitPS.Engine.Export
         public static FileStream CreateTemp(string tempPath) =>
             new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
 
-        public static StreamWriter Writer(Stream stream) => new StreamWriter(stream, s_utf8, 64 * 1024);
+        public static StreamWriter Writer(Stream stream) => new StreamWriter(stream, s_utf8, 64 * 1024, leaveOpen: true);
 
         /// <summary>Flushes the temp file to disk, then renames it over <paramref name="finalPath"/>.</summary>
         public static void Commit(FileStream temp, string tempPath, string finalPath, Action<string> beforeReplace)

@@ -192,14 +192,13 @@ namespace FitbitPS.Engine.Export
                     {
                         counts = await merger.MergeAsync(existing, writer, item.From.Value, item.To.Value,
                             (day, rows) => Report(day, rows, done: false), cancellationToken).ConfigureAwait(false);
-                        writer.Flush();
-                        bool changed = counts.Changed || existing == null;
-                        result.Changed = changed;
-                        if (changed)
-                        {
-                            ExportFolder.Commit(stream, temp, item.File, options.BeforeReplace);
-                            temp = null;
-                        }
+                    }
+                    bool changed = counts.Changed || existing == null;
+                    result.Changed = changed;
+                    if (changed)
+                    {
+                        ExportFolder.Commit(stream, temp, item.File, options.BeforeReplace);
+                        temp = null;
                     }
                 }
                 finally
