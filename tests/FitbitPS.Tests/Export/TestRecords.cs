@@ -79,12 +79,13 @@ public sealed class TestData
 /// <summary>Every file of a folder, byte for byte.</summary>
 public static class FolderSnapshot
 {
-    public static SortedDictionary<string, byte[]> Take(string folder)
+    /// <param name="except">A file to leave out (e.g. a lock file another process holds).</param>
+    public static SortedDictionary<string, byte[]> Take(string folder, string? except = null)
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         if (!Directory.Exists(folder)) return files;
         foreach (var f in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-            files[Path.GetRelativePath(folder, f)] = File.ReadAllBytes(f);
+            if (Path.GetFileName(f) != except) files[Path.GetRelativePath(folder, f)] = File.ReadAllBytes(f);
         return files;
     }
 
