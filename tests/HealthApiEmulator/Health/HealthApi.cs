@@ -1,10 +1,579 @@
+using System.Globalization;
+using System.Text.Json;
+using HealthApiEmulator.Data;
 using HealthApiEmulator.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace HealthApiEmulator.Health;
 
-/// <summary>/v4/users/{user}/… endpoints. (Owned by the Health/data side.)</summary>
+/// <summary>
+/// /v4/users/{user}/… endpoints. (Owned by the Health/data side.)
+/// <list type="bullet">
+/// <item>GET dataTypes/{type}/dataPoints (list), GET …/dataPoints:reconcile, POST …/dataPoints:rollUp,
+/// POST …/dataPoints:dailyRollUp, GET …/dataPoints/{id} (identifiable types);</item>
+/// <item>GET users/me/identity, /profile, /settings, /pairedDevices.</item>
+/// </list>
+/// Behaviour chosen where Google's is unconfirmed: nextPageToken is omitted on the last page for every
+/// type (the sleep capture's "nextPageToken": "" is the same thing to a client); roll-up windows
+/// without data are skipped; roll-ups and dailyRollUp list windows newest first.
+/// </summary>
 internal static class HealthApi
 {
-    public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock, Data.SyntheticPerson person) { }
+    public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock, SyntheticPerson person)
+    {
+        var api = new HealthService(person, clock);
+        app.MapGet("/v4/users/{user}/dataTypes/{type}/{action}", ctx => api.Run(ctx, api.DataPointsGet));
+        app.MapPost("/v4/users/{user}/dataTypes/{type}/{action}", ctx => api.Run(ctx, api.DataPointsPost));
+        app.MapGet("/v4/users/{user}/dataTypes/{type}/dataPoints/{id}", ctx => api.Run(ctx, api.GetPoint));
+        app.MapGet("/v4/users/{user}/identity", ctx => api.Run(ctx, api.Identity));
+        app.MapGet("/v4/users/{user}/profile", ctx => api.Run(ctx, api.Profile));
+        app.MapGet("/v4/users/{user}/settings", ctx => api.Run(ctx, api.Settings));
+        app.MapGet("/v4/users/{user}/pairedDevices", ctx => api.Run(ctx, api.PairedDevices));
+    }
+}
+
+internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
+{
+    private const string Service = "google.devicesandservices.health.v4.";
+    private readonly PageTokens _tokens = new();
+
+    public async Task Run(HttpContext ctx, Func<HttpContext, AuthenticatedCaller, Task> handler)
+    {
+        try
+        {
+            if (ctx.Items[AuthenticatedCaller.ItemKey] is not AuthenticatedCaller caller)
+                throw GoogleError.Unauthenticated("Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+            await handler(ctx, caller);
+        }
+        catch (GoogleError e)
+        {
+            if (!ctx.Response.HasStarted) await e.WriteAsync(ctx.Response);
+        }
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private static GoogleError InvalidArgument() => GoogleError.InvalidArgument("Request contains an invalid argument.");
+
+    private void CheckUserAndAccount(HttpContext ctx)
+    {
+        // Observed quirk: names carry the numeric id, but a numeric parent is refused (400, no details).
+        if ((string?)ctx.Request.RouteValues["user"] != "me") throw InvalidArgument();
+        if (!person.Options.AccountLinked)
+            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health.", "ACCOUNT_NOT_LINKED");
+    }
+
+    private static void RequireAnyScope(AuthenticatedCaller caller, IEnumerable<string> scopes, string method)
+    {
+        if (!scopes.Any(caller.HasScope))
+            throw GoogleError.PermissionDenied("Request had insufficient authentication scopes.", "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["method"] = Service + method });
+    }
+
+    private DataTypeInfo Resolve(HttpContext ctx, AuthenticatedCaller caller, Ops op, string method)
+    {
+        RequireAnyScope(caller, DataTypes.ReadMethodScopes, method);
+        CheckUserAndAccount(ctx);
+        var id = (string?)ctx.Request.RouteValues["type"] ?? "";
+        if (!DataTypes.ById.TryGetValue(id, out var type))
+            throw GoogleError.InvalidArgument("Request contains an invalid argument.", "INVALID_PARENT_DATA_TYPE_COLLECTION",
+                new List<(string, string)> { ("parent", $"Invalid data type ID '{id}' referenced in the parent data type collection.") });
+        if (!type.Supports(op))
+            throw GoogleError.InvalidArgument($"Data type '{type.Id}' does not support the {OpName(op)} method.", "UNSUPPORTED_DATA_TYPE_ACTION",
+                metadata: new Dictionary<string, string> { ["dataType"] = type.Id, ["action"] = OpName(op) });
+        if (!caller.HasScope(type.Scope))
+            throw GoogleError.PermissionDenied($"Reading data type '{type.Id}' requires the OAuth scope {type.Scope}.", "MISSING_OAUTH_SCOPE",
+                new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["method"] = Service + method, ["requiredScope"] = type.Scope });
+        return type;
+    }
+
+    private static string OpName(Ops op) => op switch
+    {
+        Ops.List => "list", Ops.Get => "get", Ops.Reconcile => "reconcile", Ops.RollUp => "rollUp", _ => "dailyRollUp",
+    };
+
+    private static string? Query(HttpContext ctx, string camel, string snake)
+    {
+        var q = ctx.Request.Query;
+        if (q.TryGetValue(camel, out var v) && v.Count > 0) return v[0];
+        if (q.TryGetValue(snake, out v) && v.Count > 0) return v[0];
+        return null;
+    }
+
+    private static int PageSize(string? raw, DataTypeInfo type, string field = "pageSize")
+    {
+        if (string.IsNullOrEmpty(raw)) return type.DefaultPageSize;
+        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            throw GoogleError.InvalidArgument($"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"", null, new List<(string, string)> { ("page_size", $"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"") });
+        if (n < 0) throw GoogleError.InvalidArgument("page_size must not be negative.", null, new List<(string, string)> { (field, "Must not be negative.") });
+        return n == 0 ? type.DefaultPageSize : Math.Min(n, type.MaxPageSize);
+    }
+
+    private static async Task WriteJson(HttpContext ctx, Action<Utf8JsonWriter> body)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json; charset=UTF-8";
+        await using (var w = new Utf8JsonWriter(ctx.Response.BodyWriter))
+            body(w);
+        await ctx.Response.BodyWriter.FlushAsync();
+    }
+
+    // ------------------------------------------------------------------ data points
+
+    public Task DataPointsGet(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        var action = (string?)ctx.Request.RouteValues["action"];
+        return action switch
+        {
+            "dataPoints" => ListOrReconcile(ctx, caller, reconciled: false),
+            "dataPoints:reconcile" => ListOrReconcile(ctx, caller, reconciled: true),
+            _ => throw GoogleError.NotFound("The requested URL was not found on this server."),
+        };
+    }
+
+    public Task DataPointsPost(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        var action = (string?)ctx.Request.RouteValues["action"];
+        return action switch
+        {
+            "dataPoints:rollUp" => RollUp(ctx, caller),
+            "dataPoints:dailyRollUp" => DailyRollUp(ctx, caller),
+            _ => throw GoogleError.NotFound("The requested URL was not found on this server."),
+        };
+    }
+
+    private async Task ListOrReconcile(HttpContext ctx, AuthenticatedCaller caller, bool reconciled)
+    {
+        var method = reconciled ? "DataPointsService.ReconcileDataPoints" : "DataPointsService.ListDataPoints";
+        var type = Resolve(ctx, caller, reconciled ? Ops.Reconcile : Ops.List, method);
+        var filter = DataPointFilter.Parse(ctx.Request.Query["filter"].FirstOrDefault(), type);
+        var pageSize = PageSize(Query(ctx, "pageSize", "page_size"), type);
+        var familyText = Query(ctx, "dataSourceFamily", "data_source_family");
+        var family = PointSource.ParseFamily(familyText);
+        var fingerprint = PageTokens.Fingerprint(method, type.Id, filter.Text, familyText ?? "");
+        var tokenText = Query(ctx, "pageToken", "page_token");
+        (long Key, int Tie)? after = string.IsNullOrEmpty(tokenText) ? null : _tokens.Read(tokenText, fingerprint);
+
+        var page = Page(type, filter, family, reconciled, pageSize, after, out var more);
+        string? next = more ? _tokens.Create(fingerprint, page[^1].Key, page[^1].Tie) : null;
+        await WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("dataPoints");
+            foreach (var p in page) PointWriter.Point(w, type, p, person, reconciled);
+            w.WriteEndArray();
+            if (next != null) w.WriteString("nextPageToken", next);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Newest-first page of points after the token position; <paramref name="more"/> when at least one more matches.</summary>
+    internal List<RawPoint> Page(DataTypeInfo type, DataPointFilter filter, SourceFamily family, bool reconciled, int pageSize,
+        (long Key, int Tie)? after, out bool more)
+    {
+        var cutoff = person.CutoffUnix;
+        var (lo, hi) = filter.Bounds;
+        var timeline = person.Timeline;
+        var membership = person.Options.MembershipStart;
+        var high = timeline.BlockOf(Math.Min(hi, cutoff + 86400));
+        if (after is { } a)
+        {
+            var resume = type.Kind == RecordKind.Daily ? DateOnly.FromDayNumber((int)a.Key) : timeline.BlockOf(a.Key);
+            if (resume.AddDays(1) < high) high = resume.AddDays(1);
+        }
+        var earliest = membership.AddDays(-1);
+        if (type.Id is "weight" or "body-fat")
+        {
+            var manual = person.ManualWeighIns(long.MinValue, long.MaxValue);
+            if (manual.Count > 0) earliest = DateOnly.FromDayNumber(Math.Min(earliest.DayNumber, timeline.BlockOf(manual.Min(m => m.At.ToUnixTimeSeconds())).DayNumber));
+        }
+        var low = lo <= timeline.DayStart(earliest) ? earliest : timeline.BlockOf(lo);
+
+        var page = new List<RawPoint>(Math.Min(pageSize + 1, 4096));
+        var buffer = new List<RawPoint>();
+        more = false;
+        for (var d = high; d >= low; d = d.AddDays(-1))
+        {
+            buffer.Clear();
+            PointSource.Collect(person, type, person.Block(d), family, reconciled, cutoff, buffer);
+            for (var i = buffer.Count - 1; i >= 0; i--)
+            {
+                var p = buffer[i];
+                if (after is { } pos && (p.Key > pos.Key || (p.Key == pos.Key && p.Tie >= pos.Tie))) continue;
+                if (!filter.Matches(p)) continue;
+                if (page.Count == pageSize) { more = true; return page; }
+                page.Add(p);
+            }
+        }
+        return page;
+    }
+
+    public async Task GetPoint(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        var type = Resolve(ctx, caller, Ops.Get, "DataPointsService.GetDataPoint");
+        var idText = (string?)ctx.Request.RouteValues["id"] ?? "";
+        if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !PointIds.TryDay(id, out var day))
+            throw GoogleError.NotFound($"Data point 'users/me/dataTypes/{type.Id}/dataPoints/{idText}' was not found.");
+        var buffer = new List<RawPoint>();
+        PointSource.Collect(person, type, person.Block(day), SourceFamily.AllSources, reconciled: false, person.CutoffUnix, buffer);
+        foreach (var p in buffer)
+        {
+            if (p.L1 != id) continue;
+            await WriteJson(ctx, w => PointWriter.Point(w, type, p, person, reconciled: false));
+            return;
+        }
+        throw GoogleError.NotFound($"Data point 'users/me/dataTypes/{type.Id}/dataPoints/{idText}' was not found.");
+    }
+
+    // ------------------------------------------------------------------ roll-ups
+
+    private static async Task<JsonElement> ReadBody(HttpContext ctx, string[] topLevel, Func<string, string[]?> nested)
+    {
+        using var reader = new StreamReader(ctx.Request.Body);
+        var text = await reader.ReadToEndAsync();
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text);
+        }
+        catch (JsonException e)
+        {
+            var message = $"Invalid JSON payload received. {e.Message}";
+            throw GoogleError.InvalidArgument(message, null, new List<(string, string)> { ("", message) });
+        }
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw GoogleError.InvalidArgument("Invalid JSON payload received. Expected an object.", null, new List<(string, string)> { ("", "Invalid JSON payload received. Expected an object.") });
+        var violations = new List<(string, string)>();
+        void Walk(JsonElement e, string path, string[] allowed)
+        {
+            foreach (var prop in e.EnumerateObject())
+            {
+                var name = Camel(prop.Name);
+                if (!allowed.Contains(name))
+                {
+                    violations.Add((path, path.Length == 0
+                        ? $"Invalid JSON payload received. Unknown name \"{prop.Name}\": Cannot find field."
+                        : $"Invalid JSON payload received. Unknown name \"{prop.Name}\" at '{path}': Cannot find field."));
+                    continue;
+                }
+                var childPath = path.Length == 0 ? name : path + "." + name;
+                if (nested(childPath) is { } children && prop.Value.ValueKind == JsonValueKind.Object) Walk(prop.Value, childPath, children);
+            }
+        }
+        Walk(root, "", topLevel);
+        if (violations.Count > 0)
+            throw GoogleError.InvalidArgument(string.Join("\n", violations.Select(v => v.Item2)), null, violations);
+        return root.Clone();
+    }
+
+    /// <summary>proto3 JSON parsers accept the proto (snake_case) names too.</summary>
+    private static string Camel(string name)
+    {
+        if (!name.Contains('_')) return name;
+        var parts = name.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+
+    private static bool TryGet(JsonElement e, string camel, out JsonElement value)
+    {
+        foreach (var p in e.EnumerateObject())
+            if (Camel(p.Name) == camel) { value = p.Value; return true; }
+        value = default;
+        return false;
+    }
+
+    private static GoogleError BadField(string field, string description)
+        => GoogleError.InvalidArgument(description, null, new List<(string, string)> { (field, description) });
+
+    private static long Int(JsonElement e, string field)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var n)) return n;
+        if (e.ValueKind == JsonValueKind.String && long.TryParse(e.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n)) return n;
+        throw BadField(field, $"Invalid value at '{field}' (TYPE_INT32), {e.GetRawText()}");
+    }
+
+    private static int Int32Field(JsonElement e, string field)
+    {
+        var n = Int(e, field);
+        if (n is < int.MinValue or > int.MaxValue) throw BadField(field, $"Invalid value at '{field}' (TYPE_INT32), {e.GetRawText()}");
+        return (int)n;
+    }
+
+    private static string? Str(JsonElement body, string name)
+        => TryGet(body, name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static void CheckRange(DataTypeInfo type, double days)
+    {
+        if (days > type.MaxRollupDays)
+            throw BadField("range", $"The range of a roll-up of data type '{type.Id}' must not exceed {type.MaxRollupDays} days.");
+    }
+
+    private async Task RollUp(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        const string method = "DataPointsService.RollUpDataPoints";
+        var type = Resolve(ctx, caller, Ops.RollUp, method);
+        var body = await ReadBody(ctx, new[] { "range", "windowSize", "pageSize", "pageToken", "dataSourceFamily" },
+            p => p == "range" ? new[] { "startTime", "endTime" } : null);
+        if (!TryGet(body, "range", out var range) || range.ValueKind != JsonValueKind.Object) throw BadField("range", "range is required.");
+        long Time(string name)
+        {
+            var text = TryGet(range, name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (text == null) throw BadField("range." + name, $"range.{name} is required.");
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) || !text.Contains('T'))
+                throw BadField("range." + name, $"Invalid value at 'range.{name}' (type.googleapis.com/google.protobuf.Timestamp), Field 'range.{name}', Invalid time format: \"{text}\"");
+            return t.ToUnixTimeSeconds();
+        }
+        var start = Time("startTime");
+        var end = Time("endTime");
+        if (end <= start) throw BadField("range", "range.endTime must be after range.startTime.");
+        CheckRange(type, (end - start) / 86400.0);
+        var windowText = Str(body, "windowSize");
+        if (windowText == null) throw BadField("windowSize", "windowSize is required.");
+        if (!windowText.EndsWith('s') || !double.TryParse(windowText[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var windowSeconds))
+            throw BadField("windowSize", $"Invalid value at 'window_size' (type.googleapis.com/google.protobuf.Duration), Field 'windowSize', Illegal duration format; duration must end with 's': \"{windowText}\"");
+        if (windowSeconds < 1) throw BadField("windowSize", "windowSize must be at least 1 second.");
+        var window = (long)windowSeconds;
+        var pageSize = TryGet(body, "pageSize", out var ps) ? Int32Field(ps, "page_size") : 0;
+        if (pageSize < 0) throw BadField("pageSize", "page_size must not be negative.");
+        pageSize = pageSize == 0 ? 1440 : Math.Min(pageSize, 10000);
+        var familyText = Str(body, "dataSourceFamily");
+        var family = PointSource.ParseFamily(familyText);
+        var fingerprint = PageTokens.Fingerprint(method, type.Id, start.ToString(CultureInfo.InvariantCulture), end.ToString(CultureInfo.InvariantCulture), window.ToString(CultureInfo.InvariantCulture), familyText ?? "");
+        var windows = (end - start + window - 1) / window;
+        var nextIndex = windows - 1; // newest window first
+        if (Str(body, "pageToken") is { Length: > 0 } token) nextIndex = _tokens.Read(token, fingerprint).Key;
+
+        var cutoff = person.CutoffUnix;
+        var emitted = new List<(long Index, RollupAcc Acc)>();
+        var pending = new Dictionary<long, RollupAcc>();
+        var contributions = new List<Contribution>();
+        long? resumeAt = null;
+        if (nextIndex >= 0)
+        {
+            var newestEnd = Math.Min(end, start + (nextIndex + 1) * window);
+            var membershipStart = person.Timeline.DayStart(person.Options.MembershipStart.AddDays(-1));
+            var stopAt = Math.Max(start, membershipStart);
+            var d = person.Timeline.BlockOf(Math.Min(newestEnd, cutoff + 60) - 1);
+            var lowest = person.Timeline.BlockOf(stopAt);
+            long scanned = long.MaxValue; // every window with start ≥ scanned is complete
+            for (; d >= lowest.AddDays(-1); d = d.AddDays(-1))
+            {
+                var b = person.Block(d);
+                contributions.Clear();
+                Rollups.Contribute(person, type, b, family, cutoff, contributions);
+                foreach (var c in contributions)
+                {
+                    if (c.Time < start || c.Time >= end) continue;
+                    var index = (c.Time - start) / window;
+                    if (index > nextIndex) continue;
+                    if (!pending.TryGetValue(index, out var acc)) pending[index] = acc = new RollupAcc();
+                    acc.Add(c);
+                }
+                scanned = b.Start;
+                // emit complete windows, newest first
+                foreach (var index in pending.Keys.Where(i => start + i * window >= scanned).OrderByDescending(i => i).ToList())
+                {
+                    if (emitted.Count == pageSize) { resumeAt = index; break; }
+                    emitted.Add((index, pending[index]));
+                    pending.Remove(index);
+                }
+                if (resumeAt != null) break;
+            }
+            if (resumeAt == null)
+                foreach (var index in pending.Keys.OrderByDescending(i => i))
+                {
+                    if (emitted.Count == pageSize) { resumeAt = index; break; }
+                    emitted.Add((index, pending[index]));
+                }
+        }
+        var next = resumeAt is { } r ? _tokens.Create(fingerprint, r, 0) : null;
+        await WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("rollupDataPoints");
+            foreach (var (index, acc) in emitted)
+            {
+                w.WriteStartObject();
+                PointWriter.Timestamp(w, "startTime", start + index * window);
+                PointWriter.Timestamp(w, "endTime", Math.Min(end, start + (index + 1) * window));
+                Rollups.WriteValue(w, type, acc);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (next != null) w.WriteString("nextPageToken", next);
+            w.WriteEndObject();
+        });
+    }
+
+    private static long CivilSeconds(JsonElement civil, string field)
+    {
+        if (civil.ValueKind != JsonValueKind.Object) throw BadField(field, $"{field} must be a CivilDateTime object.");
+        if (!TryGet(civil, "date", out var date) || date.ValueKind != JsonValueKind.Object) throw BadField(field + ".date", $"{field}.date is required.");
+        int Part(JsonElement o, string name, string path) => TryGet(o, name, out var v) ? Int32Field(v, path + "." + name) : 0;
+        var year = Part(date, "year", field + ".date"); var month = Part(date, "month", field + ".date"); var day = Part(date, "day", field + ".date");
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            throw BadField(field + ".date", $"Invalid date in {field}.date: {year}-{month}-{day}.");
+        long seconds = (new DateOnly(year, month, day).DayNumber - 719162L) * 86400;
+        if (TryGet(civil, "time", out var time) && time.ValueKind == JsonValueKind.Object)
+        {
+            var h = Part(time, "hours", field + ".time"); var m = Part(time, "minutes", field + ".time"); var s = Part(time, "seconds", field + ".time");
+            if (h is < 0 or > 23 || m is < 0 or > 59 || s is < 0 or > 59) throw BadField(field + ".time", $"Invalid time in {field}.time.");
+            seconds += h * 3600 + m * 60 + s;
+        }
+        return seconds;
+    }
+
+    private async Task DailyRollUp(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        const string method = "DataPointsService.DailyRollUpDataPoints";
+        var type = Resolve(ctx, caller, Ops.DailyRollUp, method);
+        var civilFields = new[] { "date", "time" };
+        var body = await ReadBody(ctx, new[] { "range", "windowSizeDays", "pageSize", "pageToken", "dataSourceFamily" }, p => p switch
+        {
+            "range" => new[] { "start", "end" },
+            "range.start" or "range.end" => civilFields,
+            "range.start.date" or "range.end.date" => new[] { "year", "month", "day" },
+            "range.start.time" or "range.end.time" => new[] { "hours", "minutes", "seconds", "nanos" },
+            _ => null,
+        });
+        if (!TryGet(body, "range", out var range) || range.ValueKind != JsonValueKind.Object) throw BadField("range", "range is required.");
+        if (!TryGet(range, "start", out var startEl)) throw BadField("range.start", "range.start is required.");
+        if (!TryGet(range, "end", out var endEl)) throw BadField("range.end", "range.end is required.");
+        var start = CivilSeconds(startEl, "range.start");
+        var end = CivilSeconds(endEl, "range.end");
+        if (end <= start) throw BadField("range", "range.end must be after range.start.");
+        var windowDays = TryGet(body, "windowSizeDays", out var wd) ? Int32Field(wd, "window_size_days") : 0;
+        if (windowDays < 0) throw BadField("windowSizeDays", "window_size_days must not be negative.");
+        if (windowDays == 0) windowDays = 1;
+        if (start % 86400 != 0)
+            throw BadField("range.start", "The start time must be aligned with the aggregation window (civil midnight).");
+        CheckRange(type, (end - start) / 86400.0);
+        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
+        var window = windowDays * 86400L;
+        var count = (end - start + window - 1) / window;
+        var accs = new RollupAcc?[count];
+
+        var cutoff = person.CutoffUnix;
+        var firstDay = DateOnly.FromDayNumber((int)(start / 86400 + 719162)).AddDays(-1);
+        var lastDay = DateOnly.FromDayNumber((int)((end - 1) / 86400 + 719162)).AddDays(1);
+        var contributions = new List<Contribution>();
+        for (var d = firstDay; d <= lastDay; d = d.AddDays(1))
+        {
+            var b = person.Block(d);
+            if (b.Start > cutoff) break;
+            contributions.Clear();
+            Rollups.Contribute(person, type, b, family, cutoff, contributions);
+            foreach (var c in contributions)
+            {
+                var civil = c.Time + c.Offset;
+                if (civil < start || civil >= end) continue;
+                var i = (civil - start) / window;
+                (accs[i] ??= new RollupAcc()).Add(c);
+            }
+        }
+        await WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("rollupDataPoints");
+            for (var i = count - 1; i >= 0; i--)
+            {
+                if (accs[i] is not { Any: true } acc) continue;
+                w.WriteStartObject();
+                PointWriter.Civil(w, "civilStartTime", start + i * window);
+                PointWriter.Civil(w, "civilEndTime", Math.Min(end, start + (i + 1) * window));
+                Rollups.WriteValue(w, type, acc);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    // ------------------------------------------------------------------ users/me
+
+    public Task Identity(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        RequireAnyScope(caller, DataTypes.IdentityScopes, "HealthProfileService.GetIdentity");
+        CheckUserAndAccount(ctx);
+        return WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", "users/me/identity");
+            w.WriteString("legacyUserId", person.Options.LegacyUserId);
+            w.WriteString("healthUserId", person.Options.HealthUserId);
+            w.WriteEndObject();
+        });
+    }
+
+    public Task Profile(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        RequireAnyScope(caller, new[] { Scopes.Profile }, "HealthProfileService.GetProfile");
+        CheckUserAndAccount(ctx);
+        var today = DateOnly.FromDateTime(person.CivilTimeAt(clock.UtcNow));
+        return WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", "users/me/profile");
+            w.WriteNumber("age", person.AgeOn(today));
+            PointWriter.Date(w, "membershipStartDate", person.Options.MembershipStart);
+            w.WriteNumber("userConfiguredWalkingStrideLengthMm", 740);
+            w.WriteNumber("userConfiguredRunningStrideLengthMm", 1100);
+            w.WriteEndObject();
+        });
+    }
+
+    public Task Settings(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        RequireAnyScope(caller, new[] { Scopes.Settings }, "HealthProfileService.GetSettings");
+        CheckUserAndAccount(ctx);
+        var now = clock.UtcNow;
+        var offset = (long)person.Timeline.Home.GetUtcOffset(now).TotalSeconds;
+        return WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", "users/me/settings");
+            w.WriteBoolean("autoStrideEnabled", true);
+            w.WriteString("distanceUnit", "DISTANCE_UNIT_MILES");
+            w.WriteString("foodLanguageCode", "en-US");
+            w.WriteString("glucoseUnit", "GLUCOSE_UNIT_MG_DL");
+            w.WriteString("heightUnit", "HEIGHT_UNIT_INCHES");
+            w.WriteString("languageLocale", "en-US");
+            w.WriteString("strideLengthRunningType", "STRIDE_LENGTH_TYPE_DEFAULT");
+            w.WriteString("strideLengthWalkingType", "STRIDE_LENGTH_TYPE_DEFAULT");
+            w.WriteString("temperatureUnit", "TEMPERATURE_UNIT_FAHRENHEIT");
+            w.WriteString("timeZone", person.Options.TimeZone);
+            PointWriter.Duration(w, "utcOffset", offset);
+            w.WriteString("waterUnit", "WATER_UNIT_FL_OZ");
+            w.WriteString("weightUnit", "WEIGHT_UNIT_POUNDS");
+            w.WriteEndObject();
+        });
+    }
+
+    public Task PairedDevices(HttpContext ctx, AuthenticatedCaller caller)
+    {
+        RequireAnyScope(caller, DataTypes.IdentityScopes, "HealthProfileService.ListPairedDevices");
+        CheckUserAndAccount(ctx);
+        return WriteJson(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("pairedDevices");
+            w.WriteStartObject();
+            w.WriteString("name", "users/me/pairedDevices/" + (PointIds.Make(person.Seed, 11, person.Options.MembershipStart, 0) % 1_000_000_000).ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("batteryLevel", 40 + (int)(clock.UtcNow.ToUnixTimeSeconds() / 3600 % 60));
+            w.WriteString("batteryStatus", "High");
+            w.WriteString("deviceType", "TRACKER");
+            w.WriteString("deviceVersion", person.Options.WatchName);
+            w.WriteStartArray("features");
+            foreach (var f in new[] { "STEPS", "DISTANCE", "CALORIES", "HEART_RATE", "SLEEP", "ACTIVE_ZONE_MINUTES", "SPO2", "GPS" }) w.WriteStringValue(f);
+            w.WriteEndArray();
+            PointWriter.Timestamp(w, "lastSyncTime", person.CutoffUnix);
+            w.WriteString("macAddress", "A4:C1:38:5E:22:9B");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
 }

@@ -59,7 +59,7 @@ public sealed class GoogleError : Exception
             {
                 ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo",
                 ["reason"] = Reason,
-                ["domain"] = Reason is "ACCESS_TOKEN_SCOPE_INSUFFICIENT" or "RATE_LIMIT_EXCEEDED" ? "googleapis.com" : "health.googleapis.com",
+                ["domain"] = Reason is "ACCESS_TOKEN_SCOPE_INSUFFICIENT" or "RATE_LIMIT_EXCEEDED" or "CREDENTIALS_MISSING" ? "googleapis.com" : "health.googleapis.com",
             };
             if (Metadata is { Count: > 0 })
             {

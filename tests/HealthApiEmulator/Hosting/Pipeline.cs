@@ -1,14 +1,271 @@
+using System.Text;
+using HealthApiEmulator.Faults;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace HealthApiEmulator.Hosting;
 
-/// <summary>Middleware shared by every endpoint: request log, fault injection, latency, per-user
-/// quota and bearer-token check for /v4. (Owned by the OAuth/host side.)</summary>
+/// <summary>Middleware shared by every endpoint, in this order: request log → fault injection →
+/// (/v4 only) latency, bearer check, per-user quota → legacy Fitbit 410 → Google's HTML 404 for unknown paths.</summary>
 internal static class Pipeline
 {
+    /// <summary>Control API for scripts (standalone); never logged, never faulted, never authenticated.</summary>
+    public const string ControlPrefix = "/_emulator";
+
+    private const string AbortedKey = "HealthApiEmulator.Aborted";
+
+    public const string MissingCredentialMessage =
+        "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+
     public static void Configure(WebApplication app, EmulatorOptions options, EmulatorClock clock,
-        OAuth.OAuthServer oauth, Faults.FaultPlan faults, RequestLog requests)
+        OAuth.OAuthServer oauth, FaultPlan faults, RequestLog requests)
     {
-        // TODO(host): log, faults, latency, quota, bearer auth → HttpContext.Items[AuthenticatedCaller.ItemKey]
+        var quota = new PerUserQuota(options.QuotaPerMinute, TimeProvider.System);
+
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(ControlPrefix, StringComparison.Ordinal))
+            {
+                await next(context);
+                return;
+            }
+            await LogAsync(context, clock, requests, async () =>
+            {
+                var fault = faults.Take(context.Request);
+                if (fault != null)
+                {
+                    if (fault.Kind == FaultKind.Latency) await Task.Delay(fault.Latency, context.RequestAborted);
+                    else { await InjectAsync(context, fault, oauth); return; }
+                }
+
+                if (context.Request.Path.StartsWithSegments("/v4", StringComparison.Ordinal))
+                {
+                    if (options.Latency > TimeSpan.Zero) await Task.Delay(options.Latency, context.RequestAborted);
+                    if (!await AuthenticateAsync(context, options, oauth, quota)) return;
+                }
+                else if (IsLegacyFitbit(context.Request.Path))
+                {
+                    await WriteGoneAsync(context.Response);
+                    return;
+                }
+
+                if (context.GetEndpoint() == null)
+                {
+                    await GooglePages.WriteAsync(context.Response, 404, GooglePages.NotFound(context.Request.Path.Value ?? "/"));
+                    return;
+                }
+                await next(context);
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ 1. request log
+
+    private static readonly HashSet<string> SecretFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "code", "client_secret", "refresh_token", "token", "code_verifier", "access_token", "assertion",
+    };
+
+    private static async Task LogAsync(HttpContext context, EmulatorClock clock, RequestLog requests, Func<Task> handle)
+    {
+        var request = context.Request;
+        var at = clock.UtcNow;
+        string? body = null;
+        if (HttpMethods.IsPost(request.Method))
+        {
+            request.EnableBuffering();
+            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+            body = await reader.ReadToEndAsync(context.RequestAborted);
+            request.Body.Position = 0;
+            if (request.HasFormContentType) body = RedactForm(body);
+        }
+        var query = request.QueryString.HasValue ? RedactForm(request.QueryString.Value!.TrimStart('?')) : "";
+        int status = 0;
+        try
+        {
+            await handle();
+            status = context.Response.StatusCode;
+        }
+        finally
+        {
+            // An aborted connection (injected reset or truncation) answered nothing a client could read: status 0.
+            if (context.Items.ContainsKey(AbortedKey) || context.RequestAborted.IsCancellationRequested) status = 0;
+            requests.Add(new LoggedRequest(at, request.Method, request.Path.Value ?? "/", query, body, status));
+        }
+    }
+
+    /// <summary>Tokens, codes and secrets never reach the log: their values are replaced.</summary>
+    internal static string RedactForm(string form)
+    {
+        if (form.Length == 0) return form;
+        var parts = form.Split('&');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var eq = parts[i].IndexOf('=');
+            var key = Uri.UnescapeDataString((eq < 0 ? parts[i] : parts[i][..eq]).Replace('+', ' '));
+            if (eq >= 0 && SecretFields.Contains(key)) parts[i] = parts[i][..eq] + "=REDACTED";
+        }
+        return string.Join('&', parts);
+    }
+
+    // ------------------------------------------------------------------ 2. faults
+
+    private static async Task InjectAsync(HttpContext context, Fault fault, OAuth.OAuthServer oauth)
+    {
+        var response = context.Response;
+        switch (fault.Kind)
+        {
+            case FaultKind.RateLimited:
+                await GoogleError.ResourceExhausted(QuotaMessage, TimeSpan.FromSeconds(fault.RetryAfterSeconds)).WriteAsync(response);
+                break;
+            case FaultKind.Unavailable:
+                await GoogleError.Unavailable().WriteAsync(response);
+                break;
+            case FaultKind.ConnectionReset:
+                // Close the connection before any response byte: the client sees HttpRequestException/IOException.
+                context.Items[AbortedKey] = true;
+                context.Abort();
+                break;
+            case FaultKind.TruncatedBody:
+            {
+                var partial = Encoding.UTF8.GetBytes("{\n  \"dataPoints\": [\n    {\n      \"name\": \"users/me/dataTypes/steps/dataPoints/");
+                response.StatusCode = 200;
+                response.ContentType = "application/json; charset=UTF-8";
+                response.ContentLength = partial.Length + 4096;
+                await response.Body.WriteAsync(partial, context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+                context.Items[AbortedKey] = true;
+                context.Abort();
+                break;
+            }
+            case FaultKind.HtmlErrorPage:
+                await GooglePages.WriteAsync(response, fault.HtmlStatus, GooglePages.ServerError(fault.HtmlStatus));
+                break;
+            case FaultKind.MalformedJson:
+                response.StatusCode = 200;
+                response.ContentType = "application/json; charset=UTF-8";
+                await response.WriteAsync("{\n  \"dataPoints\": [\n    {\"name\": \"users/me/dataTypes/steps/dataPoints/1\", \"steps\": {\"count\": \"12\"}\n  ],\n  \"nextPageToken\": \n");
+                break;
+            case FaultKind.ExpiredAccessToken:
+                if (BearerToken(context.Request) is { } expired) oauth.ExpireAccessToken(expired);
+                await WriteUnauthenticatedAsync(response, GoogleError.Unauthenticated(), invalidToken: true);
+                break;
+            case FaultKind.RevokedToken:
+                if (BearerToken(context.Request) is { } revoked) oauth.Revoke(revoked);
+                else oauth.RevokeAll();
+                await WriteUnauthenticatedAsync(response, GoogleError.Unauthenticated(), invalidToken: true);
+                break;
+            default:
+                throw new InvalidOperationException($"Fault {fault.Kind} is not a terminal fault.");
+        }
+    }
+
+    // ------------------------------------------------------------------ 3. /v4 bearer check + quota
+
+    private const string QuotaMessage =
+        "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'health.googleapis.com' for consumer 'project_number:123456789012'.";
+
+    private static async Task<bool> AuthenticateAsync(HttpContext context, EmulatorOptions options, OAuth.OAuthServer oauth, PerUserQuota quota)
+    {
+        var response = context.Response;
+        var token = BearerToken(context.Request);
+        if (token == null)
+        {
+            var missing = new GoogleError(401, "UNAUTHENTICATED", MissingCredentialMessage, "CREDENTIALS_MISSING",
+                new Dictionary<string, string> { ["service"] = "health.googleapis.com" });
+            await WriteUnauthenticatedAsync(response, missing, invalidToken: false);
+            return false;
+        }
+        var grant = oauth.ValidateAccessToken(token);
+        if (grant == null)
+        {
+            await WriteUnauthenticatedAsync(response, GoogleError.Unauthenticated(), invalidToken: true);
+            return false;
+        }
+        if (grant.Scopes.Contains(Scopes.CloudPlatform))
+        {
+            // UNCONFIRMED wording; the status and reason are from a live test (reference §3.2).
+            await GoogleError.PermissionDenied(
+                "Request had disallowed OAuth scopes: https://www.googleapis.com/auth/cloud-platform must not be granted for user data operations.",
+                "DISALLOWED_OAUTH_SCOPES",
+                new Dictionary<string, string> { ["service"] = "health.googleapis.com" }).WriteAsync(response);
+            return false;
+        }
+        if (!options.Person.AccountLinked)
+        {
+            await new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED").WriteAsync(response);
+            return false;
+        }
+        var wait = quota.TryAcquire(grant.HealthUserId);
+        if (wait is { } retryAfter)
+        {
+            await GoogleError.ResourceExhausted(QuotaMessage, retryAfter).WriteAsync(response);
+            return false;
+        }
+        context.Items[AuthenticatedCaller.ItemKey] = new AuthenticatedCaller(grant.HealthUserId, grant.Scopes, grant.ClientId);
+        return true;
+    }
+
+    internal static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
+        var token = header[scheme.Length..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+
+    private static Task WriteUnauthenticatedAsync(HttpResponse response, GoogleError error, bool invalidToken)
+    {
+        response.Headers[HeaderNames.WWWAuthenticate] = invalidToken
+            ? "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\""
+            : "Bearer realm=\"https://accounts.google.com/\"";
+        return error.WriteAsync(response);
+    }
+
+    // ------------------------------------------------------------------ 4. legacy Fitbit Web API
+
+    private static bool IsLegacyFitbit(PathString path) =>
+        path.StartsWithSegments("/1/user", StringComparison.Ordinal)
+        || path.StartsWithSegments("/1.2/user", StringComparison.Ordinal)
+        || path.StartsWithSegments("/1.1/user", StringComparison.Ordinal)
+        || path.StartsWithSegments("/oauth2/token", StringComparison.Ordinal)
+        || path.StartsWithSegments("/oauth2/authorize", StringComparison.Ordinal)
+        || path.StartsWithSegments("/oauth2/revoke", StringComparison.Ordinal);
+
+    private static Task WriteGoneAsync(HttpResponse response)
+    {
+        // UNCONFIRMED body: Fitbit's error shape with a 410; the shutdown date is from the reference (§1).
+        response.StatusCode = 410;
+        response.ContentType = "application/json; charset=UTF-8";
+        return response.WriteAsync(
+            "{\"errors\":[{\"errorType\":\"gone\",\"message\":\"The Fitbit Web API was turned off on 2026-11-02. Use the Google Health API (https://health.googleapis.com/v4).\"}],\"success\":false}");
+    }
+}
+
+/// <summary>Google's per-user quota: N requests per rolling minute of real time.</summary>
+internal sealed class PerUserQuota(int perMinute, TimeProvider time)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _byUser = new(StringComparer.Ordinal);
+
+    /// <summary>Null when the request may go ahead (and counts); else how long until a slot frees.</summary>
+    public TimeSpan? TryAcquire(string user)
+    {
+        if (perMinute <= 0) return null;
+        var now = time.GetUtcNow();
+        lock (_byUser)
+        {
+            if (!_byUser.TryGetValue(user, out var stamps)) _byUser[user] = stamps = new Queue<DateTimeOffset>();
+            while (stamps.Count > 0 && now - stamps.Peek() >= Window) stamps.Dequeue();
+            if (stamps.Count >= perMinute)
+            {
+                var wait = stamps.Peek() + Window - now;
+                return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+            }
+            stamps.Enqueue(now);
+            return null;
+        }
     }
 }

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using FitbitPS.Engine.Auth;
+
+namespace FitbitPS.Engine.Api
+{
+    /// <summary>The Health API refused a request (Google's error envelope, AIP-193), or the answer
+    /// could not be understood. Carries Google's status and ErrorInfo reason; never a token.</summary>
+    public class HealthApiException : FitbitEngineException
+    {
+        public HealthApiException(string message, int httpStatus = 0, string status = null, string reason = null,
+            IReadOnlyDictionary<string, string> metadata = null, Exception inner = null, string errorId = null)
+            : base(errorId ?? ErrorIdFor(httpStatus), KindFor(httpStatus), message, inner)
+        {
+            HttpStatus = httpStatus; Status = status; Reason = reason;
+            Metadata = metadata ?? new Dictionary<string, string>();
+        }
+
+        /// <summary>HTTP status (0 when no answer arrived).</summary>
+        public int HttpStatus { get; }
+        /// <summary>google.rpc.Code name: INVALID_ARGUMENT, PERMISSION_DENIED…</summary>
+        public string Status { get; }
+        /// <summary>ErrorInfo.reason: MISSING_OAUTH_SCOPE, ACCOUNT_NOT_LINKED, INVALID_DATA_POINT_FILTER…</summary>
+        public string Reason { get; }
+        public IReadOnlyDictionary<string, string> Metadata { get; }
+
+        private static string ErrorIdFor(int status)
+        {
+            switch (status)
+            {
+                case 0: return "FitbitApiUnreachable";
+                case 400: return "FitbitApiInvalidRequest";
+                case 401: return "FitbitApiUnauthenticated";
+                case 403: return "FitbitApiPermissionDenied";
+                case 404: return "FitbitApiNotFound";
+                case 429: return "FitbitApiQuotaExceeded";
+                default: return status >= 500 ? "FitbitApiUnavailable" : "FitbitApiError";
+            }
+        }
+
+        private static FitbitErrorKind KindFor(int status)
+        {
+            switch (status)
+            {
+                case 0: return FitbitErrorKind.ConnectionError;
+                case 400: return FitbitErrorKind.InvalidArgument;
+                case 401: return FitbitErrorKind.Authentication;
+                case 403: return FitbitErrorKind.PermissionDenied;
+                case 404: return FitbitErrorKind.NotFound;
+                case 429: return FitbitErrorKind.LimitsExceeded;
+                default: return status >= 500 ? FitbitErrorKind.ResourceUnavailable : FitbitErrorKind.NotSpecified;
+            }
+        }
+    }
+
+    /// <summary>The sign-in lacks the scope a data type needs. Says which scope, and how to grant it.</summary>
+    public sealed class MissingScopeException : HealthApiException
+    {
+        public MissingScopeException(string dataType, HealthScope scope, int httpStatus, string status, string reason, string googleMessage)
+            : base(BuildMessage(dataType, scope, googleMessage), httpStatus, status, reason, errorId: "FitbitMissingScope")
+        {
+            DataType = dataType; Scope = scope; ScopeUrl = DataTypeCatalog.ScopeUrl(scope);
+            RecommendedAction = ConnectCommand;
+        }
+
+        public string DataType { get; }
+        public HealthScope Scope { get; }
+        public string ScopeUrl { get; }
+        /// <summary>The command that grants the scope.</summary>
+        public string ConnectCommand => "Connect-Fitbit -Scope " + ScopeName(Scope);
+
+        /// <summary>Connect-Fitbit's name for a scope ("HealthMetrics").</summary>
+        public static string ScopeName(HealthScope scope) => FitbitScopes.ToFriendlyName(DataTypeCatalog.ScopeUrl(scope));
+
+        private static string BuildMessage(string dataType, HealthScope scope, string googleMessage)
+            => $"Reading '{dataType ?? "this data"}' needs the Google Health scope {DataTypeCatalog.ScopeUrl(scope)}, which this sign-in was not granted. "
+             + $"Run 'Connect-Fitbit -Scope {ScopeName(scope)}' (list your other scopes too) and approve it. Google said: {googleMessage}";
+    }
+
+    /// <summary>The Google account has no Google Health / Fitbit profile.</summary>
+    public sealed class AccountNotLinkedException : HealthApiException
+    {
+        public AccountNotLinkedException(int httpStatus, string status, string googleMessage)
+            : base("This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED). Sign in to the Fitbit app with this Google account "
+                 + "(or migrate your Fitbit account to Google), then run Connect-Fitbit again. Google said: " + googleMessage,
+                 httpStatus, status, "ACCOUNT_NOT_LINKED", errorId: "FitbitAccountNotLinked") { }
+    }
+
+    /// <summary>Google refused our filter (a bug in this module or an unsupported type).</summary>
+    public sealed class InvalidFilterException : HealthApiException
+    {
+        public InvalidFilterException(string filter, int httpStatus, string status, string reason, string googleMessage)
+            : base($"Google refused the filter \"{filter}\" ({reason}): {googleMessage}", httpStatus, status, reason, errorId: "FitbitInvalidFilter") { Filter = filter; }
+
+        public string Filter { get; }
+    }
+
+    /// <summary>The sign-in is no longer accepted even after a refresh.</summary>
+    public sealed class AuthenticationFailedException : HealthApiException
+    {
+        public AuthenticationFailedException(string googleMessage)
+            : base("Google refused the access token even after a refresh (401 UNAUTHENTICATED). Run Connect-Fitbit to sign in again. Google said: " + googleMessage,
+                   401, "UNAUTHENTICATED", errorId: "FitbitApiUnauthenticated") { RecommendedAction = "Connect-Fitbit"; }
+    }
+
+    /// <summary>One chunk of a date range failed; the rest of the range still streams.</summary>
+    public sealed class ChunkFailedException : FitbitEngineException
+    {
+        public ChunkFailedException(string dataType, DateTime from, DateTime toInclusive, Exception inner)
+            : base("FitbitChunkFailed", (inner as FitbitEngineException)?.Kind ?? FitbitErrorKind.ConnectionError,
+                   $"Could not read {dataType} for {Describe(from, toInclusive)}: {inner.Message}", inner)
+        {
+            RecommendedAction = (inner as FitbitEngineException)?.RecommendedAction ?? $"Run the command again for -From {from:yyyy-MM-dd} -To {toInclusive:yyyy-MM-dd}.";
+            DataType = dataType; From = from; To = toInclusive;
+        }
+
+        public string DataType { get; }
+        /// <summary>First calendar day of the failed chunk.</summary>
+        public DateTime From { get; }
+        /// <summary>Last calendar day of the failed chunk (inclusive).</summary>
+        public DateTime To { get; }
+
+        private static string Describe(DateTime from, DateTime to)
+            => from == to ? from.ToString("yyyy-MM-dd") : $"{from:yyyy-MM-dd} to {to:yyyy-MM-dd}";
+    }
+}

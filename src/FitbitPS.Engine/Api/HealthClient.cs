@@ -1,0 +1,360 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using FitbitPS.Engine.Api.Wire;
+using FitbitPS.Engine.Auth;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace FitbitPS.Engine.Api
+{
+    /// <summary>Why the client is waiting before a request (reported to the cmdlet as progress).</summary>
+    public sealed class RequestWait
+    {
+        public RequestWait(string reason, TimeSpan delay, int attempt, string what)
+        {
+            Reason = reason; Delay = delay; Attempt = attempt; What = what;
+        }
+
+        /// <summary>"429 RESOURCE_EXHAUSTED", "503 UNAVAILABLE", "connection reset", "per-minute quota"…</summary>
+        public string Reason { get; }
+        public TimeSpan Delay { get; }
+        /// <summary>1 for the first retry; 0 for a wait on our own per-minute limiter.</summary>
+        public int Attempt { get; }
+        /// <summary>What the request was for ("heart-rate list").</summary>
+        public string What { get; }
+
+        public override string ToString()
+            => Attempt == 0
+                ? $"Waiting {Delay.TotalSeconds:0.#} s to stay within Google's per-minute quota ({What})."
+                : $"Waiting {Delay.TotalSeconds:0.#} s before retry {Attempt} of {What}: {Reason}.";
+    }
+
+    /// <summary>One raw list/reconcile page: the body (kept as bytes so it can be spooled and parsed
+    /// later, newest page last) and the token of the next page.</summary>
+    public sealed class RawPage
+    {
+        public RawPage(byte[] body, string nextPageToken) { Body = body; NextPageToken = nextPageToken; }
+        public byte[] Body { get; }
+        public string NextPageToken { get; }
+    }
+
+    /// <summary>
+    /// Google Health API v4 client over an access-token source. Retries what Google says to retry
+    /// (429 and 503; on reads also connection resets, 500/502/504 and HTML error pages) with
+    /// exponential back-off plus jitter that honours Retry-After; reports each wait through
+    /// <see cref="Waiting"/>; after a 401 refreshes the token once and retries once; maps 400/403 to
+    /// typed exceptions; retries a malformed or truncated body once. Every await takes the
+    /// cancellation token, back-off waits included. Requests pass through a <see cref="RequestThrottle"/>.
+    /// </summary>
+    public sealed class HealthClient : IDisposable
+    {
+        private static readonly JsonSerializer Serializer = DataPointReader.Serializer;
+        private static readonly Random JitterSource = new Random();
+        private readonly HttpClient _http;
+        private readonly bool _ownsHttp;
+        private readonly IAccessTokenSource _tokens;
+        private readonly Uri _apiBase;
+        private Settings _settings;
+        private int _requestCount;
+
+        /// <param name="healthApiBase">e.g. https://health.googleapis.com/ (GoogleEndpoints.HealthApiBase).</param>
+        /// <param name="handler">HTTP handler (null: a new HttpClientHandler).</param>
+        public HealthClient(IAccessTokenSource tokens, Uri healthApiBase, HttpMessageHandler handler = null, RequestThrottle throttle = null, bool disposeHandler = true)
+        {
+            _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+            if (healthApiBase == null) throw new ArgumentNullException(nameof(healthApiBase));
+            _apiBase = healthApiBase.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? healthApiBase : new Uri(healthApiBase.AbsoluteUri + "/");
+            _http = new HttpClient(handler ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate }, disposeHandler)
+            {
+                Timeout = TimeSpan.FromSeconds(100),
+            };
+            _ownsHttp = true;
+            Throttle = throttle ?? RequestThrottle.For(tokens);
+        }
+
+        public RequestThrottle Throttle { get; }
+
+        /// <summary>Retries after 429/503/5xx/resets before giving up (the first try not counted).</summary>
+        public int MaxRetries { get; set; } = 6;
+        /// <summary>First back-off; doubles per retry up to <see cref="MaxBackoff"/>.</summary>
+        public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+        public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(32);
+        /// <summary>Longest Retry-After we follow silently; longer ones are still honoured.</summary>
+        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>"Today" comes from here, never from the machine clock directly.</summary>
+        public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        /// <summary>Raised before every back-off or quota wait.</summary>
+        public event Action<RequestWait> Waiting;
+
+        /// <summary>Raised when a request completes (successfully or not); argument = total so far.</summary>
+        public event Action<int> RequestCompleted;
+
+        /// <summary>HTTP requests this client has sent (retries included).</summary>
+        public int RequestCount => Volatile.Read(ref _requestCount);
+
+        // ---------------------------------------------------------------- data points
+
+        /// <summary>One page of dataPoints.list (or :reconcile).</summary>
+        public Task<RawPage> ListPageAsync(DataTypeInfo type, string filter, int pageSize, string pageToken, bool reconcile, CancellationToken cancellationToken)
+        {
+            var query = new StringBuilder();
+            if (!string.IsNullOrEmpty(filter)) query.Append("filter=").Append(Uri.EscapeDataString(filter)).Append('&');
+            query.Append("pageSize=").Append(pageSize.ToString(CultureInfo.InvariantCulture));
+            if (!string.IsNullOrEmpty(pageToken)) query.Append("&pageToken=").Append(Uri.EscapeDataString(pageToken));
+            var path = $"v4/users/me/dataTypes/{type.Id}/dataPoints{(reconcile ? ":reconcile" : "")}?{query}";
+            return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter,
+                $"{type.Id} {(reconcile ? "reconcile" : "list")}",
+                body =>
+                {
+                    using (var ms = new MemoryStream(body, writable: false))
+                        return new RawPage(body, DataPointReader.ReadNextPageToken(ms));
+                }, cancellationToken);
+        }
+
+        /// <summary>One page of dataPoints:rollUp (physical windows).</summary>
+        public Task<RollUpDataPointsResponse> RollUpAsync(DataTypeInfo type, RollUpDataPointsRequest request, CancellationToken cancellationToken)
+            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:rollUp", request, $"{type.Id} rollUp", cancellationToken);
+
+        /// <summary>One page of dataPoints:dailyRollUp (civil days).</summary>
+        public Task<RollUpDataPointsResponse> DailyRollUpAsync(DataTypeInfo type, DailyRollUpDataPointsRequest request, CancellationToken cancellationToken)
+            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:dailyRollUp", request, $"{type.Id} dailyRollUp", cancellationToken);
+
+        private Task<RollUpDataPointsResponse> PostJsonAsync(DataTypeInfo type, string path, object body, string what, CancellationToken cancellationToken)
+        {
+            var json = JsonConvert.SerializeObject(body, Formatting.None);
+            return SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(_apiBase, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
+                type, null, what, Deserialize<RollUpDataPointsResponse>, cancellationToken);
+        }
+
+        // ---------------------------------------------------------------- users
+
+        public Task<Identity> GetIdentityAsync(CancellationToken cancellationToken)
+            => GetUserAsync<Identity>("identity", null, cancellationToken);
+
+        public Task<Profile> GetProfileAsync(CancellationToken cancellationToken)
+            => GetUserAsync<Profile>("profile", HealthScope.Profile, cancellationToken);
+
+        public Task<Settings> GetSettingsAsync(CancellationToken cancellationToken)
+            => GetUserAsync<Settings>("settings", HealthScope.Settings, cancellationToken);
+
+        /// <summary>Settings, fetched once per client (time zone for physical-time roll-ups).</summary>
+        public async Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
+            => _settings ?? (_settings = await GetSettingsAsync(cancellationToken).ConfigureAwait(false));
+
+        private Task<T> GetUserAsync<T>(string what, HealthScope? scope, CancellationToken cancellationToken)
+            => SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, "v4/users/me/" + what)),
+                scope.HasValue ? new DataTypeInfo(what, what, DataTypeKind.Other, DataTypeMethods.None, 0, 0, scope.Value) : null,
+                null, what, Deserialize<T>, cancellationToken);
+
+        private static T Deserialize<T>(byte[] body)
+        {
+            using (var ms = new MemoryStream(body, writable: false))
+            using (var text = new StreamReader(ms, Encoding.UTF8))
+            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None })
+            {
+                var value = Serializer.Deserialize<T>(reader);
+                if (value == null) throw new JsonReaderException("The response body is empty.");
+                if (reader.Read()) throw new JsonReaderException("Unexpected content after the end of the response.");
+                return value;
+            }
+        }
+
+        // ---------------------------------------------------------------- the request loop
+
+        private async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
+            Func<byte[], T> parse, CancellationToken cancellationToken)
+        {
+            bool refreshed = false, malformedRetried = false;
+            int retries = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                TimeSpan? wait = null;
+                string waitReason = null;
+                using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken).ConfigureAwait(false))
+                {
+                    var token = await _tokens.GetAccessTokenAsync(refreshed, cancellationToken).ConfigureAwait(false);
+                    HttpResponseMessage response = null;
+                    byte[] body = null;
+                    Exception transport = null;
+                    try
+                    {
+                        using (var request = createRequest())
+                        {
+                            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                            Interlocked.Increment(ref _requestCount);
+                            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                            body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
+                    catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException)
+                    {
+                        // Connection reset, truncated body (Content-Length not met), timeout: transient on reads.
+                        transport = e;
+                        response?.Dispose();
+                        response = null;
+                    }
+                    finally
+                    {
+                        RequestCompleted?.Invoke(RequestCount);
+                    }
+
+                    if (transport != null)
+                    {
+                        if (retries >= MaxRetries)
+                            throw new HealthApiException($"Could not reach Google Health for {what} after {retries + 1} attempts: {transport.Message}", inner: transport);
+                        wait = Backoff(retries);
+                        waitReason = "connection failed (" + transport.GetType().Name + ": " + transport.Message + ")";
+                    }
+                    else
+                    {
+                        using (response)
+                        {
+                            var status = (int)response.StatusCode;
+                            if (status >= 200 && status < 300)
+                            {
+                                try { return parse(body); }
+                                catch (JsonException e)
+                                {
+                                    if (malformedRetried)
+                                        throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {body.Length} bytes): {e.Message}", status, inner: e);
+                                    malformedRetried = true;
+                                    wait = TimeSpan.Zero;
+                                    waitReason = "malformed or truncated JSON";
+                                }
+                            }
+                            else
+                            {
+                                var error = ParseError(body);
+                                if (status == 401)
+                                {
+                                    if (refreshed) throw new AuthenticationFailedException(error?.Message ?? "HTTP 401");
+                                    refreshed = true;
+                                    continue;
+                                }
+                                bool html = error == null;
+                                bool transient = status == 429 || status == 503 || status == 500 || status == 502 || status == 504 || (html && status >= 500);
+                                if (!transient) throw MapError(status, error, body, type, filter, what);
+                                if (retries >= MaxRetries)
+                                    throw new HealthApiException($"Google Health still answered {status} {error?.StatusName} for {what} after {retries + 1} attempts: {error?.Message ?? "(no JSON body)"}",
+                                        status, error?.StatusName, ReasonOf(error));
+                                var retryAfter = RetryAfter(response);
+                                wait = retryAfter.HasValue ? retryAfter.Value + TimeSpan.FromMilliseconds(JitterSource.Next(0, 250)) : Backoff(retries);
+                                waitReason = status + " " + (error?.StatusName ?? (html ? "HTML error page" : ""));
+                            }
+                        }
+                    }
+                }
+                retries++;
+                if (wait.Value > TimeSpan.Zero)
+                {
+                    Waiting?.Invoke(new RequestWait(waitReason, wait.Value, retries, what));
+                    await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            {
+                var length = response.Content.Headers.ContentLength;
+                var ms = new MemoryStream(length.HasValue && length.Value < int.MaxValue ? (int)length.Value : 64 * 1024);
+                await stream.CopyToAsync(ms, 81920, cancellationToken).ConfigureAwait(false);
+                if (length.HasValue && ms.Length != length.Value)
+                    throw new IOException($"The response ended after {ms.Length} of {length.Value} bytes.");
+                return ms.Length == ms.Capacity ? ms.GetBuffer() : ms.ToArray();
+            }
+        }
+
+        /// <summary>Exponential back-off with "equal jitter": half fixed, half random.</summary>
+        private TimeSpan Backoff(int retry)
+        {
+            var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, InitialBackoff.TotalMilliseconds * Math.Pow(2, retry));
+            double random;
+            lock (JitterSource) random = JitterSource.NextDouble();
+            return TimeSpan.FromMilliseconds(ceiling / 2 + random * ceiling / 2);
+        }
+
+        private TimeSpan? RetryAfter(HttpResponseMessage response)
+        {
+            var header = response.Headers.RetryAfter;
+            if (header == null) return null;
+            TimeSpan? value = header.Delta;
+            if (!value.HasValue && header.Date.HasValue) value = header.Date.Value - DateTimeOffset.UtcNow;
+            if (!value.HasValue) return null;
+            if (value.Value < TimeSpan.Zero) return TimeSpan.Zero;
+            return value.Value > MaxRetryAfter ? MaxRetryAfter : value.Value;
+        }
+
+        internal static Status ParseError(byte[] body)
+        {
+            if (body == null || body.Length == 0) return null;
+            try
+            {
+                var envelope = JsonConvert.DeserializeObject<ErrorEnvelope>(Encoding.UTF8.GetString(body));
+                return envelope?.Error;
+            }
+            catch (JsonException) { return null; }
+        }
+
+        private static string ReasonOf(Status error)
+            => error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo")?["reason"]?.ToString();
+
+        internal static Exception MapError(int status, Status error, byte[] body, DataTypeInfo type, string filter, string what)
+        {
+            var reason = ReasonOf(error);
+            var message = error?.Message ?? Snippet(body);
+            var metadata = new Dictionary<string, string>();
+            var info = error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo");
+            if (info?["metadata"] is JObject md) foreach (var p in md.Properties()) metadata[p.Name] = p.Value.ToString();
+            switch (reason)
+            {
+                case "MISSING_OAUTH_SCOPE":
+                case "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
+                    return new MissingScopeException(type?.Id, type?.Scope ?? HealthScope.HealthMetricsAndMeasurements, status, error?.StatusName, reason, message);
+                case "ACCOUNT_NOT_LINKED":
+                    return new AccountNotLinkedException(status, error?.StatusName, message);
+            }
+            if (reason != null && reason.StartsWith("INVALID_DATA_POINT_FILTER", StringComparison.Ordinal))
+                return new InvalidFilterException(filter, status, error?.StatusName, reason, message);
+            return new HealthApiException($"Google Health refused {what}: HTTP {status} {error?.StatusName}{(reason != null ? " (" + reason + ")" : "")}: {message}",
+                status, error?.StatusName, reason, metadata);
+        }
+
+        private static string Snippet(byte[] body)
+        {
+            if (body == null || body.Length == 0) return "(empty body)";
+            var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200));
+            return text.Replace('\n', ' ').Replace('\r', ' ');
+        }
+
+        public void Dispose()
+        {
+            if (_ownsHttp) _http.Dispose();
+        }
+    }
+}
+
+namespace FitbitPS.Engine.Api
+{
+    public static class HealthClientFactory
+    {
+        /// <summary>A client on a signed-in session: its endpoints, its HTTP handler choice, its shared throttle.</summary>
+        public static HealthClient Create(FitbitPS.Engine.Auth.FitbitSession session)
+            => new HealthClient(session, session.Endpoints.HealthApiBase, session.HttpHandlerFactory?.Invoke());
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+
+namespace FitbitPS.Engine.Api
+{
+    /// <summary>Calendar days From..To, both inclusive, in the person's own calendar (no zone).</summary>
+    public readonly struct CivilRange : IEquatable<CivilRange>
+    {
+        public CivilRange(DateTime from, DateTime toInclusive)
+        {
+            From = DateTime.SpecifyKind(from.Date, DateTimeKind.Unspecified);
+            To = DateTime.SpecifyKind(toInclusive.Date, DateTimeKind.Unspecified);
+            if (To < From) throw new ArgumentException($"The range is reversed: -From {From:yyyy-MM-dd} is after -To {To:yyyy-MM-dd}. Swap them.");
+        }
+
+        public DateTime From { get; }
+        public DateTime To { get; }
+        /// <summary>Exclusive end (the day after To).</summary>
+        public DateTime EndExclusive => To.AddDays(1);
+        public int Days => (int)(To - From).TotalDays + 1;
+
+        public bool Equals(CivilRange other) => From == other.From && To == other.To;
+        public override bool Equals(object obj) => obj is CivilRange r && Equals(r);
+        public override int GetHashCode() => From.GetHashCode() * 397 ^ To.GetHashCode();
+        public override string ToString() => From == To ? $"{From:yyyy-MM-dd}" : $"{From:yyyy-MM-dd}..{To:yyyy-MM-dd}";
+    }
+
+    /// <summary>A roll-up chunk over physical time, [Start, End).</summary>
+    public readonly struct PhysicalChunk
+    {
+        public PhysicalChunk(DateTimeOffset start, DateTimeOffset end) { Start = start; End = end; }
+        public DateTimeOffset Start { get; }
+        public DateTimeOffset End { get; }
+    }
+
+    /// <summary>
+    /// Plans the fewest requests the API allows for a (data type, range):
+    /// <list type="bullet">
+    /// <item>list/reconcile take one civil filter over the whole range (no range limit) at the type's
+    /// largest page size, so a range costs ceil(points / pageSize) requests (at least 1);</item>
+    /// <item>dailyRollUp is split at the type's range limit (14 or 90 days), chunks aligned to the range
+    /// start (windowSizeDays = 1 aligns every day): ceil(days / limit) requests, one page each (≤ 90 windows);</item>
+    /// <item>rollUp (physical windows) is split at the range limit too, but each chunk holds a whole
+    /// multiple of 10,000 windows when the limit allows more, so every page is full:
+    /// max(ceil(span / limit), ceil(windows / 10,000)) requests.</item>
+    /// </list>
+    /// Per data type the reader picks the cheaper method: daily measurements (resting heart rate, HRV…)
+    /// via list with a date filter — one request for up to 10,000 days — and daily activity totals via
+    /// dailyRollUp (one value per day instead of 1,440 minute points).
+    /// </summary>
+    public static class RequestPlanner
+    {
+        /// <summary>Largest pageSize the API honours for list/reconcile/rollUp (sleep and exercise: 25).</summary>
+        public const int MaxPageSize = 10000;
+
+        /// <summary>Default range when neither From/To nor Days is given: the last 7 days.</summary>
+        public const int DefaultDays = 7;
+
+        /// <summary>
+        /// Resolves cmdlet parameters into a range. "Today" is the calendar date of <paramref name="now"/>
+        /// on this machine's clock and zone (the person usually sits at their own computer; asking
+        /// Google for the profile's zone would cost a request). A range may reach one day past today
+        /// (a person east of this machine is already there); anything later is an error.
+        /// </summary>
+        public static CivilRange Resolve(DateTime? from, DateTime? to, int? days, DateTimeOffset now, int defaultDays = DefaultDays)
+        {
+            var today = now.ToLocalTime().Date;
+            if (days.HasValue && (from.HasValue || to.HasValue) && !(from.HasValue ^ to.HasValue))
+                throw new ArgumentException("Use either -Days or -From/-To, not both.");
+            if (days.HasValue && days.Value < 1) throw new ArgumentException($"-Days must be 1 or more (was {days.Value}).");
+            DateTime f, t;
+            if (days.HasValue)
+            {
+                if (from.HasValue) { f = from.Value.Date; t = f.AddDays(days.Value - 1); }
+                else { t = (to ?? today).Date; f = t.AddDays(-(days.Value - 1)); }
+            }
+            else
+            {
+                t = (to ?? (from.HasValue && from.Value.Date > today ? from.Value.Date : today)).Date;
+                f = (from ?? t.AddDays(-(defaultDays - 1))).Date;
+            }
+            if (t < f) throw new ArgumentException($"The range is reversed: -From {f:yyyy-MM-dd} is after -To {t:yyyy-MM-dd}. Swap them.");
+            if (f > today.AddDays(1))
+                throw new ArgumentException($"The range {f:yyyy-MM-dd}..{t:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd}); there is no data yet.");
+            if (t > today.AddDays(1))
+                throw new ArgumentException($"-To {t:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd}). Use -To {today:yyyy-MM-dd} or leave it out.");
+            if (f.Year < 2000) throw new ArgumentException($"-From {f:yyyy-MM-dd} is before any Fitbit data could exist.");
+            return new CivilRange(f, t);
+        }
+
+        /// <summary>AIP-160 civil filter for list/reconcile over the whole range.</summary>
+        public static string ListFilter(DataTypeInfo type, CivilRange range) => type.CivilFilter(range.From, range.To);
+
+        /// <summary>dailyRollUp chunks: consecutive, ≤ the type's limit, oldest first.</summary>
+        public static IReadOnlyList<CivilRange> DailyRollUpChunks(DataTypeInfo type, CivilRange range)
+        {
+            var chunks = new List<CivilRange>();
+            var limit = type.RollUpRangeLimitDays;
+            for (var start = range.From; start <= range.To; start = start.AddDays(limit))
+            {
+                var end = start.AddDays(limit - 1);
+                chunks.Add(new CivilRange(start, end < range.To ? end : range.To));
+            }
+            return chunks;
+        }
+
+        /// <summary>Windows per rollUp chunk: the range limit, or the largest multiple of a full page below it.</summary>
+        public static long RollUpChunkWindows(DataTypeInfo type, TimeSpan window)
+        {
+            if (window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(window), "The window must be at least 1 second.");
+            var limitWindows = TimeSpan.FromDays(type.RollUpRangeLimitDays).Ticks / window.Ticks;
+            if (limitWindows < 1) throw new ArgumentException($"A {window} window is longer than {type.Id}'s {type.RollUpRangeLimitDays}-day roll-up limit.");
+            return limitWindows >= MaxPageSize ? limitWindows / MaxPageSize * MaxPageSize : limitWindows;
+        }
+
+        /// <summary>rollUp chunks over [start, end): window-aligned to start, oldest first.</summary>
+        public static IReadOnlyList<PhysicalChunk> RollUpChunks(DataTypeInfo type, DateTimeOffset start, DateTimeOffset end, TimeSpan window)
+        {
+            var chunks = new List<PhysicalChunk>();
+            var step = TimeSpan.FromTicks(RollUpChunkWindows(type, window) * window.Ticks);
+            for (var s = start; s < end; s += step)
+            {
+                var e = s + step;
+                chunks.Add(new PhysicalChunk(s, e < end ? e : end));
+            }
+            return chunks;
+        }
+
+        /// <summary>Pages needed for <paramref name="points"/> items at <paramref name="pageSize"/> (an empty answer still costs one).</summary>
+        public static int Pages(long points, int pageSize) => points <= 0 ? 1 : (int)((points + pageSize - 1) / pageSize);
+
+        /// <summary>
+        /// The fewest requests the API allows to read <paramref name="type"/> over <paramref name="range"/>
+        /// with <paramref name="method"/>, given how many points (list/reconcile) or windows (rollUp) the
+        /// server holds. Tests and the benchmark assert requests made == this.
+        /// </summary>
+        public static int MinimumRequests(DataTypeInfo type, DataTypeMethods method, CivilRange range, long knownPointCount = 0, TimeSpan? window = null)
+        {
+            switch (method)
+            {
+                case DataTypeMethods.List:
+                case DataTypeMethods.Reconcile:
+                    return Pages(knownPointCount, type.MaxPageSize);
+                case DataTypeMethods.DailyRollUp:
+                    return (range.Days + type.RollUpRangeLimitDays - 1) / type.RollUpRangeLimitDays;
+                case DataTypeMethods.RollUp:
+                    {
+                        var w = window ?? TimeSpan.FromDays(1);
+                        // The physical span of the civil range is its days × 24 h give or take a DST hour.
+                        var spanTicks = TimeSpan.FromDays(range.Days).Ticks;
+                        var limitTicks = TimeSpan.FromDays(type.RollUpRangeLimitDays).Ticks;
+                        var byLimit = (int)((spanTicks + limitTicks - 1) / limitTicks);
+                        var windows = knownPointCount > 0 ? knownPointCount : (spanTicks + w.Ticks - 1) / w.Ticks;
+                        return Math.Max(byLimit, Pages(windows, MaxPageSize));
+                    }
+                default:
+                    throw new ArgumentException("Choose one method.", nameof(method));
+            }
+        }
+
+        public static TimeSpan WindowOf(Records.IntradayInterval interval)
+        {
+            switch (interval)
+            {
+                case Records.IntradayInterval.Minute: return TimeSpan.FromMinutes(1);
+                case Records.IntradayInterval.FifteenMinutes: return TimeSpan.FromMinutes(15);
+                default: return TimeSpan.FromHours(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace FitbitPS.Engine.Api.Wire
+{
+    /// <summary>
+    /// Streams a ListDataPointsResponse / ReconcileDataPointsResponse with <see cref="JsonTextReader"/>:
+    /// one point at a time, never a DOM of the page. Raw heart-rate pages (10,000 points) are the hot
+    /// path, so the envelope, data source, sample time and heart-rate member are read by hand (no
+    /// reflection, interned property names); every other member goes through the serializer's cached
+    /// contract, which is plenty for pages of at most a few thousand points.
+    /// </summary>
+    public static class DataPointReader
+    {
+        internal static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
+        {
+            DateParseHandling = DateParseHandling.None,
+            FloatParseHandling = FloatParseHandling.Double,
+            MissingMemberHandling = MissingMemberHandling.Ignore,
+            Culture = CultureInfo.InvariantCulture,
+        });
+
+        private static readonly Dictionary<string, Type> TypedMembers = new Dictionary<string, Type>(StringComparer.Ordinal)
+        {
+            ["weight"] = typeof(Weight), ["bodyFat"] = typeof(BodyFat), ["height"] = typeof(Height),
+            ["steps"] = typeof(Steps), ["distance"] = typeof(Distance),
+            ["dailyRestingHeartRate"] = typeof(DailyRestingHeartRate), ["dailyHeartRateVariability"] = typeof(DailyHeartRateVariability),
+            ["dailyOxygenSaturation"] = typeof(DailyOxygenSaturation), ["dailyRespiratoryRate"] = typeof(DailyRespiratoryRate),
+            ["dailySleepTemperatureDerivations"] = typeof(DailySleepTemperatureDerivations), ["dailyVo2Max"] = typeof(DailyVO2Max),
+            ["sleep"] = typeof(Sleep), ["exercise"] = typeof(Exercise),
+        };
+
+        private static readonly string[] KnownNames =
+        {
+            "dataPoints", "nextPageToken", "name", "dataPointName", "dataSource", "recordingMethod", "device", "application",
+            "platform", "formFactor", "manufacturer", "displayName", "packageName", "webClientId", "googleWebClientId",
+            "heartRate", "sampleTime", "physicalTime", "utcOffset", "civilTime", "date", "time", "year", "month", "day",
+            "hours", "minutes", "seconds", "nanos", "beatsPerMinute", "metadata", "motionContext", "sensorLocation",
+            "PASSIVELY_MEASURED", "FITBIT", "MANUAL", "DERIVED", "ACTIVELY_MEASURED", "UNKNOWN", "HEALTH_CONNECT", "WATCH", "PHONE",
+        };
+
+        private static JsonTextReader CreateReader(TextReader text)
+        {
+            var names = new DefaultJsonNameTable();
+            foreach (var n in KnownNames) names.Add(n);
+            return new JsonTextReader(text)
+            {
+                DateParseHandling = DateParseHandling.None,
+                FloatParseHandling = FloatParseHandling.Double,
+                PropertyNameTable = names,
+                CloseInput = false,
+            };
+        }
+
+        /// <summary>Reads a whole page, calling <paramref name="onPoint"/> for each point in the order
+        /// the server sent them. Returns nextPageToken (null when this was the last page).</summary>
+        public static string ReadPage(Stream utf8Json, Action<DataPoint> onPoint)
+        {
+            using (var text = new StreamReader(utf8Json, Encoding.UTF8, false, 64 * 1024, leaveOpen: true))
+            using (var reader = CreateReader(text))
+            {
+                string next = null;
+                ExpectRead(reader);
+                Expect(reader, JsonToken.StartObject);
+                while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+                {
+                    var property = (string)reader.Value;
+                    ExpectRead(reader);
+                    if (property == "dataPoints" && reader.TokenType == JsonToken.StartArray)
+                    {
+                        while (ExpectRead(reader) && reader.TokenType != JsonToken.EndArray)
+                            onPoint(ReadDataPoint(reader));
+                    }
+                    else if (property == "nextPageToken")
+                    {
+                        next = reader.Value as string;
+                    }
+                    else reader.Skip();
+                }
+                Expect(reader, JsonToken.EndObject);
+                if (reader.Read()) throw new JsonReaderException("Unexpected content after the end of the response.");
+                return string.IsNullOrEmpty(next) ? null : next;
+            }
+        }
+
+        /// <summary>Reads only nextPageToken (tokenizes but does not build points): used while spooling
+        /// pages that are read back later in reverse.</summary>
+        public static string ReadNextPageToken(Stream utf8Json)
+        {
+            using (var text = new StreamReader(utf8Json, Encoding.UTF8, false, 64 * 1024, leaveOpen: true))
+            using (var reader = CreateReader(text))
+            {
+                string next = null;
+                ExpectRead(reader);
+                Expect(reader, JsonToken.StartObject);
+                while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+                {
+                    var property = (string)reader.Value;
+                    ExpectRead(reader);
+                    if (property == "nextPageToken") next = reader.Value as string;
+                    else reader.Skip();
+                }
+                Expect(reader, JsonToken.EndObject);
+                if (reader.Read()) throw new JsonReaderException("Unexpected content after the end of the response.");
+                return string.IsNullOrEmpty(next) ? null : next;
+            }
+        }
+
+        /// <summary>Parses one data point object (reader positioned on its StartObject).</summary>
+        public static DataPoint ReadDataPoint(JsonReader reader)
+        {
+            Expect(reader, JsonToken.StartObject);
+            var point = new DataPoint();
+            while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                var property = (string)reader.Value;
+                ExpectRead(reader);
+                switch (property)
+                {
+                    case "name":
+                    case "dataPointName":
+                        point.Name = reader.Value as string; break;
+                    case "dataSource":
+                        point.DataSource = ReadDataSource(reader); break;
+                    case "heartRate":
+                        point.Member = property; point.HeartRate = ReadHeartRate(reader); break;
+                    default:
+                        if (reader.TokenType == JsonToken.StartObject) ReadMember(reader, property, point);
+                        else reader.Skip();
+                        break;
+                }
+            }
+            Expect(reader, JsonToken.EndObject);
+            return point;
+        }
+
+        private static void ReadMember(JsonReader reader, string member, DataPoint point)
+        {
+            point.Member = member;
+            if (!TypedMembers.TryGetValue(member, out var type))
+            {
+                point.Other = JObject.Load(reader);
+                return;
+            }
+            var value = Serializer.Deserialize(reader, type);
+            switch (value)
+            {
+                case Weight v: point.Weight = v; break;
+                case BodyFat v: point.BodyFat = v; break;
+                case Height v: point.Height = v; break;
+                case Steps v: point.Steps = v; break;
+                case Distance v: point.Distance = v; break;
+                case DailyRestingHeartRate v: point.DailyRestingHeartRate = v; break;
+                case DailyHeartRateVariability v: point.DailyHeartRateVariability = v; break;
+                case DailyOxygenSaturation v: point.DailyOxygenSaturation = v; break;
+                case DailyRespiratoryRate v: point.DailyRespiratoryRate = v; break;
+                case DailySleepTemperatureDerivations v: point.DailySleepTemperatureDerivations = v; break;
+                case DailyVO2Max v: point.DailyVo2Max = v; break;
+                case Sleep v: point.Sleep = v; break;
+                case Exercise v: point.Exercise = v; break;
+            }
+        }
+
+        private static DataSource ReadDataSource(JsonReader reader)
+        {
+            if (reader.TokenType != JsonToken.StartObject) { reader.Skip(); return null; }
+            var source = new DataSource();
+            while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                var property = (string)reader.Value;
+                ExpectRead(reader);
+                switch (property)
+                {
+                    case "recordingMethod": source.RecordingMethod = reader.Value as string; break;
+                    case "platform": source.Platform = reader.Value as string; break;
+                    case "device":
+                        if (reader.TokenType != JsonToken.StartObject) { reader.Skip(); break; }
+                        source.Device = new Device();
+                        while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+                        {
+                            var p = (string)reader.Value;
+                            ExpectRead(reader);
+                            if (p == "displayName") source.Device.DisplayName = reader.Value as string;
+                            else if (p == "formFactor") source.Device.FormFactor = reader.Value as string;
+                            else if (p == "manufacturer") source.Device.Manufacturer = reader.Value as string;
+                            else reader.Skip();
+                        }
+                        break;
+                    case "application":
+                        source.Application = Serializer.Deserialize<Application>(reader); break;
+                    default: reader.Skip(); break;
+                }
+            }
+            return source;
+        }
+
+        private static HeartRate ReadHeartRate(JsonReader reader)
+        {
+            if (reader.TokenType != JsonToken.StartObject) { reader.Skip(); return null; }
+            var hr = new HeartRate();
+            while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                var property = (string)reader.Value;
+                ExpectRead(reader);
+                switch (property)
+                {
+                    case "sampleTime": hr.SampleTime = ReadSampleTime(reader); break;
+                    case "beatsPerMinute": hr.BeatsPerMinute = ReadInt64(reader); break;
+                    case "metadata": hr.Metadata = Serializer.Deserialize<HeartRateMetadata>(reader); break;
+                    default: reader.Skip(); break;
+                }
+            }
+            return hr;
+        }
+
+        internal static ObservationSampleTime ReadSampleTime(JsonReader reader)
+        {
+            if (reader.TokenType != JsonToken.StartObject) { reader.Skip(); return null; }
+            var time = new ObservationSampleTime();
+            while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                var property = (string)reader.Value;
+                ExpectRead(reader);
+                switch (property)
+                {
+                    case "physicalTime": time.PhysicalTime = WireTime.ParseTimestamp((string)reader.Value); break;
+                    case "utcOffset": time.UtcOffset = WireTime.ParseDuration((string)reader.Value); break;
+                    case "civilTime": time.CivilTime = ReadCivilDateTime(reader); break;
+                    default: reader.Skip(); break;
+                }
+            }
+            return time;
+        }
+
+        internal static CivilDateTime ReadCivilDateTime(JsonReader reader)
+        {
+            if (reader.TokenType != JsonToken.StartObject) { reader.Skip(); return null; }
+            var civil = new CivilDateTime();
+            while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                var property = (string)reader.Value;
+                ExpectRead(reader);
+                if (property == "date" && reader.TokenType == JsonToken.StartObject)
+                {
+                    var date = new GoogleDate();
+                    while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+                    {
+                        var p = (string)reader.Value;
+                        ExpectRead(reader);
+                        if (p == "year") date.Year = (int)ReadInt64(reader);
+                        else if (p == "month") date.Month = (int)ReadInt64(reader);
+                        else if (p == "day") date.Day = (int)ReadInt64(reader);
+                        else reader.Skip();
+                    }
+                    civil.Date = date;
+                }
+                else if (property == "time" && reader.TokenType == JsonToken.StartObject)
+                {
+                    var t = new TimeOfDay();
+                    while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+                    {
+                        var p = (string)reader.Value;
+                        ExpectRead(reader);
+                        if (p == "hours") t.Hours = (int)ReadInt64(reader);
+                        else if (p == "minutes") t.Minutes = (int)ReadInt64(reader);
+                        else if (p == "seconds") t.Seconds = (int)ReadInt64(reader);
+                        else if (p == "nanos") t.Nanos = (int)ReadInt64(reader);
+                        else reader.Skip();
+                    }
+                    civil.Time = t;
+                }
+                else reader.Skip();
+            }
+            return civil;
+        }
+
+        /// <summary>int64 arrives as a JSON string ("60"); int32 as a number.</summary>
+        internal static long ReadInt64(JsonReader reader)
+        {
+            switch (reader.Value)
+            {
+                case long l: return l;
+                case string s: return long.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                case double d: return (long)d;
+                case null: return 0;
+                default: return Convert.ToInt64(reader.Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        private static bool ExpectRead(JsonReader reader)
+        {
+            if (!reader.Read()) throw new JsonReaderException("The response ended early (truncated JSON).");
+            return true;
+        }
+
+        private static void Expect(JsonReader reader, JsonToken token)
+        {
+            if (reader.TokenType != token)
+                throw new JsonReaderException($"Unexpected JSON: expected {token}, found {reader.TokenType} at {reader.Path}.");
+        }
+    }
+}

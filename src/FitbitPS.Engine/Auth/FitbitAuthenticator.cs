@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using FitbitPS.Engine.TokenStore;
+using Google.Apis.Auth.OAuth2.Requests;
+using Google.Apis.Auth.OAuth2.Responses;
+
+namespace FitbitPS.Engine.Auth
+{
+    /// <summary>
+    /// Sign-in (browser loopback or paste-back), silent re-use, profile listing and sign-out.
+    /// Google.Apis.Auth's PKCE flow does the OAuth; this class decides which path to take and turns
+    /// every failure into a <see cref="FitbitAuthException"/> that says what to do.
+    /// </summary>
+    public static class FitbitAuthenticator
+    {
+        /// <summary>Connect-Fitbit: silent when the profile has a refresh token (unless Force), else interactive.</summary>
+        public static async Task<FitbitSession> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken)
+        {
+            if (options == null) throw new ArgumentNullException(nameof(options));
+            var log = options.Log;
+            var profile = CacheFolder.ValidateProfile(options.Profile);
+            var store = OpenStore(options, profile, out var moved);
+
+            var existing = moved ?? store.Read(profile);
+            var scopes = FitbitScopes.ToGoogleScopes(options.Scopes);
+            var scopesChanged = options.Scopes != null && options.Scopes.Count > 0 && existing?.RequestedScopes != null
+                && !new HashSet<string>(existing.RequestedScopes).SetEquals(scopes);
+
+            var client = ResolveClient(options, existing, profile);
+
+            // Silent re-use: a refresh token and nothing that needs new consent.
+            var clientChanged = existing?.Client != null && (existing.Client.ClientId != client.ClientId || existing.Client.TokenUri != client.TokenUri);
+            if (!options.Force && !scopesChanged && !clientChanged && !string.IsNullOrEmpty(existing?.Token?.RefreshToken))
+            {
+                log.Verbose($"Profile '{profile}' has a saved refresh token in the {store.Kind} cache; signing in without a browser.");
+                var session = CreateSession(store, existing, options);
+                try
+                {
+                    await session.GetAccessTokenAsync(false, cancellationToken).ConfigureAwait(false);
+                    if (string.IsNullOrEmpty(session.HealthUserId)) await session.LoadHealthUserIdAsync(cancellationToken).ConfigureAwait(false);
+                    return session;
+                }
+                catch (FitbitAuthException ex) when (ex.ErrorId == AuthErrorIds.RefreshTokenRejected && !options.NonInteractive)
+                {
+                    log.Warning(ex.Message + " Signing in again with the browser.");
+                }
+            }
+
+            if (options.NonInteractive) throw InteractionRequired(profile, existing == null ? "it has never signed in" : "it needs a new consent");
+
+            return await InteractiveAsync(options, store, profile, client, scopes, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Opens a signed-in profile without any interaction (what the readers use).</summary>
+        public static async Task<FitbitSession> OpenAsync(SessionOptions options, CancellationToken cancellationToken)
+        {
+            var profile = CacheFolder.ValidateProfile(options.Profile);
+            var store = OpenStore(options, profile, out var moved);
+            var record = moved ?? store.Read(profile);
+            if (record?.Token == null || string.IsNullOrEmpty(record.Token.RefreshToken) || record.Client == null)
+                throw record?.RefreshRejectedUtc != null ? RefreshRejected(profile, null) : NotSignedIn(profile);
+            var session = CreateSession(store, record, options);
+            await session.GetAccessTokenAsync(false, cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+
+        /// <summary>Disconnect-Fitbit: optionally revoke at Google, then remove the profile from its cache.</summary>
+        public static async Task<bool> DisconnectAsync(SessionOptions options, bool revoke, CancellationToken cancellationToken)
+        {
+            var profile = CacheFolder.ValidateProfile(options.Profile);
+            var kind = options.TokenCache ?? TokenStores.FindKind(profile, options.CacheFolder);
+            if (kind == null) return false;
+            var store = new ProfileStore(TokenStores.Create(kind.Value, options.CacheFolder, options.Passphrase));
+            if (revoke)
+            {
+                var record = store.Read(profile);
+                if (record?.Token != null && record.Client != null)
+                {
+                    options.Log.Verbose($"Revoking the grant of profile '{profile}' at {ClientConfiguration.EndpointsOf(record.Client).RevokeEndpoint.GetLeftPart(UriPartial.Path)}.");
+                    using (var session = CreateSession(store, record, options))
+                        await session.RevokeAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            store.Delete(profile);
+            options.Log.Verbose($"Removed profile '{profile}' from the {store.Kind} token cache ({store.Location}).");
+            return true;
+        }
+
+        /// <summary>Every profile in every cache kind (no keyring access, no passphrase needed).</summary>
+        public static IReadOnlyList<FitbitContext> ListProfiles(string cacheFolder = null) =>
+            TokenStores.ListAll(cacheFolder).Select(p =>
+            {
+                var blobs = TokenStores.Create(p.Value, cacheFolder);
+                return new FitbitContext
+                {
+                    Profile = p.Key,
+                    TokenCacheKind = p.Value,
+                    CacheLocation = blobs.Location,
+                    CacheEncrypted = blobs.Encrypted,
+                    SignedIn = true,
+                };
+            }).ToList();
+
+        /// <summary>Reads a profile's context without refreshing (Get-FitbitContext for a profile not open in this session).</summary>
+        public static FitbitContext ReadContext(SessionOptions options)
+        {
+            var profile = CacheFolder.ValidateProfile(options.Profile);
+            var store = OpenStore(options, profile, out var moved);
+            var record = moved ?? store.Read(profile);
+            if (record == null) throw NotSignedIn(profile);
+            return FitbitContext.From(record, store.Blobs);
+        }
+
+        private static async Task<FitbitSession> InteractiveAsync(ConnectOptions options, ProfileStore store, string profile,
+            StoredClient client, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+        {
+            var log = options.Log;
+            var flow = GoogleFlowFactory.Create(client, scopes, store, options.HttpHandlerFactory, options.Clock);
+            var state = RandomState();
+            string code, redirectUri, verifier;
+            var port = options.Port != 0 ? options.Port : client.Port;
+
+            if (options.NoBrowser)
+            {
+                // Nothing listens: the browser shows an error page whose address holds the code.
+                redirectUri = $"http://127.0.0.1:{(port != 0 ? port : 8400)}/";
+                var request = BuildRequest(flow, redirectUri, state, out verifier);
+                var url = request.Build().AbsoluteUri;
+                if (options.PromptForRedirectUrl == null) throw InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
+                log.Verbose($"Sign-in link for profile '{profile}' created (redirect {redirectUri}).");
+                string pasted;
+                using (var timeout = new CancellationTokenSource(options.Timeout))
+                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken))
+                {
+                    try { pasted = await options.PromptForRedirectUrl(url, linked.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw new FitbitAuthException(AuthErrorIds.SignInTimeout, FitbitErrorKind.Timeout,
+                            $"No redirected address was pasted within {options.Timeout.TotalSeconds:0} s. Run Connect-Fitbit -NoBrowser again.") { Profile = profile };
+                    }
+                }
+                code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(pasted), state, profile);
+            }
+            else
+            {
+                using (var receiver = new LoopbackCodeReceiver(port, options.Timeout, options.OpenBrowser ?? BrowserLauncher.Default(log), log))
+                {
+                    redirectUri = receiver.RedirectUri;
+                    var request = BuildRequest(flow, redirectUri, state, out verifier);
+                    log.Verbose($"Opening Google's sign-in page for profile '{profile}'; listening on {redirectUri}.");
+                    var response = await receiver.ReceiveCodeAsync(request, cancellationToken).ConfigureAwait(false);
+                    code = AuthorizationResponse.RequireCode(response, state, profile);
+                }
+            }
+
+            log.Verbose($"Exchanging the authorization code at {ClientConfiguration.EndpointsOf(client).TokenEndpoint.GetLeftPart(UriPartial.Path)}.");
+            TokenResponse token;
+            using (await store.LockAsync(profile, cancellationToken).ConfigureAwait(false))
+            {
+                try { token = await flow.ExchangeCodeForTokenAsync(profile, code, verifier, redirectUri, cancellationToken).ConfigureAwait(false); }
+                catch (TokenResponseException ex) { throw FromTokenError(ex, profile, refreshing: false); }
+                catch (HttpRequestException ex) { throw TokenEndpointUnreachable(ClientConfiguration.EndpointsOf(client), ex); }
+
+                if (string.IsNullOrEmpty(token.RefreshToken))
+                    log.Warning("Google returned no refresh token; FitbitPS will need the browser again in an hour. Run Connect-Fitbit -Force to ask for offline access again.");
+
+                var granted = token.Scope != null ? FitbitScopes.Parse(token.Scope).ToList() : scopes.ToList();
+                store.Update(profile, r =>
+                {
+                    r = r ?? new ProfileRecord();
+                    r.Client = client;
+                    r.Token = token;
+                    r.RequestedScopes = scopes.ToList();
+                    r.GrantedScopes = granted;
+                    r.SignedInUtc = DateTime.UtcNow;
+                    r.RefreshRejectedUtc = null;
+                    r.HealthUserId = null;
+                    return r;
+                });
+                foreach (var warning in FitbitScopes.DescribeMissing(scopes, granted)) log.Warning(warning);
+            }
+            var session = CreateSession(store, store.Read(profile), options);
+            await session.LoadHealthUserIdAsync(cancellationToken).ConfigureAwait(false);
+            log.Verbose($"Profile '{profile}' signed in; tokens saved in the {store.Kind} cache ({store.Location}).");
+            if (store.Kind == TokenCacheKind.Plaintext)
+                log.Warning($"Profile '{profile}' keeps its tokens UNENCRYPTED in {store.Location} (-TokenCache Plaintext). Anyone who can read that file can read your health data.");
+            return session;
+        }
+
+        private static GoogleAuthorizationCodeRequestUrl BuildRequest(Google.Apis.Auth.OAuth2.Flows.PkceGoogleAuthorizationCodeFlow flow, string redirectUri, string state, out string verifier)
+        {
+            var request = (GoogleAuthorizationCodeRequestUrl)flow.CreateAuthorizationCodeRequest(redirectUri, out verifier);
+            request.State = state;
+            request.AccessType = "offline";   // a refresh token
+            request.Prompt = "consent";       // …every time, even when the person consented before
+            return request;
+        }
+
+        private static FitbitSession CreateSession(ProfileStore store, ProfileRecord record, SessionOptions options) =>
+            new FitbitSession(store, record, GoogleFlowFactory.Create(record.Client, record.RequestedScopes, store, options.HttpHandlerFactory, options.Clock), options);
+
+        /// <summary>The store for this call; when -TokenCache names a different kind than the profile lives in, its record moves.</summary>
+        private static ProfileStore OpenStore(SessionOptions options, string profile, out ProfileRecord moved)
+        {
+            moved = null;
+            var existingKind = TokenStores.FindKind(profile, options.CacheFolder);
+            var kind = options.TokenCache ?? existingKind ?? TokenCacheKind.Protected;
+            var store = new ProfileStore(TokenStores.Create(kind, options.CacheFolder, options.Passphrase));
+            if (existingKind != null && existingKind != kind)
+            {
+                var old = new ProfileStore(TokenStores.Create(existingKind.Value, options.CacheFolder, options.Passphrase));
+                var record = old.Read(profile);
+                moved = record;
+                if (record != null)
+                {
+                    options.Log.Warning($"Profile '{profile}' moves from the {existingKind} token cache to the {kind} token cache.");
+                    store.Update(profile, _ => record);
+                    old.Delete(profile);
+                }
+            }
+            if (kind == TokenCacheKind.Plaintext)
+                options.Log.Warning($"The Plaintext token cache stores tokens and the client secret unencrypted in {store.Location} (file mode 0600).");
+            return store;
+        }
+
+        private static StoredClient ResolveClient(ConnectOptions options, ProfileRecord existing, string profile)
+        {
+            StoredClient client;
+            if (!string.IsNullOrWhiteSpace(options.ClientSecretFile)) client = ClientConfiguration.FromFile(options.ClientSecretFile);
+            else if (!string.IsNullOrWhiteSpace(options.ClientId) || !string.IsNullOrEmpty(options.ClientSecret)) client = ClientConfiguration.FromIdAndSecret(options.ClientId, options.ClientSecret);
+            else if (existing?.Client != null) client = existing.Client;
+            else
+                throw new FitbitAuthException(AuthErrorIds.ClientMissing, FitbitErrorKind.InvalidArgument,
+                    $"Profile '{profile}' has no OAuth client yet. The first time, run Connect-Fitbit -Profile {profile} -ClientSecretFile <path to the JSON downloaded " +
+                    "from Google Cloud console> (or -ClientId and -ClientSecret); FitbitPS remembers it, encrypted, with the profile.") { Profile = profile };
+
+            if (options.EndpointUri != null) ClientConfiguration.SetEndpoints(client, GoogleEndpoints.ForEmulator(options.EndpointUri));
+            else if (client.TokenUri == null && existing?.Client?.TokenUri != null && existing.Client.ClientId == client.ClientId)
+            {
+                client.AuthUri = existing.Client.AuthUri; client.TokenUri = existing.Client.TokenUri;
+                client.RevokeUri = existing.Client.RevokeUri; client.HealthApiBase = existing.Client.HealthApiBase;
+            }
+            if (client.TokenUri == null) ClientConfiguration.SetEndpoints(client, GoogleEndpoints.Google);
+            return client;
+        }
+
+        private static string RandomState()
+        {
+            var b = new byte[24];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(b);
+            return Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        }
+
+        internal static FitbitAuthException NotSignedIn(string profile) =>
+            new FitbitAuthException(AuthErrorIds.NotSignedIn, FitbitErrorKind.Authentication,
+                $"Profile '{profile}' is not signed in. Run Connect-Fitbit -Profile {profile} (the first time with -ClientSecretFile <path>).") { Profile = profile };
+
+        internal static FitbitAuthException InteractionRequired(string profile, string why) =>
+            new FitbitAuthException(AuthErrorIds.InteractionRequired, FitbitErrorKind.Authentication,
+                $"Profile '{profile}' needs an interactive sign-in ({why}), and this session is non-interactive, so FitbitPS did not open a browser or prompt. " +
+                $"Run Connect-Fitbit -Profile {profile} once in an interactive PowerShell as the same user; scheduled runs then sign in silently.") { Profile = profile };
+
+        internal static FitbitAuthException RefreshRejected(string profile, Exception inner) =>
+            new FitbitAuthException(AuthErrorIds.RefreshTokenRejected, FitbitErrorKind.Authentication,
+                $"Google refused the saved refresh token of profile '{profile}' (invalid_grant). Usual causes: the OAuth app is in \"Testing\" " +
+                "publishing status, where Google lets refresh tokens live only 7 days; access was removed (Disconnect-Fitbit -Revoke or " +
+                "https://myaccount.google.com/permissions); or the token was unused for 6 months. To end the weekly sign-in, open Google Cloud " +
+                "console → Google Auth Platform → Audience and click \"Publish app\" (status \"In production\"; unverified is fine for your own account). " +
+                $"Then run Connect-Fitbit -Profile {profile} once.", inner) { Profile = profile };
+
+        internal static FitbitAuthException FromTokenError(TokenResponseException ex, string profile, bool refreshing)
+        {
+            var error = ex.Error?.Error;
+            if (error == "invalid_grant" && refreshing) return RefreshRejected(profile, ex);
+            if (error == "invalid_grant")
+                return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
+                    $"Google refused the authorization code (invalid_grant): it was already used, expired, or belongs to another sign-in. Run Connect-Fitbit -Profile {profile} again.", ex) { Profile = profile };
+            if (error == "invalid_client" || error == "unauthorized_client")
+                return new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.Authentication,
+                    $"Google does not accept the OAuth client ({error}): the client id or secret is wrong, or the client was deleted. " +
+                    $"Download the client JSON again and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>.", ex) { Profile = profile };
+            return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
+                $"Google's token endpoint answered '{error}'" + (string.IsNullOrEmpty(ex.Error?.ErrorDescription) ? "" : $": {ex.Error.ErrorDescription}") +
+                $" (HTTP {(int?)ex.StatusCode}).", ex) { Profile = profile };
+        }
+
+        internal static FitbitAuthException TokenEndpointUnreachable(GoogleEndpoints endpoints, Exception ex) =>
+            new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.ConnectionError,
+                $"Could not reach Google's token endpoint {endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)} ({ex.Message}). Check the network and try again.", ex);
+    }
+}

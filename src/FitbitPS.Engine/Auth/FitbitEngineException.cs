@@ -1,0 +1,46 @@
+using System;
+
+namespace FitbitPS.Engine.Auth
+{
+    /// <summary>What kind of failure an engine exception is; the cmdlets map it to an ErrorCategory.</summary>
+    public enum FitbitErrorKind
+    {
+        NotSpecified,
+        Authentication,
+        PermissionDenied,
+        NotFound,
+        InvalidArgument,
+        InvalidData,
+        InvalidOperation,
+        ResourceUnavailable,
+        ResourceBusy,
+        LimitsExceeded,
+        Timeout,
+        ConnectionError,
+        Security,
+        Cancelled,
+    }
+
+    /// <summary>
+    /// Base of every typed engine failure. <see cref="ErrorId"/> is stable (scripts and tests match on it);
+    /// the message is for people and never contains a token or secret.
+    /// </summary>
+    [Serializable]
+    public class FitbitEngineException : Exception
+    {
+        public FitbitEngineException(string errorId, FitbitErrorKind kind, string message, Exception inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+        }
+
+        /// <summary>Stable identifier, e.g. "FitbitRefreshTokenRejected".</summary>
+        public string ErrorId { get; }
+
+        public FitbitErrorKind Kind { get; }
+
+        /// <summary>What the person can do about it (also part of the message).</summary>
+        public string RecommendedAction { get; set; }
+    }
+}

@@ -1,0 +1,201 @@
+using System;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using FitbitPS.Engine.TokenStore;
+using Google.Apis.Auth.OAuth2;
+using Google.Apis.Auth.OAuth2.Flows;
+using Google.Apis.Auth.OAuth2.Responses;
+using Newtonsoft.Json.Linq;
+
+namespace FitbitPS.Engine.Auth
+{
+    /// <summary>
+    /// A signed-in profile: gives the Health API client current access tokens. Refresh is transparent
+    /// and shared — concurrent callers in this process wait for one refresh, and across processes the
+    /// profile's cache lock makes a process adopt a token another process just refreshed instead of
+    /// refreshing again. Holds no token in any property or ToString.
+    /// </summary>
+    public sealed class FitbitSession : IAccessTokenSource, IDisposable
+    {
+        // Refresh a little before Google's expiry so a token never dies in flight.
+        private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
+
+        private readonly ProfileStore _store;
+        private readonly PkceGoogleAuthorizationCodeFlow _flow;
+        private readonly UserCredential _credential;
+        private readonly SemaphoreSlim _refreshGate = new SemaphoreSlim(1, 1);
+        private readonly SessionOptions _options;
+        private ProfileRecord _record;
+
+        internal FitbitSession(ProfileStore store, ProfileRecord record, PkceGoogleAuthorizationCodeFlow flow, SessionOptions options)
+        {
+            _store = store;
+            _record = record;
+            _flow = flow;
+            _options = options;
+            _credential = new UserCredential(flow, record.Profile, record.Token);
+            Endpoints = ClientConfiguration.EndpointsOf(record.Client);
+        }
+
+        public string Profile => _record.Profile;
+        public GoogleEndpoints Endpoints { get; }
+        public string HealthUserId => _record.HealthUserId;
+        public TokenCacheKind TokenCacheKind => _store.Kind;
+
+        /// <summary>HTTP handler choice of this session (the readers build their HttpClient with it). null = default.</summary>
+        public Func<HttpMessageHandler> HttpHandlerFactory => _options.HttpHandlerFactory;
+
+        /// <summary>A snapshot for Get-FitbitContext.</summary>
+        public FitbitContext Context
+        {
+            get
+            {
+                var r = _record.Clone();
+                r.Token = _credential.Token; // current expiry
+                return FitbitContext.From(r, _store.Blobs);
+            }
+        }
+
+        public override string ToString() => $"FitbitPS session '{Profile}'";
+
+        public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+        {
+            var seen = _credential.Token;
+            if (!forceRefresh && IsUsable(seen)) return seen.AccessToken;
+
+            await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Another caller in this process refreshed while we waited.
+                var now = _credential.Token;
+                if (!ReferenceEquals(now, seen) && now?.AccessToken != seen?.AccessToken && IsUsable(now)) return now.AccessToken;
+
+                using (await _store.LockAsync(Profile, cancellationToken).ConfigureAwait(false))
+                {
+                    // Another process may have refreshed: adopt its token instead of refreshing again.
+                    var stored = _store.Read(Profile);
+                    if (stored?.Token == null || string.IsNullOrEmpty(stored.Token.RefreshToken))
+                        throw stored?.RefreshRejectedUtc != null ? FitbitAuthenticator.RefreshRejected(Profile, null) : FitbitAuthenticator.NotSignedIn(Profile);
+                    _record = stored;
+                    if (stored.Token.AccessToken != seen?.AccessToken && IsUsable(stored.Token))
+                    {
+                        _credential.Token = stored.Token;
+                        _options.Log.Debug($"Profile '{Profile}': using the access token another process refreshed.");
+                        return stored.Token.AccessToken;
+                    }
+                    _credential.Token = stored.Token;
+                    _options.Log.Verbose($"Profile '{Profile}': refreshing the access token at {Endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)}.");
+                    try
+                    {
+                        // Google's flow stores the new token through ProfileDataStore (re-entrant lock).
+                        await _credential.RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (TokenResponseException ex)
+                    {
+                        throw FitbitAuthenticator.FromTokenError(ex, Profile, refreshing: true);
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        throw FitbitAuthenticator.TokenEndpointUnreachable(Endpoints, ex);
+                    }
+                    _record = _store.Read(Profile) ?? _record;
+                    return _credential.Token.AccessToken;
+                }
+            }
+            finally
+            {
+                _refreshGate.Release();
+            }
+        }
+
+        private bool IsUsable(TokenResponse t) =>
+            t != null && !string.IsNullOrEmpty(t.AccessToken)
+            && (t.ExpiresInSeconds == null || t.IssuedUtc.AddSeconds(t.ExpiresInSeconds.Value) - ExpiryMargin > _flow.Clock.UtcNow);
+
+        /// <summary>GET {HealthApiBase}v4/users/me/identity → healthUserId; saved with the profile.</summary>
+        internal async Task<string> LoadHealthUserIdAsync(CancellationToken cancellationToken)
+        {
+            var uri = new Uri(Endpoints.HealthApiBase, "v4/users/me/identity");
+            using (var http = GoogleFlowFactory.CreateHttpClient(_options.HttpHandlerFactory))
+            {
+                for (var attempt = 0; ; attempt++)
+                {
+                    var token = await GetAccessTokenAsync(attempt > 0, cancellationToken).ConfigureAwait(false);
+                    using (var request = new HttpRequestMessage(HttpMethod.Get, uri))
+                    {
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                        HttpResponseMessage response;
+                        try { response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false); }
+                        catch (HttpRequestException ex)
+                        {
+                            throw new FitbitAuthException(AuthErrorIds.IdentityFailed, FitbitErrorKind.ConnectionError,
+                                $"Could not reach the Google Health API at {Endpoints.HealthApiBase} ({ex.Message}).", ex) { Profile = Profile };
+                        }
+                        using (response)
+                        {
+                            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0) continue;
+                            if (response.IsSuccessStatusCode)
+                            {
+                                var id = (string)JObject.Parse(body)["healthUserId"];
+                                _record = _store.Update(Profile, r => { if (r == null) return null; r.HealthUserId = id; return r; }) ?? _record;
+                                return id;
+                            }
+                            throw IdentityError(response.StatusCode, body);
+                        }
+                    }
+                }
+            }
+        }
+
+        private FitbitAuthException IdentityError(HttpStatusCode status, string body)
+        {
+            string reason = null, message = null, googleStatus = null;
+            try
+            {
+                var error = JObject.Parse(body)["error"];
+                message = (string)error?["message"];
+                googleStatus = (string)error?["status"];
+                reason = error?["details"]?.Select(d => (string)d["reason"]).FirstOrDefault(r => r != null);
+            }
+            catch (Newtonsoft.Json.JsonException) { }
+            if (reason == "ACCOUNT_NOT_LINKED")
+                return new FitbitAuthException(AuthErrorIds.AccountNotLinked, FitbitErrorKind.PermissionDenied,
+                    "This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit/Google Health profile. " +
+                    "Sign in to the Fitbit app with this Google account (or migrate your Fitbit account to Google), then run " +
+                    $"Connect-Fitbit -Profile {Profile} again. If you meant another Google account, run Connect-Fitbit -Profile {Profile} -Force and pick it.")
+                { Profile = Profile };
+            return new FitbitAuthException(AuthErrorIds.IdentityFailed, status == HttpStatusCode.Forbidden ? FitbitErrorKind.PermissionDenied : FitbitErrorKind.Authentication,
+                $"Signed in, but the Google Health API refused the identity request: HTTP {(int)status} {googleStatus} {reason} {message}".TrimEnd() + ".")
+            { Profile = Profile };
+        }
+
+        /// <summary>Revokes the grant at Google (the refresh token; access tokens die with it).</summary>
+        internal async Task RevokeAsync(CancellationToken cancellationToken)
+        {
+            var token = _credential.Token?.RefreshToken ?? _credential.Token?.AccessToken;
+            if (string.IsNullOrEmpty(token)) return;
+            try { await _flow.RevokeTokenAsync(Profile, token, cancellationToken).ConfigureAwait(false); }
+            catch (TokenResponseException ex)
+            {
+                // Already revoked/expired counts as revoked.
+                if (ex.Error?.Error == "invalid_token" || ex.Error?.Error == "invalid_grant") return;
+                throw new FitbitAuthException(AuthErrorIds.RevokeFailed, FitbitErrorKind.ConnectionError,
+                    $"Google did not revoke the grant of profile '{Profile}' ({ex.Error?.Error}). Remove FitbitPS at https://myaccount.google.com/permissions instead.", ex)
+                { Profile = Profile };
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new FitbitAuthException(AuthErrorIds.RevokeFailed, FitbitErrorKind.ConnectionError,
+                    $"Could not reach Google's revoke endpoint ({ex.Message}). Remove FitbitPS at https://myaccount.google.com/permissions instead.", ex)
+                { Profile = Profile };
+            }
+        }
+
+        public void Dispose() => _refreshGate.Dispose();
+    }
+}

@@ -1,1 +1,0 @@
-namespace FitbitPS.Engine { internal static class Placeholder { } }

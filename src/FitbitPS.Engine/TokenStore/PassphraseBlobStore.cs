@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using FitbitPS.Engine.Auth;
+
+namespace FitbitPS.Engine.TokenStore
+{
+    /// <summary>
+    /// An AES-256 encrypted file per profile, keyed by PBKDF2-SHA256 from a passphrase. netstandard2.0
+    /// has no AesGcm, so this is AES-256-CBC + HMAC-SHA256, encrypt-then-MAC, with separate derived keys
+    /// (platform crypto only). A key-check value tells "wrong passphrase" apart from "file changed".
+    /// </summary>
+    /// <remarks>
+    /// Layout: "FBPS" | version(1) | iterations(int32 LE) | salt(16) | check(32) | iv(16) | ciphertext | tag(32).
+    /// check = HMAC(macKey, "FitbitPS passphrase check"); tag = HMAC(macKey, everything before it).
+    /// </remarks>
+    public sealed class PassphraseBlobStore : IProfileBlobStore
+    {
+        public const string Suffix = ".tokens.aes";
+        public const string PassphraseVariable = "FITBITPS_CACHE_PASSPHRASE";
+        public const int DefaultIterations = 600_000; // OWASP 2023 for PBKDF2-HMAC-SHA256
+
+        private static readonly byte[] Magic = Encoding.ASCII.GetBytes("FBPS");
+        private static readonly byte[] CheckLabel = Encoding.ASCII.GetBytes("FitbitPS passphrase check");
+        private const int SaltLength = 16, CheckLength = 32, IvLength = 16, TagLength = 32;
+        private const int HeaderLength = 4 + 1 + 4 + SaltLength + CheckLength;
+
+        // Deriving costs ~0.2 s; a process re-uses keys for a (passphrase, salt, iterations) it has seen.
+        private static readonly ConcurrentDictionary<string, byte[]> DerivedKeys = new ConcurrentDictionary<string, byte[]>();
+
+        private readonly string _folder;
+        private readonly string _passphrase;
+        private readonly int _iterations;
+
+        /// <param name="passphrase">null: read FITBITPS_CACHE_PASSPHRASE.</param>
+        public PassphraseBlobStore(string folder, string passphrase = null, int iterations = DefaultIterations)
+        {
+            _folder = folder;
+            _passphrase = string.IsNullOrEmpty(passphrase) ? Environment.GetEnvironmentVariable(PassphraseVariable) : passphrase;
+            _iterations = iterations;
+        }
+
+        public TokenCacheKind Kind => TokenCacheKind.Passphrase;
+        public string Location => _folder;
+        public bool Encrypted => true;
+
+        public string PathOf(string profile) => Path.Combine(_folder, profile + Suffix);
+        public string LockPath(string profile) => Path.Combine(_folder, profile + ".lock");
+        public IEnumerable<string> ListProfiles() => PlaintextBlobStore.ListBySuffix(_folder, Suffix);
+        public void Delete(string profile) { var p = PathOf(profile); if (File.Exists(p)) File.Delete(p); }
+
+        public byte[] Read(string profile)
+        {
+            var file = AtomicFile.ReadOrNull(PathOf(profile));
+            return file == null ? null : Decrypt(file, RequirePassphrase(), PathOf(profile));
+        }
+
+        public void Write(string profile, byte[] data)
+        {
+            CacheFolder.Ensure(_folder);
+            var passphrase = RequirePassphrase();
+            // Keep the file's salt so a rewrite costs no new derivation (only the IV changes).
+            byte[] salt = null; int iterations = _iterations;
+            var existing = AtomicFile.ReadOrNull(PathOf(profile));
+            if (existing != null && existing.Length >= HeaderLength + IvLength + TagLength && StartsWithMagic(existing))
+            {
+                var keysOk = TryHeader(existing, passphrase, out var s, out var it, out _);
+                if (keysOk) { salt = s; iterations = it; }
+            }
+            AtomicFile.Write(PathOf(profile), Encrypt(data, passphrase, salt, iterations));
+        }
+
+        private string RequirePassphrase()
+        {
+            if (!string.IsNullOrEmpty(_passphrase)) return _passphrase;
+            throw new FitbitAuthException(AuthErrorIds.PassphraseMissing, FitbitErrorKind.Authentication,
+                $"The Passphrase token cache needs a passphrase: set the environment variable {PassphraseVariable} " +
+                "or pass -Passphrase (a SecureString) to Connect-Fitbit.");
+        }
+
+        internal static byte[] Encrypt(byte[] plaintext, string passphrase, byte[] salt = null, int iterations = DefaultIterations)
+        {
+            salt = salt ?? RandomBytes(SaltLength);
+            var keys = DeriveKeys(passphrase, salt, iterations);
+            var encKey = Slice(keys, 0, 32); var macKey = Slice(keys, 32, 32);
+            var iv = RandomBytes(IvLength);
+            byte[] cipher;
+            using (var aes = Aes.Create())
+            {
+                aes.KeySize = 256; aes.Mode = CipherMode.CBC; aes.Padding = PaddingMode.PKCS7;
+                aes.Key = encKey; aes.IV = iv;
+                using (var enc = aes.CreateEncryptor()) cipher = enc.TransformFinalBlock(plaintext, 0, plaintext.Length);
+            }
+            using (var ms = new MemoryStream())
+            {
+                ms.Write(Magic, 0, 4);
+                ms.WriteByte(1);
+                ms.Write(BitConverter.GetBytes(iterations), 0, 4); // little-endian on every platform .NET runs on
+                ms.Write(salt, 0, SaltLength);
+                ms.Write(Hmac(macKey, CheckLabel), 0, CheckLength);
+                ms.Write(iv, 0, IvLength);
+                ms.Write(cipher, 0, cipher.Length);
+                var body = ms.ToArray();
+                var tag = Hmac(macKey, body);
+                ms.Write(tag, 0, TagLength);
+                return ms.ToArray();
+            }
+        }
+
+        internal static byte[] Decrypt(byte[] file, string passphrase, string pathForMessages)
+        {
+            if (file.Length < HeaderLength + IvLength + 16 + TagLength || !StartsWithMagic(file) || file[4] != 1)
+                throw Tampered(pathForMessages, "it is not a FitbitPS passphrase cache (wrong header or too short)");
+            if (!TryHeader(file, passphrase, out _, out var iterations, out var keys))
+            {
+                if (iterations <= 0) throw Tampered(pathForMessages, "its header is damaged");
+                throw new FitbitAuthException(AuthErrorIds.PassphraseWrong, FitbitErrorKind.Authentication,
+                    $"The passphrase does not open the token cache '{pathForMessages}'. Use the passphrase it was created with " +
+                    $"({PassphraseVariable} or -Passphrase), or remove the profile with Disconnect-Fitbit and sign in again.");
+            }
+            var macKey = Slice(keys, 32, 32);
+            var bodyLength = file.Length - TagLength;
+            var expected = Hmac(macKey, Slice(file, 0, bodyLength));
+            if (!FixedTimeEquals(expected, Slice(file, bodyLength, TagLength)))
+                throw Tampered(pathForMessages, "its authentication tag does not match (the file was changed or damaged)");
+            var iv = Slice(file, HeaderLength, IvLength);
+            var cipherOffset = HeaderLength + IvLength;
+            using (var aes = Aes.Create())
+            {
+                aes.KeySize = 256; aes.Mode = CipherMode.CBC; aes.Padding = PaddingMode.PKCS7;
+                aes.Key = Slice(keys, 0, 32); aes.IV = iv;
+                using (var dec = aes.CreateDecryptor())
+                    return dec.TransformFinalBlock(file, cipherOffset, bodyLength - cipherOffset);
+            }
+        }
+
+        private static bool TryHeader(byte[] file, string passphrase, out byte[] salt, out int iterations, out byte[] keys)
+        {
+            iterations = BitConverter.ToInt32(file, 5);
+            salt = Slice(file, 9, SaltLength);
+            keys = null;
+            if (iterations < 1000 || iterations > 50_000_000) { iterations = -1; return false; }
+            keys = DeriveKeys(passphrase, salt, iterations);
+            var check = Slice(file, 9 + SaltLength, CheckLength);
+            return FixedTimeEquals(check, Hmac(Slice(keys, 32, 32), CheckLabel));
+        }
+
+        private static FitbitAuthException Tampered(string path, string why) =>
+            new FitbitAuthException(AuthErrorIds.CacheTampered, FitbitErrorKind.Security,
+                $"The token cache '{path}' cannot be trusted: {why}. Remove it with Disconnect-Fitbit (or delete the file) and sign in again with Connect-Fitbit.");
+
+        private static byte[] DeriveKeys(string passphrase, byte[] salt, int iterations)
+        {
+            var cacheKey = Convert.ToBase64String(Sha256(Encoding.UTF8.GetBytes(passphrase))) + "|" + Convert.ToBase64String(salt) + "|" + iterations;
+            return DerivedKeys.GetOrAdd(cacheKey, _ =>
+                Pbkdf2.Sha256(Encoding.UTF8.GetBytes(passphrase), salt, iterations, 64));
+        }
+
+        private static bool StartsWithMagic(byte[] b) => b.Length >= 4 && b[0] == Magic[0] && b[1] == Magic[1] && b[2] == Magic[2] && b[3] == Magic[3];
+
+        private static byte[] Hmac(byte[] key, byte[] data) { using (var h = new HMACSHA256(key)) return h.ComputeHash(data); }
+        private static byte[] Sha256(byte[] data) { using (var h = SHA256.Create()) return h.ComputeHash(data); }
+        private static byte[] RandomBytes(int n) { var b = new byte[n]; using (var r = RandomNumberGenerator.Create()) r.GetBytes(b); return b; }
+        private static byte[] Slice(byte[] b, int offset, int length) { var r = new byte[length]; Buffer.BlockCopy(b, offset, r, 0, length); return r; }
+
+        private static bool FixedTimeEquals(byte[] a, byte[] b)
+        {
+            if (a.Length != b.Length) return false;
+            var diff = 0;
+            for (var i = 0; i < a.Length; i++) diff |= a[i] ^ b[i];
+            return diff == 0;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Threading.Tasks;
+using Google.Apis.Auth.OAuth2.Responses;
+using Google.Apis.Util.Store;
+
+namespace FitbitPS.Engine.TokenStore
+{
+    /// <summary>
+    /// Google.Apis' persistence seam over our profile store: Google's flow stores and loads its
+    /// <see cref="TokenResponse"/> under the user id, which is the profile name. Other keys are not used
+    /// by the authorization-code flow and are refused.
+    /// </summary>
+    public sealed class ProfileDataStore : IDataStore
+    {
+        private readonly ProfileStore _store;
+
+        public ProfileDataStore(ProfileStore store) { _store = store; }
+
+        public Task StoreAsync<T>(string key, T value)
+        {
+            var token = value as TokenResponse ?? throw new NotSupportedException("FitbitPS stores only OAuth token responses.");
+            _store.Update(key, r =>
+            {
+                r = r ?? new ProfileRecord { Profile = key };
+                // Google omits refresh_token on refresh: keep the one we have.
+                if (string.IsNullOrEmpty(token.RefreshToken) && r.Token != null) token.RefreshToken = r.Token.RefreshToken;
+                r.Token = token;
+                r.RefreshRejectedUtc = null;
+                return r;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task DeleteAsync<T>(string key)
+        {
+            // Google's flow calls this when the token endpoint refuses a refresh (invalid_grant): keep the
+            // client configuration, drop the dead tokens, remember why.
+            _store.Update(key, r =>
+            {
+                if (r == null) return null;
+                r.Token = null;
+                r.RefreshRejectedUtc = DateTime.UtcNow;
+                return r;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task<T> GetAsync<T>(string key)
+        {
+            var r = _store.Read(key);
+            object token = r?.Token;
+            return Task.FromResult(token is T t ? t : default(T));
+        }
+
+        public Task ClearAsync() => throw new NotSupportedException("Clear profiles one at a time with Disconnect-Fitbit.");
+    }
+}

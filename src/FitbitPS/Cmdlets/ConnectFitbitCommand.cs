@@ -1,0 +1,115 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using FitbitPS.Engine.Auth;
+using FitbitPS.Engine.TokenStore;
+
+namespace FitbitPS.Cmdlets
+{
+    /// <summary>
+    /// Signs a profile in to Google (browser with a loopback listener, or -NoBrowser paste-back), or
+    /// silently re-uses its saved refresh token. Writes one FitbitContext.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "Fitbit", DefaultParameterSetName = SavedSet)]
+    [OutputType(typeof(FitbitContext))]
+    public sealed class ConnectFitbitCommand : FitbitCmdletBase
+    {
+        private const string SavedSet = "Saved";
+        private const string FileSet = "ClientSecretFile";
+        private const string IdSet = "ClientId";
+        private string _redirectUrl;
+
+        /// <summary>The OAuth client JSON downloaded from Google Cloud console (Desktop app or Web).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+        [ValidateNotNullOrEmpty]
+        public string ClientSecretFile { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        [ValidateNotNullOrEmpty]
+        public string ClientId { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        public SecureString ClientSecret { get; set; }
+
+        /// <summary>Friendly scope names; default Activity, HealthMetrics, Sleep, Profile, Settings.</summary>
+        [Parameter]
+        [ValidateSet("Activity", "HealthMetrics", "Sleep", "Profile", "Settings", "Location", "Ecg", "Irn", "Nutrition", IgnoreCase = true)]
+        public string[] Scope { get; set; }
+
+        /// <summary>Where tokens live: Protected (OS store, default), Passphrase, Process, Plaintext.</summary>
+        [Parameter]
+        public TokenCacheKind TokenCache { get; set; }
+
+        /// <summary>For -TokenCache Passphrase (else FITBITPS_CACHE_PASSPHRASE).</summary>
+        [Parameter]
+        public SecureString Passphrase { get; set; }
+
+        /// <summary>Print the sign-in link and paste the redirected address back (no browser on this machine).</summary>
+        [Parameter]
+        public SwitchParameter NoBrowser { get; set; }
+
+        /// <summary>The redirected address for -NoBrowser, from a parameter or the pipeline instead of a prompt.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public string RedirectUrl { get; set; }
+
+        /// <summary>Loopback port (default: any free port).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        [Parameter]
+        [ValidateRange(5, 3600)]
+        public int TimeoutSec { get; set; } = 300;
+
+        /// <summary>Base URL of a Google-compatible endpoint set (e.g. the emulator); remembered with the profile.</summary>
+        [Parameter]
+        public Uri EndpointUri { get; set; }
+
+        /// <summary>Sign in again with the consent page even when a saved refresh token works.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!string.IsNullOrWhiteSpace(RedirectUrl)) _redirectUrl = RedirectUrl;
+        }
+
+        protected override void EndProcessing()
+        {
+            var options = new ConnectOptions
+            {
+                Profile = Profile,
+                ClientSecretFile = ClientSecretFile == null ? null : GetUnresolvedProviderPathFromPSPath(ClientSecretFile),
+                ClientId = ClientId,
+                ClientSecret = ClientSecret == null ? null : new NetworkCredential(string.Empty, ClientSecret).Password,
+                Scopes = Scope,
+                TokenCache = MyInvocation.BoundParameters.ContainsKey(nameof(TokenCache)) ? TokenCache : (TokenCacheKind?)null,
+                Passphrase = Passphrase == null ? null : new NetworkCredential(string.Empty, Passphrase).Password,
+                NoBrowser = NoBrowser.IsPresent,
+                Port = Port,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                EndpointUri = EndpointUri,
+                Force = Force.IsPresent,
+                NonInteractive = IsNonInteractive && _redirectUrl == null,
+                Log = EngineLog,
+                PromptForRedirectUrl = (url, ct) => PostAndWait(() => AskForRedirectUrl(url)),
+            };
+            var session = RunEngine(ct => FitbitAuthenticator.ConnectAsync(options, ct), Profile);
+            SessionRegistry.Set(Profile, session);
+            WriteObject(session.Context);
+        }
+
+        private string AskForRedirectUrl(string url)
+        {
+            WriteInformation(new HostInformationMessage
+            {
+                Message = "Open this address in a browser on any device, sign in and allow access:" + Environment.NewLine + url + Environment.NewLine +
+                          "The browser then fails to load a page on 127.0.0.1 - that is expected. Copy the whole address from its address bar and paste it here.",
+            }, new[] { "PSHOST", "FitbitSignInUrl" });
+            if (_redirectUrl != null) return _redirectUrl;
+            Host.UI.Write("Redirected address: ");
+            return Host.UI.ReadLine();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using System.Management.Automation;
+using FitbitPS.Engine.Records;
+
+namespace FitbitPS.Cmdlets
+{
+    /// <summary>Daily blood oxygen saturation (SpO2) during sleep.</summary>
+    [Cmdlet(VerbsCommon.Get, "FitbitOxygenSaturation")]
+    [OutputType(typeof(OxygenSaturation))]
+    public sealed class GetFitbitOxygenSaturationCommand : FitbitReaderCmdletBase
+    {
+        protected override string Activity => "Reading SpO2";
+
+        protected override void ProcessRecord() => Stream((reader, range, ct) => reader.ReadOxygenSaturation(range, ct));
+    }
+}

@@ -1,1 +1,0 @@
-namespace FitbitPS { internal static class Placeholder { } }

@@ -1,0 +1,116 @@
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Records;
+using Xunit;
+
+namespace FitbitPS.Tests.Api;
+
+public class RequestPlannerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("heart-rate", 14)]
+    [InlineData("total-calories", 14)]
+    [InlineData("active-minutes", 14)]
+    [InlineData("calories-in-heart-rate-zone", 14)]
+    [InlineData("steps", 90)]
+    [InlineData("activity-level", 90)]
+    [InlineData("weight", 90)]
+    public void Daily_roll_ups_split_exactly_at_the_range_limit_over_two_years(string typeId, int limit)
+    {
+        var type = DataTypeCatalog.Get(typeId);
+        var range = new CivilRange(new DateTime(2024, 11, 21), new DateTime(2026, 11, 20)); // 730 days
+        var chunks = RequestPlanner.DailyRollUpChunks(type, range);
+        Assert.Equal((730 + limit - 1) / limit, chunks.Count);
+        Assert.Equal(range.From, chunks[0].From);
+        Assert.Equal(range.To, chunks[^1].To);
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            Assert.True(chunks[i].Days <= limit);
+            if (i < chunks.Count - 1)
+            {
+                Assert.Equal(limit, chunks[i].Days); // every chunk but the last is full
+                Assert.Equal(chunks[i].To.AddDays(1), chunks[i + 1].From); // no gap, no overlap
+            }
+        }
+        Assert.Equal(chunks.Count, RequestPlanner.MinimumRequests(type, DataTypeMethods.DailyRollUp, range));
+    }
+
+    [Fact]
+    public void Roll_up_chunks_hold_whole_pages_of_windows()
+    {
+        var start = new DateTimeOffset(2026, 10, 1, 4, 0, 0, TimeSpan.Zero);
+        var end = start.AddDays(30);
+        var steps = RequestPlanner.RollUpChunks(DataTypeCatalog.Steps, start, end, TimeSpan.FromMinutes(1));
+        Assert.Single(steps); // 43,200 minutes < 120,000-minute chunks (90-day limit rounded down to whole pages)
+        var hr = RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, end, TimeSpan.FromMinutes(1));
+        Assert.Equal(3, hr.Count); // 20,000-minute chunks (14-day limit = 20,160 minutes)
+        Assert.All(hr.Take(2), c => Assert.Equal(TimeSpan.FromMinutes(20000), c.End - c.Start));
+        // 43,200 windows → 5 full-or-last pages: the chunking costs nothing extra
+        Assert.Equal(5, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.RollUp, new CivilRange(new DateTime(2026, 10, 1), new DateTime(2026, 10, 30)), 0, TimeSpan.FromMinutes(1)));
+        var hourly = RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, start.AddDays(365), TimeSpan.FromHours(1));
+        Assert.Equal(27, hourly.Count); // 14-day limit binds: ceil(365 / 14)
+    }
+
+    [Fact]
+    public void List_costs_one_request_per_full_page()
+    {
+        var range = new CivilRange(new DateTime(2020, 1, 1), new DateTime(2026, 11, 20));
+        Assert.Equal(1, RequestPlanner.MinimumRequests(DataTypeCatalog.DailyRestingHeartRate, DataTypeMethods.List, range, 2516));
+        Assert.Equal(1, RequestPlanner.MinimumRequests(DataTypeCatalog.Weight, DataTypeMethods.List, range, 0));
+        Assert.Equal(3, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.List, range, 20001));
+        Assert.Equal(17, RequestPlanner.MinimumRequests(DataTypeCatalog.Sleep, DataTypeMethods.List, range, 401)); // 25 per page
+    }
+
+    [Fact]
+    public void Civil_filters_use_google_field_names_half_open()
+    {
+        var range = new CivilRange(new DateTime(2026, 3, 7), new DateTime(2026, 3, 9));
+        Assert.Equal("heart_rate.sample_time.civil_time >= \"2026-03-07\" AND heart_rate.sample_time.civil_time < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.HeartRate, range));
+        Assert.Equal("daily_resting_heart_rate.date >= \"2026-03-07\" AND daily_resting_heart_rate.date < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.DailyRestingHeartRate, range));
+        Assert.Equal("sleep.interval.civil_end_time >= \"2026-03-07\" AND sleep.interval.civil_end_time < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.Sleep, range));
+        Assert.Equal("exercise.interval.civil_start_time >= \"2026-03-07\" AND exercise.interval.civil_start_time < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.Exercise, range));
+    }
+
+    [Fact]
+    public void Ranges_resolve_from_days_and_reject_reversed_or_future()
+    {
+        var today = Now.ToLocalTime().Date;
+        var r = RequestPlanner.Resolve(null, null, 14, Now);
+        Assert.Equal((today.AddDays(-13), today), (r.From, r.To));
+        r = RequestPlanner.Resolve(null, null, null, Now);
+        Assert.Equal(7, r.Days);
+        r = RequestPlanner.Resolve(new DateTime(2026, 1, 1), new DateTime(2026, 1, 31), null, Now);
+        Assert.Equal(31, r.Days);
+        var reversed = Assert.Throws<ArgumentException>(() => RequestPlanner.Resolve(new DateTime(2026, 2, 1), new DateTime(2026, 1, 1), null, Now));
+        Assert.Contains("reversed", reversed.Message);
+        var future = Assert.Throws<ArgumentException>(() => RequestPlanner.Resolve(today.AddDays(5), today.AddDays(9), null, Now));
+        Assert.Contains("future", future.Message);
+        Assert.Throws<ArgumentException>(() => RequestPlanner.Resolve(null, null, 0, Now));
+    }
+
+    [Fact]
+    public void Conversions_are_exact_to_the_stated_rounding()
+    {
+        Assert.Equal(100.0, Units.KgFromGrams(100000));
+        Assert.Equal(220.46, Units.LbFromGrams(100000)); // 220.462262…
+        Assert.Equal(1.0, Units.LbFromGrams(453.59237));
+        Assert.Equal(1.0, Units.MilesFromMillimeters(1609344));
+        Assert.Equal(1.609, Units.KmFromMillimeters(1609344));
+        Assert.Equal(10.0, Units.KmFromMillimeters(10_000_000));
+        Assert.Equal(6.214, Units.MilesFromMillimeters(10_000_000)); // 6.2137119…
+        Assert.Equal(24.7, Units.Bmi(80000, 1800));
+    }
+
+    [Fact]
+    public void Every_discovery_data_type_is_in_the_catalog()
+    {
+        var doc = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "reference", "google-health-v4.discovery.json")));
+        var members = ((Newtonsoft.Json.Linq.JObject)doc["schemas"]!["DataPoint"]!["properties"]!).Properties().Select(p => p.Name)
+            .Where(n => n != "name" && n != "dataSource");
+        foreach (var m in members) Assert.NotNull(DataTypeCatalog.Find(m));
+        Assert.Equal("heart-rate", DataTypeCatalog.Find("heart_rate")!.Id);
+        Assert.Equal(25, DataTypeCatalog.Sleep.MaxPageSize);
+        Assert.Equal(14, DataTypeCatalog.TotalCalories.RollUpRangeLimitDays);
+    }
+}
