@@ -317,7 +317,7 @@ internal sealed class PersonGenerator
             }
             else
             {
-                var boutChance = hour switch { >= 7 and < 9 => 0.25, >= 9 and < 12 => 0.12, >= 12 and < 14 => 0.2, >= 14 and < 17 => 0.12, >= 17 and < 20 => 0.25, >= 20 and < 23 => 0.08, _ => 0.02 };
+                var boutChance = hour switch { >= 7 and < 9 => 0.12, >= 9 and < 12 => 0.05, >= 12 and < 14 => 0.09, >= 14 and < 17 => 0.05, >= 17 and < 20 => 0.11, >= 20 and < 23 => 0.03, _ => 0.01 };
                 if (Rng.Hash01(_seed, abs / 5, HStepsBout) < boutChance)
                 {
                     steps = 68 + (int)(Rng.Hash01(_seed, abs, HSteps) * 50);
@@ -326,7 +326,7 @@ internal sealed class PersonGenerator
                 else
                 {
                     var r = Rng.Hash01(_seed, abs, HSedSteps);
-                    steps = r < 0.3 ? 1 + (int)(r / 0.3 * 24) : 0;
+                    steps = r < 0.15 ? 1 + (int)(r / 0.15 * 18) : 0;
                     hr = rhr + 8 + (int)(Rng.Hash01(_seed, abs, HHr) * 14);
                 }
             }

@@ -23,7 +23,7 @@ public sealed class PersonOptions
     /// <summary>Weight at <see cref="MembershipStart"/>; then a linear trend plus a seasonal swing and noise.</summary>
     public double WeightKgAtStart { get; set; } = 86.0;
 
-    public double WeightTrendKgPerYear { get; set; } = -1.2;
+    public double WeightTrendKgPerYear { get; set; } = -0.6;
 
     /// <summary>Data newer than now − SyncLag has not reached the server yet (the watch hasn't synced).</summary>
     public TimeSpan SyncLag { get; set; } = TimeSpan.Zero;

@@ -110,7 +110,7 @@ internal sealed class DataPointFilter
         List<Token> tokens;
         try { tokens = Tokenize(text); }
         catch (SyntaxError e) { throw Syntax(text, e.Message, e.Pos); }
-        var parser = new Parser(tokens, type, text);
+        var parser = new Parser(tokens, type);
         Node root;
         try
         {
@@ -192,7 +192,7 @@ internal sealed class DataPointFilter
         return list;
     }
 
-    private sealed class Parser(List<Token> tokens, DataTypeInfo type, string text)
+    private sealed class Parser(List<Token> tokens, DataTypeInfo type)
     {
         private int _i;
         public readonly List<(string Reason, string Description, int Pos)> Violations = new();

@@ -16,8 +16,6 @@ internal struct RawPoint
     public double D1, D2;
     public byte B1;
     public object? Obj;
-    public MinuteData? Md;
-    public int Minute;
 }
 
 /// <summary>Which sources a request reads (dataSourceFamily).</summary>
