@@ -67,8 +67,8 @@ internal static class ExportJobs
         }
         catch (ExportException e)
         {
-            Log("error " + e.Kind);
-            Console.Error.WriteLine($"ERROR {e.Kind}: {e.Message}");
+            Log("error " + e.Reason);
+            Console.Error.WriteLine($"ERROR {e.Reason}: {e.Message}");
             return 3;
         }
     }

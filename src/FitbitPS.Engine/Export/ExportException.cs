@@ -1,4 +1,5 @@
 using System;
+using FitbitPS.Engine.Auth;
 
 namespace FitbitPS.Engine.Export
 {
@@ -34,16 +35,35 @@ namespace FitbitPS.Engine.Export
     }
 
     /// <summary>An export that could not run or could not finish; existing files are untouched.</summary>
-    public sealed class ExportException : Exception
+    /// <remarks>ErrorId is "FitbitExport" + the <see cref="ExportErrorKind"/> name (e.g. FitbitExportFolderBusy).</remarks>
+    [Serializable]
+    public sealed class ExportException : FitbitEngineException
     {
         public ExportException(ExportErrorKind kind, string message, string path = null, Exception inner = null)
-            : base(message, inner)
+            : base("FitbitExport" + kind, CategoryOf(kind), message, inner)
         {
-            Kind = kind;
+            Reason = kind;
             Path = path;
         }
 
-        public ExportErrorKind Kind { get; }
+        /// <summary>Why the export could not run.</summary>
+        public ExportErrorKind Reason { get; }
+
+        private static FitbitErrorKind CategoryOf(ExportErrorKind kind)
+        {
+            switch (kind)
+            {
+                case ExportErrorKind.InvalidPath: return FitbitErrorKind.InvalidArgument;
+                case ExportErrorKind.FolderNotWritable: return FitbitErrorKind.PermissionDenied;
+                case ExportErrorKind.FolderBusy: return FitbitErrorKind.ResourceBusy;
+                case ExportErrorKind.StateFromNewerVersion: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.StateCorrupted: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.FormatMismatch: return FitbitErrorKind.InvalidArgument;
+                case ExportErrorKind.ExistingFileUnreadable: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.DiskFull: return FitbitErrorKind.LimitsExceeded;
+                default: return FitbitErrorKind.NotSpecified;
+            }
+        }
 
         /// <summary>The folder or file the error is about.</summary>
         public string Path { get; }

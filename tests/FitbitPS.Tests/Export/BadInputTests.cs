@@ -36,7 +36,7 @@ public class BadInputTests
         string file = dir.Sub("export.csv");
         File.WriteAllText(file, "mine");
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(file, new TestData())));
-        Assert.Equal(ExportErrorKind.InvalidPath, e.Kind);
+        Assert.Equal(ExportErrorKind.InvalidPath, e.Reason);
         Assert.Contains("is a file, not a folder", e.Message);
         Assert.Equal("mine", File.ReadAllText(file));
         Assert.Single(Directory.GetFileSystemEntries(dir.Path));
@@ -53,7 +53,7 @@ public class BadInputTests
         var before = FolderSnapshot.Take(dir.Path);
 
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
-        Assert.Equal(ExportErrorKind.StateFromNewerVersion, e.Kind);
+        Assert.Equal(ExportErrorKind.StateFromNewerVersion, e.Reason);
         Assert.Contains("written by a newer FitbitPS (state schema 7; this version understands up to 1)", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
         Assert.Equal(0, data.Fetches - 1); // only the first export read anything
@@ -73,7 +73,7 @@ public class BadInputTests
         var before = FolderSnapshot.Take(dir.Path);
 
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
-        Assert.Equal(ExportErrorKind.StateCorrupted, e.Kind);
+        Assert.Equal(ExportErrorKind.StateCorrupted, e.Reason);
         Assert.Contains("is damaged", e.Message);
         Assert.Contains("delete it to have the next export re-read the whole range", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
@@ -86,7 +86,7 @@ public class BadInputTests
         var (dir, data, before) = await ExportedFolder();
         using var _d = dir;
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data, ExportFormat.Json)));
-        Assert.Equal(ExportErrorKind.FormatMismatch, e.Kind);
+        Assert.Equal(ExportErrorKind.FormatMismatch, e.Reason);
         Assert.Contains("Use -Format Csv", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
     }
@@ -103,7 +103,7 @@ public class BadInputTests
         var before = FolderSnapshot.Take(dir.Path);
 
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
-        Assert.Equal(ExportErrorKind.ExistingFileUnreadable, e.Kind);
+        Assert.Equal(ExportErrorKind.ExistingFileUnreadable, e.Reason);
         Assert.Contains("days.csv' row 6", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
     }
@@ -118,7 +118,7 @@ public class BadInputTests
         _output.WriteLine($"read-only by {readOnly.How}");
 
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
-        Assert.Equal(ExportErrorKind.FolderNotWritable, e.Kind);
+        Assert.Equal(ExportErrorKind.FolderNotWritable, e.Reason);
         Assert.Contains("Cannot write to the folder", e.Message);
         readOnly.Dispose();
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
@@ -158,7 +158,7 @@ public class BadInputTests
             request.From = new DateTime(2020, 1, 1);
 
             var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(request));
-            Assert.Equal(ExportErrorKind.DiskFull, e.Kind);
+            Assert.Equal(ExportErrorKind.DiskFull, e.Reason);
             Assert.Contains("disk filled up while writing days.csv", e.Message);
             FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(mount)); // no temp files left
         }
