@@ -66,6 +66,9 @@ namespace FitbitPS.Engine.Api
         private Settings _settings;
         private int _requestCount;
 
+        /// <param name="tokens">Access tokens (the session).</param>
+        /// <param name="throttle">Shared limiter (null: the one of this sign-in).</param>
+        /// <param name="disposeHandler">Dispose the handler with the client.</param>
         /// <param name="healthApiBase">e.g. https://health.googleapis.com/ (GoogleEndpoints.HealthApiBase).</param>
         /// <param name="handler">HTTP handler (null: a new HttpClientHandler).</param>
         public HealthClient(IAccessTokenSource tokens, Uri healthApiBase, HttpMessageHandler handler = null, RequestThrottle throttle = null, bool disposeHandler = true)
