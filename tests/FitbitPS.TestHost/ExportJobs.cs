@@ -1,4 +1,6 @@
 using System.Globalization;
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Export;
 
 namespace FitbitPS.TestHost;
@@ -8,7 +10,8 @@ namespace FitbitPS.TestHost;
 /// kill it with SIGKILL at any instant or run several against one folder.
 /// <code>
 /// export --path DIR --today yyyy-MM-dd [--from yyyy-MM-dd] [--format Csv|Json]
-///        [--source synthetic] [--seed N] [--chunk-delay-ms N]
+///        [--source synthetic|emulator] [--seed N] [--chunk-delay-ms N]
+///        [--base-url URL] [--data-type Weight,Activity,…|All]   (emulator: access token in FITBITPS_TEST_ACCESS_TOKEN)
 ///        [--pause-before-replace N] [--lock-timeout-ms N] [--log FILE]
 /// </code>
 /// stdout: "PAUSED file" (when pausing right before a rename; the process then waits to be killed),
@@ -31,17 +34,31 @@ internal static class ExportJobs
         }
 
         var today = Day(opts.Get("today")!);
-        IReadOnlyList<ExportKind> kinds = SyntheticSource.Kinds(int.Parse(opts.Get("seed") ?? "1", CultureInfo.InvariantCulture),
-            int.Parse(opts.Get("chunk-delay-ms") ?? "0", CultureInfo.InvariantCulture));
-        var request = new ExportRequest
+        HealthClient? client = null;
+        ExportRequest request;
+        if (opts.Get("source") == "emulator")
         {
-            Path = opts.Get("path"),
-            Kinds = kinds,
-            Format = Enum.Parse<ExportFormat>(opts.Get("format") ?? "Csv"),
-            From = opts.Get("from") is { } from ? Day(from) : null,
-            Today = today,
-            AccountStart = _ => Task.FromResult<DateTime?>(today.AddDays(-120)),
-        };
+            // The real reader over HTTP to the emulator the test runs; "today" is the test's frozen day.
+            var token = Environment.GetEnvironmentVariable("FITBITPS_TEST_ACCESS_TOKEN") ?? throw new InvalidOperationException("FITBITPS_TEST_ACCESS_TOKEN is not set");
+            client = new HealthClient(new StaticToken(token), GoogleEndpoints.ForEmulator(new Uri(opts.Get("base-url")!)).HealthApiBase);
+            var reader = new FitbitReader(client);
+            request = HealthExport.Request(reader, opts.Get("path")!, (opts.Get("data-type") ?? "All").Split(','), includeIntraday: false,
+                Enum.Parse<ExportFormat>(opts.Get("format") ?? "Csv"), opts.Get("from") is { } f ? Day(f) : null, null, full: false);
+            request.Today = today;
+        }
+        else
+        {
+            request = new ExportRequest
+            {
+                Path = opts.Get("path"),
+                Kinds = SyntheticSource.Kinds(int.Parse(opts.Get("seed") ?? "1", CultureInfo.InvariantCulture),
+                    int.Parse(opts.Get("chunk-delay-ms") ?? "0", CultureInfo.InvariantCulture)),
+                Format = Enum.Parse<ExportFormat>(opts.Get("format") ?? "Csv"),
+                From = opts.Get("from") is { } from ? Day(from) : null,
+                Today = today,
+                AccountStart = _ => Task.FromResult<DateTime?>(today.AddDays(-120)),
+            };
+        }
         // Pause right before the n-th rename (data and state files count), so a test can kill us there.
         int pauseAt = opts.Has("pause-before-replace") ? int.Parse(opts.Get("pause-before-replace") ?? "1", CultureInfo.InvariantCulture) : 0;
         int replaces = 0;
@@ -58,6 +75,7 @@ internal static class ExportJobs
                 Thread.Sleep(Timeout.Infinite);
             },
         };
+        if (client != null) HealthExport.Options(new FitbitReader(client), options);
         try
         {
             foreach (var r in await Exporter.RunAsync(request, options))
@@ -71,6 +89,17 @@ internal static class ExportJobs
             Console.Error.WriteLine($"ERROR {e.Reason}: {e.Message}");
             return 3;
         }
+        finally
+        {
+            client?.Dispose();
+        }
+    }
+
+    private sealed class StaticToken : IAccessTokenSource
+    {
+        private readonly string _token;
+        public StaticToken(string token) { _token = token; }
+        public Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken) => Task.FromResult(_token);
     }
 
     private static DateTime Day(string text) => DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
