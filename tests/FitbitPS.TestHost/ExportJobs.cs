@@ -14,7 +14,7 @@ namespace FitbitPS.TestHost;
 ///        [--base-url URL] [--data-type Weight,Activity,…|All]   (emulator: access token in FITBITPS_TEST_ACCESS_TOKEN)
 ///        [--pause-before-replace N] [--lock-timeout-ms N] [--log FILE]
 /// </code>
-/// stdout: "PAUSED file" (when pausing right before a rename; the process then waits to be killed),
+/// stdout: "STEP" per progress report and rename, "PAUSED file" (when pausing right before a rename; the process then waits to be killed),
 /// "RESULT kind added updated removed total changed" per kind. Exit 0 ok, 3 ExportException
 /// (message on stderr), 1 anything else.
 /// </summary>
@@ -26,6 +26,9 @@ internal static class ExportJobs
         if (opts == null) { Console.Error.WriteLine("usage: export --path DIR --today yyyy-MM-dd [...]"); return 64; }
         string? log = opts.Get("log");
         int pid = Environment.ProcessId;
+
+        // One line per progress report and per rename: tests kill the process after a random number of them.
+        void Step() { Console.Out.WriteLine("STEP"); Console.Out.Flush(); }
 
         void Log(string what)
         {
@@ -65,10 +68,11 @@ internal static class ExportJobs
         var options = new ExportOptions
         {
             LockTimeout = TimeSpan.FromMilliseconds(int.Parse(opts.Get("lock-timeout-ms") ?? "60000", CultureInfo.InvariantCulture)),
-            Progress = p => Log($"progress {p.Kind} {p.Rows}"),
+            Progress = p => { Log($"progress {p.Kind} {p.Rows}"); Step(); },
             BeforeReplace = file =>
             {
                 Log("replace " + Path.GetFileName(file));
+                Step();
                 if (++replaces != pauseAt) return;
                 Console.Out.WriteLine("PAUSED " + Path.GetFileName(file));
                 Console.Out.Flush();

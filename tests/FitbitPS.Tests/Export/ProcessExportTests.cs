@@ -18,54 +18,97 @@ public class ProcessExportTests
 
     public ProcessExportTests(ITestOutputHelper output) { _output = output; }
 
-    [Fact]
-    public async Task Killed_exports_rerun_to_the_same_bytes_as_an_uninterrupted_export()
+    /// <summary>Where the killed process reads from: generated records (file layer only), or
+    /// the real reader over HTTP to an emulator this test runs (the whole export path).</summary>
+    private sealed class Source : IAsyncDisposable
     {
+        public string[] Args = Array.Empty<string>();
+        public Dictionary<string, string> Env = new();
+        public int[] PausePoints = { 1, 2, 3, 4 };
+        public int RandomKills = 8;
+        public HealthApiEmulator.Hosting.Emulator? Emulator;
+
+        public static async Task<Source> Create(string name)
+        {
+            if (name == "synthetic") return new Source { Args = new[] { "--chunk-delay-ms", TestHostProcess.SlowChunkMs } };
+            var emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new HealthApiEmulator.Hosting.EmulatorOptions
+            {
+                Now = new DateTimeOffset(2026, 11, 20, 17, 0, 0, TimeSpan.Zero),
+                QuotaPerMinute = 0,                       // hundreds of runs in a minute
+                Latency = TimeSpan.FromMilliseconds(15),  // spreads a run over ~1 s for random kills
+            });
+            var token = emu.OAuth.IssueTokens(FitbitPS.Tests.Readers.EmulatorTokenSource.AllReadScopes).AccessToken;
+            return new Source
+            {
+                Emulator = emu,
+                Args = new[] { "--source", "emulator", "--base-url", emu.BaseUrl.AbsoluteUri, "--from", "2026-10-01" },
+                Env = { ["FITBITPS_TEST_ACCESS_TOKEN"] = token },
+                // 11 kinds: a data file and a state file each (an unchanged kind only writes state).
+                PausePoints = new[] { 1, 2, 5, 9, 11 },
+                RandomKills = 6,
+            };
+        }
+
+        public async ValueTask DisposeAsync() { if (Emulator != null) await Emulator.DisposeAsync(); }
+    }
+
+    [Theory]
+    [InlineData("synthetic")]
+    [InlineData("emulator")]
+    public async Task Killed_exports_rerun_to_the_same_bytes_as_an_uninterrupted_export(string sourceName)
+    {
+        await using var source = await Source.Create(sourceName);
         using var dir = new TempFolder();
         // References: a first export on T1, then an incremental export on T2 over it.
         string first = dir.Sub("ref-first"), second = dir.Sub("ref-second");
-        var clock = Stopwatch.StartNew();
-        Assert.Equal(0, (await TestHostProcess.Export(first, T1, "--chunk-delay-ms", TestHostProcess.SlowChunkMs)).ExitCode);
-        int runMs = (int)clock.ElapsedMilliseconds;
-        _output.WriteLine($"an uninterrupted first export takes {runMs} ms");
+        var r1 = await TestHostProcess.Export(first, T1, source.Env, source.Args);
+        Assert.True(r1.ExitCode == 0, r1.Stderr);
         CopyFolder(first, second);
-        Assert.Equal(0, (await TestHostProcess.Export(second, T2)).ExitCode);
+        var r2 = await TestHostProcess.Export(second, T2, source.Env, source.Args);
+        Assert.Equal(0, r2.ExitCode);
+        // Steps = progress reports + renames of an uninterrupted run: random kills land between them.
+        var steps = new Dictionary<string, int> { ["A"] = Steps(r1.Stdout), ["B"] = Steps(r2.Stdout) };
+        _output.WriteLine($"an uninterrupted run has {steps["A"]} (first) / {steps["B"]} (incremental) steps");
         var refFirst = FolderSnapshot.Take(first);
         var refSecond = FolderSnapshot.Take(second);
-        Assert.Contains("days.csv", refFirst.Keys);
-        Assert.Contains("samples.csv", refFirst.Keys);
-        Assert.NotEqual(refFirst["days.csv"], refSecond["days.csv"]);
+        Assert.True(refFirst.Count >= 4);
+        Assert.NotEqual(refFirst[ExportStateFile], refSecond[ExportStateFile]);
 
         var random = new Random(20261121);
         int trials = 0, killedMidRun = 0;
         // Scenario A: a first export is killed. Scenario B: an incremental export over T1's folder is killed.
         foreach (var (scenario, expected) in new[] { ("A", refFirst), ("B", refSecond) })
         {
-            // Right before each rename: data file and state file of both kinds (4 renames per run).
-            for (int pauseAt = 1; pauseAt <= 4; pauseAt++)
+            string today = scenario == "A" ? T1 : T2;
+            // Right before the n-th rename (data and state files count).
+            foreach (int pauseAt in source.PausePoints)
             {
                 string folder = Prepare(dir, scenario, first, $"{scenario}-pause{pauseAt}");
-                var paused = await TestHostProcess.ExportUntilPaused(folder, scenario == "A" ? T1 : T2, pauseAt);
+                var paused = await TestHostProcess.ExportUntilPaused(folder, today, pauseAt, source.Env, source.Args);
                 Assert.True(paused, $"scenario {scenario}: the export did not reach rename #{pauseAt}");
-                await RerunAndCompare(folder, scenario, expected);
+                await RerunAndCompare(folder, today, expected, source);
                 trials++; killedMidRun++;
             }
             // At random instants (process start-up, reading, writing temp files, renaming).
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < source.RandomKills; i++)
             {
                 string folder = Prepare(dir, scenario, first, $"{scenario}-random{i}");
-                int delay = random.Next(runMs / 10, runMs * 9 / 10);
-                bool killed = await TestHostProcess.ExportKilledAfter(folder, scenario == "A" ? T1 : T2, delay);
+                int step = random.Next(1, steps[scenario]), delay = random.Next(0, 25);
+                bool killed = await TestHostProcess.ExportKilledAfter(folder, today, step, delay, source.Env, source.Args);
                 if (killed) killedMidRun++;
-                _output.WriteLine($"{scenario} random kill after {delay} ms: {(killed ? "killed mid-run" : "had already finished")}");
-                await RerunAndCompare(folder, scenario, expected);
+                _output.WriteLine($"{scenario} kill {delay} ms after step {step}: {(killed ? "killed mid-run" : "had already finished")}");
+                await RerunAndCompare(folder, today, expected, source);
                 trials++;
             }
         }
         _output.WriteLine($"{trials} trials, {killedMidRun} killed before finishing");
         Assert.True(trials >= 20);
-        Assert.True(killedMidRun >= 16, $"only {killedMidRun} kills hit a running export");
+        Assert.True(killedMidRun >= trials * 2 / 3, $"only {killedMidRun} of {trials} kills hit a running export");
     }
+
+    private static int Steps(string stdout) => stdout.Split('\n').Count(l => l.TrimEnd() == "STEP");
+
+    private const string ExportStateFile = "fitbitps-export.json";
 
     private static string Prepare(TempFolder dir, string scenario, string first, string name)
     {
@@ -74,9 +117,9 @@ public class ProcessExportTests
         return folder;
     }
 
-    private static async Task RerunAndCompare(string folder, string scenario, SortedDictionary<string, byte[]> expected)
+    private static async Task RerunAndCompare(string folder, string today, SortedDictionary<string, byte[]> expected, Source source)
     {
-        var rerun = await TestHostProcess.Export(folder, scenario == "A" ? T1 : T2);
+        var rerun = await TestHostProcess.Export(folder, today, source.Env, source.Args);
         Assert.True(rerun.ExitCode == 0, rerun.Stderr);
         FolderSnapshot.AssertEqual(expected, FolderSnapshot.Take(folder));
     }
@@ -129,8 +172,8 @@ internal sealed class TestHostProcess : IAsyncDisposable
     private readonly Process _process;
     private TestHostProcess(Process process) { _process = process; }
 
-    /// <summary>Delay per fetched chunk in the random-kill runs: spreads a run over ~1 s.</summary>
-    public const string SlowChunkMs = "60";
+    /// <summary>Delay per fetched chunk of the synthetic source (a network stand-in).</summary>
+    public const string SlowChunkMs = "20";
 
     public static string HostDll
     {
@@ -146,16 +189,22 @@ internal sealed class TestHostProcess : IAsyncDisposable
         }
     }
 
-    private static Process Start(string folder, string today, IEnumerable<string> extra)
+    private static readonly Dictionary<string, string> NoEnv = new();
+
+    private static Process Start(string folder, string today, IEnumerable<string> extra, Dictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (k, v) in env ?? NoEnv) psi.Environment[k] = v;
         foreach (var a in new[] { HostDll, "export", "--path", folder, "--today", today }.Concat(extra)) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> Export(string folder, string today, params string[] extra)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> Export(string folder, string today, params string[] extra)
+        => Export(folder, today, NoEnv, extra);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> Export(string folder, string today, Dictionary<string, string> env, params string[] extra)
     {
-        using var p = Start(folder, today, extra);
+        using var p = Start(folder, today, extra, env);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -164,17 +213,17 @@ internal sealed class TestHostProcess : IAsyncDisposable
     }
 
     /// <summary>Runs until right before the n-th rename, then SIGKILLs it there.</summary>
-    public static async Task<bool> ExportUntilPaused(string folder, string today, int pauseAt)
+    public static async Task<bool> ExportUntilPaused(string folder, string today, int pauseAt, Dictionary<string, string> env, string[] extra)
     {
-        await using var host = await StartPaused(folder, today, pauseAt);
+        await using var host = await StartPaused(folder, today, pauseAt, env, extra);
         return host._paused;
     }
 
     private bool _paused;
 
-    public static async Task<TestHostProcess> StartPaused(string folder, string today, int pauseAt)
+    public static async Task<TestHostProcess> StartPaused(string folder, string today, int pauseAt, Dictionary<string, string>? env = null, string[]? extra = null)
     {
-        var p = Start(folder, today, new[] { "--pause-before-replace", pauseAt.ToString() });
+        var p = Start(folder, today, new[] { "--pause-before-replace", pauseAt.ToString() }.Concat(extra ?? Array.Empty<string>()), env);
         var host = new TestHostProcess(p);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (await p.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
@@ -182,12 +231,16 @@ internal sealed class TestHostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>SIGKILLs the export after the delay; true when it was still running then.</summary>
-    public static async Task<bool> ExportKilledAfter(string folder, string today, int delayMs)
+    /// <summary>SIGKILLs the export <paramref name="delayMs"/> after its <paramref name="step"/>-th STEP line
+    /// (a random point of its run whatever the machine's speed); true when it was still running then.</summary>
+    public static async Task<bool> ExportKilledAfter(string folder, string today, int step, int delayMs, Dictionary<string, string> env, string[] extra)
     {
-        using var p = Start(folder, today, new[] { "--chunk-delay-ms", SlowChunkMs });
-        _ = p.StandardOutput.ReadToEndAsync();
+        using var p = Start(folder, today, extra, env);
         _ = p.StandardError.ReadToEndAsync();
+        int seen = 0;
+        while (seen < step && await p.StandardOutput.ReadLineAsync() is { } line)
+            if (line == "STEP") seen++;
+        _ = p.StandardOutput.ReadToEndAsync();
         await Task.Delay(delayMs);
         bool running = !p.HasExited;
         if (running) p.Kill(entireProcessTree: true); // SIGKILL on Linux
