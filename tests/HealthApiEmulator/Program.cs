@@ -1,7 +1,138 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using HealthApiEmulator.Hosting;
+
 namespace HealthApiEmulator;
 
-/// <summary>Standalone emulator: prints its base URL and serves until stopped. (Owned by the host side.)</summary>
+/// <summary>Standalone emulator: prints its base URL and serves until stdin closes, SIGTERM or Ctrl+C.
+/// First stdout line, always: <c>Listening on http://127.0.0.1:PORT/</c>.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    private const string Usage =
+        "Usage: dotnet HealthApiEmulator.dll [--port N] [--auto-approve] [--seed N] [--now ISO8601] [--testing-app]\n" +
+        "       [--quota N] [--latency-ms N] [--timezone IANA] [--client-secrets-out PATH] [--no-stdin]\n" +
+        "Serves Google OAuth 2.0 and the Google Health API v4 on 127.0.0.1 until stdin reaches EOF, SIGTERM or Ctrl+C\n" +
+        "(--no-stdin: ignore stdin, stop on SIGTERM/Ctrl+C only).";
+
+    public static async Task<int> Main(string[] args)
+    {
+        EmulatorOptions options;
+        string? secretsOut;
+        bool watchStdin;
+        try
+        {
+            (options, secretsOut, watchStdin) = Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+        if (options == null) { Console.WriteLine(Usage); return 0; }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+
+        Emulator emulatorStarted;
+        try
+        {
+            emulatorStarted = await Emulator.StartAsync(options, stop.Token);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"Cannot listen on 127.0.0.1:{options.Port}: {ex.Message}");
+            return 1;
+        }
+        await using var emulator = emulatorStarted;
+        Console.WriteLine($"Listening on {emulator.BaseUrl.AbsoluteUri}");
+
+        var secretsPath = secretsOut ?? Path.Combine(Path.GetTempPath(), $"healthapi-emulator-{emulator.BaseUrl.Port}-client_secret.json");
+        await File.WriteAllTextAsync(secretsPath, emulator.OAuth.ClientSecretsJson());
+        Console.WriteLine($"ClientSecretsFile: {Path.GetFullPath(secretsPath)}");
+        Console.WriteLine($"ClientId: {HealthApiEmulator.OAuth.OAuthServer.DefaultClientId}");
+        Console.WriteLine($"Now: {emulator.Clock.UtcNow:O}");
+        Console.Out.Flush();
+
+        if (watchStdin)
+        {
+            // Reading to EOF ends when the parent closes our stdin (or exits): the emulator never outlives its user.
+            _ = Task.Run(async () =>
+            {
+                try { while (await Console.In.ReadLineAsync(stop.Token) != null) { } }
+                catch (OperationCanceledException) { return; }
+                stop.Cancel();
+            });
+        }
+
+        try { await Task.Delay(Timeout.Infinite, stop.Token); }
+        catch (OperationCanceledException) { /* asked to stop */ }
+
+        await emulator.StopAsync();
+        if (secretsOut == null) TryDelete(secretsPath);
+        return 0;
+    }
+
+    /// <summary>Null options means --help.</summary>
+    internal static (EmulatorOptions Options, string? SecretsOut, bool WatchStdin) Parse(string[] args)
+    {
+        var options = new EmulatorOptions();
+        string? secretsOut = null;
+        var watchStdin = true;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value()
+            {
+                if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value.");
+                return args[++i];
+            }
+            int Int(int min)
+            {
+                var name = args[i];
+                var text = Value();
+                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min)
+                    throw new ArgumentException($"{name} needs a whole number >= {min}, not '{text}'.");
+                return n;
+            }
+
+            switch (args[i])
+            {
+                case "--port": options.Port = Int(0); if (options.Port > 65535) throw new ArgumentException("--port must be 0..65535."); break;
+                case "--auto-approve": options.AutoApprove = true; break;
+                case "--seed": options.Seed = Int(int.MinValue); break;
+                case "--testing-app": options.TestingApp = true; break;
+                case "--quota": options.QuotaPerMinute = Int(0); break;
+                case "--latency-ms": options.Latency = TimeSpan.FromMilliseconds(Int(0)); break;
+                case "--no-stdin": watchStdin = false; break;
+                case "--client-secrets-out": secretsOut = Value(); break;
+                case "--now":
+                {
+                    var text = Value();
+                    if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var now))
+                        throw new ArgumentException($"--now needs an ISO 8601 date-time such as 2026-11-20T12:00:00Z, not '{text}'.");
+                    options.Now = now.ToUniversalTime();
+                    break;
+                }
+                case "--timezone":
+                {
+                    var zone = Value();
+                    try { TimeZoneInfo.FindSystemTimeZoneById(zone); }
+                    catch (TimeZoneNotFoundException) { throw new ArgumentException($"--timezone: unknown IANA time zone '{zone}'."); }
+                    options.Person.TimeZone = zone;
+                    break;
+                }
+                case "--help" or "-h" or "-?": return (null!, null, false);
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+        return (options, secretsOut, watchStdin);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* a temp file left behind is harmless */ }
+        catch (UnauthorizedAccessException) { }
+    }
 }

@@ -17,7 +17,7 @@ internal static class PointIds
         day = default;
         if (id < Base) return false;
         var dayNumber = (int)(id % 10_000_000L / 10);
-        if (dayNumber < DateOnly.MinValue.DayNumber || dayNumber > DateOnly.MaxValue.DayNumber) return false;
+        if (dayNumber < new DateOnly(1990, 1, 1).DayNumber || dayNumber > new DateOnly(2200, 1, 1).DayNumber) return false; // ids this emulator never made
         day = DateOnly.FromDayNumber(dayNumber);
         return true;
     }

@@ -51,6 +51,11 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         {
             if (!ctx.Response.HasStarted) await e.WriteAsync(ctx.Response);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            // An emulator bug: answer like Google's 500 rather than an empty body, with the cause for the test log.
+            await new GoogleError(500, "INTERNAL", "Internal error encountered. (emulator: " + e.GetType().Name + ": " + e.Message + ")").WriteAsync(ctx.Response);
+        }
     }
 
     // ------------------------------------------------------------------ checks

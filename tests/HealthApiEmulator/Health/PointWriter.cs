@@ -350,7 +350,7 @@ internal static class PointWriter
         foreach (var st in s.Stages) Stage(w, st, s, times: true);
         w.WriteEndArray();
         w.WriteStartObject("metadata");
-        w.WriteString("stagesStatus", s.Type == "STAGES" ? "SUCCEEDED" : "REJECTED_NAP");
+        w.WriteString("stagesStatus", s.Type == "STAGES" ? "SUCCEEDED" : s.IsNap ? "REJECTED_NAP" : "REJECTED_COVERAGE");
         w.WriteBoolean("processed", true);
         if (s.IsNap) w.WriteBoolean("nap", true);
         if (s.IsMainSleep) w.WriteBoolean("mainSleep", true);

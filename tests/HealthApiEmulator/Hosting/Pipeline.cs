@@ -6,8 +6,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace HealthApiEmulator.Hosting;
 
-/// <summary>Middleware shared by every endpoint, in this order: request log → fault injection →
-/// (/v4 only) latency, bearer check, per-user quota → legacy Fitbit 410 → Google's HTML 404 for unknown paths.</summary>
+/// <summary>Middleware shared by every endpoint, in this order: request log → fault injection → legacy Fitbit 410
+/// → Google's HTML 404 for unknown paths → (/v4 only) latency, bearer check, account link, per-user quota.</summary>
 internal static class Pipeline
 {
     /// <summary>Control API for scripts (standalone); never logged, never faulted, never authenticated.</summary>
@@ -39,21 +39,21 @@ internal static class Pipeline
                     else { await InjectAsync(context, fault, oauth); return; }
                 }
 
-                if (context.Request.Path.StartsWithSegments("/v4", StringComparison.Ordinal))
-                {
-                    if (options.Latency > TimeSpan.Zero) await Task.Delay(options.Latency, context.RequestAborted);
-                    if (!await AuthenticateAsync(context, options, oauth, quota)) return;
-                }
-                else if (IsLegacyFitbit(context.Request.Path))
+                if (IsLegacyFitbit(context.Request.Path))
                 {
                     await WriteGoneAsync(context.Response);
                     return;
                 }
-
+                // Routing already ran: no endpoint means Google's front end answers 404 itself, before any auth.
                 if (context.GetEndpoint() == null)
                 {
                     await GooglePages.WriteAsync(context.Response, 404, GooglePages.NotFound(context.Request.Path.Value ?? "/"));
                     return;
+                }
+                if (context.Request.Path.StartsWithSegments("/v4", StringComparison.Ordinal))
+                {
+                    if (options.Latency > TimeSpan.Zero) await Task.Delay(options.Latency, context.RequestAborted);
+                    if (!await AuthenticateAsync(context, options, oauth, quota)) return;
                 }
                 await next(context);
             });

@@ -38,7 +38,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var watch = Stopwatch.StartNew();
         using var response = await GetAsync();
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(380), $"answered after {watch.ElapsedMilliseconds} ms");
-        Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, _emu.Faults.Pending);
     }
 
@@ -55,7 +55,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
             Assert.Equal(429, error.GetProperty("code").GetInt32());
         }
         using var next = await GetAsync();
-        Assert.NotEqual(HttpStatusCode.TooManyRequests, next.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         Assert.Equal(1, fault.Hits);
     }
 
@@ -70,7 +70,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
             Assert.Equal("UNAVAILABLE", (await HostTestHelpers.ReadGoogleErrorAsync(response)).GetProperty("status").GetString());
         }
         using var third = await GetAsync();
-        Assert.NotEqual(HttpStatusCode.ServiceUnavailable, third.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
         Assert.Equal([503, 503, (int)third.StatusCode], _emu.Requests.HealthApi.Select(r => r.Status));
     }
 
@@ -153,7 +153,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         _emu.Faults.Add(FaultKind.Unavailable, pathContains: "/token");
         using (var v4 = await GetAsync())
-            Assert.NotEqual(HttpStatusCode.ServiceUnavailable, v4.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, v4.StatusCode);
         using (var token = await TokenClient.RefreshAsync(_http, _emu.BaseUrl, _tokens.RefreshToken))
             Assert.Equal(HttpStatusCode.ServiceUnavailable, token.StatusCode);
         using var again = await TokenClient.RefreshAsync(_http, _emu.BaseUrl, _tokens.RefreshToken);

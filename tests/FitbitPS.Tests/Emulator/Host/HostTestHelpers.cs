@@ -42,12 +42,14 @@ internal static class HostTestHelpers
         return http.SendAsync(request);
     }
 
-    /// <summary>The bearer check let the token through (whatever the handler then answered).</summary>
+    /// <summary>The token reads users/me/identity (any Health read scope allows it).</summary>
     public static async Task AssertTokenAcceptedAsync(HttpClient http, Uri baseUrl, string accessToken)
     {
         using var response = await GetV4Async(http, baseUrl, accessToken);
-        Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200 from identity, got {(int)response.StatusCode}: {body}");
+        using var doc = JsonDocument.Parse(body);
+        Assert.Equal("users/me/identity", doc.RootElement.GetProperty("name").GetString());
     }
 
     public static async Task AssertTokenRefusedAsync(HttpClient http, Uri baseUrl, string accessToken)

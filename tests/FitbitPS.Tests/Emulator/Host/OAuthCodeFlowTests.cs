@@ -57,6 +57,28 @@ public sealed class OAuthCodeFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Codes_verifiers_secrets_and_tokens_never_reach_the_request_log()
+    {
+        var pkce = new Pkce();
+        var query = await _browser.ConsentAsync(AuthUrl(pkce));
+        using var response = await TokenClient.ExchangeAsync(_app, _emu.BaseUrl, query["code"], Loopback, pkce.Verifier);
+        var json = await HostTestHelpers.ReadJsonAsync(response);
+        var refresh = json.GetProperty("refresh_token").GetString()!;
+        using (await TokenClient.RefreshAsync(_app, _emu.BaseUrl, refresh)) { }
+
+        var log = JsonSerializer.Serialize(_emu.Requests.All);
+        foreach (var secret in new[] { query["code"], pkce.Verifier, OAuthServer.DefaultClientSecret, refresh, json.GetProperty("access_token").GetString()! })
+        {
+            Assert.DoesNotContain(secret, log);
+            Assert.DoesNotContain(Uri.EscapeDataString(secret), log); // as it travels in a form body
+        }
+        var tokenCalls = _emu.Requests.All.Where(r => r.Path == "/token").ToList();
+        Assert.Equal(2, tokenCalls.Count);
+        Assert.Contains("grant_type=authorization_code", tokenCalls[0].Body);
+        Assert.Contains("code=REDACTED", tokenCalls[0].Body);
+    }
+
+    [Fact]
     public async Task Online_access_gives_no_refresh_token()
     {
         var pkce = new Pkce();
@@ -80,6 +102,14 @@ public sealed class OAuthCodeFlowTests : IAsyncLifetime
         // The failed attempts did not use the code up.
         using var right = await TokenClient.ExchangeAsync(_app, _emu.BaseUrl, query["code"], Loopback, pkce.Verifier);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_verifier_without_a_challenge_is_refused()
+    {
+        var query = await _browser.ConsentAsync(AuthUrl(pkce: null));
+        using var response = await TokenClient.ExchangeAsync(_app, _emu.BaseUrl, query["code"], Loopback, new Pkce().Verifier);
+        await TokenClient.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_grant", "code_verifier or verifier is not needed.");
     }
 
     [Fact]
@@ -200,6 +230,14 @@ public sealed class OAuthCodeFlowTests : IAsyncLifetime
         using var response = await TokenClient.ExchangeAsync(_app, _emu.BaseUrl, query["code"], Loopback, pkce.Verifier);
         var json = await HostTestHelpers.ReadJsonAsync(response);
         Assert.Equal(Scopes.ActivityAndFitness, json.GetProperty("scope").GetString());
+
+        // The Health API honours the smaller grant: steps (activity) read, weight (health metrics) refused.
+        var access = json.GetProperty("access_token").GetString()!;
+        using (var steps = await HostTestHelpers.GetV4Async(_app, _emu.BaseUrl, access, "v4/users/me/dataTypes/steps/dataPoints?pageSize=1"))
+            Assert.Equal(HttpStatusCode.OK, steps.StatusCode);
+        using var weight = await HostTestHelpers.GetV4Async(_app, _emu.BaseUrl, access, "v4/users/me/dataTypes/weight/dataPoints?pageSize=1");
+        Assert.Equal(HttpStatusCode.Forbidden, weight.StatusCode);
+        Assert.Equal("PERMISSION_DENIED", (await HostTestHelpers.ReadGoogleErrorAsync(weight)).GetProperty("status").GetString());
     }
 
     [Fact]

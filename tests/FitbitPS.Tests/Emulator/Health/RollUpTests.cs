@@ -1,0 +1,218 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace FitbitPS.Tests.Emulator.Health;
+
+/// <summary>rollUp / dailyRollUp: range limits, windows, body validation, and no phone + watch double counting.</summary>
+public sealed class RollUpTests : IAsyncLifetime
+{
+    private HealthApiHarness _h = null!;
+    private static readonly DateOnly Day = new(2026, 11, 18);
+
+    public async Task InitializeAsync() => _h = await HealthApiHarness.StartAsync();
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Theory]
+    [InlineData("heart-rate", 14)]
+    [InlineData("total-calories", 14)]
+    [InlineData("active-minutes", 14)]
+    [InlineData("calories-in-heart-rate-zone", 14)]
+    [InlineData("steps", 90)]
+    [InlineData("distance", 90)]
+    [InlineData("weight", 90)]
+    [InlineData("active-zone-minutes", 90)]
+    public async Task Range_limits_are_14_or_90_days(string type, int days)
+    {
+        var end = new DateOnly(2026, 11, 20);
+        var ok = await _h.DailyRollUpAsync(type, end.AddDays(-days), end);
+        Assert.True(ok.Status == HttpStatusCode.OK, ok.Raw);
+        var tooLong = await _h.DailyRollUpAsync(type, end.AddDays(-days - 1), end);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
+        Assert.Equal("INVALID_ARGUMENT", HealthApiHarness.Error(tooLong.Body).GetProperty("status").GetString());
+
+        var endTime = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(HttpStatusCode.OK, (await _h.RollUpAsync(type, endTime.AddDays(-days), endTime, "86400s")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _h.RollUpAsync(type, endTime.AddDays(-days - 1), endTime, "86400s")).Status);
+    }
+
+    [Fact]
+    public async Task A_bare_date_range_is_refused_exactly_as_captured()
+    {
+        const string body = "{\"range\":{\"start\":{\"year\":2025,\"month\":12,\"day\":31},\"end\":{\"year\":2026,\"month\":1,\"day\":7}},\"windowSizeDays\":1}";
+        var (status, response, _) = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp", body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var captured = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "reference", "captured", "arysuri23-mcp-fitbit-air__rollup_steps_civil.json")))!;
+        Assert.True(JsonNode.DeepEquals(captured["body"]!["response"], JsonNode.Parse(response.GetRawText())), response.GetRawText());
+    }
+
+    [Fact]
+    public async Task Snake_case_body_names_are_accepted_and_leading_zeros_are_invalid_json()
+    {
+        var ok = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp",
+            "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":11,\"day\":10}},\"end\":{\"date\":{\"year\":2026,\"month\":11,\"day\":12}}},\"window_size_days\":1}");
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.Equal(2, ok.Body.GetProperty("rollupDataPoints").GetArrayLength());
+        var octal = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp",
+            "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":09,\"day\":10}},\"end\":{\"date\":{\"year\":2026,\"month\":11,\"day\":12}}}}");
+        Assert.Equal(HttpStatusCode.BadRequest, octal.Status);
+        Assert.StartsWith("Invalid JSON payload received.", HealthApiHarness.Error(octal.Body).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Daily_windows_are_civil_days_newest_first_and_the_start_must_be_aligned()
+    {
+        var (_, body, _) = await _h.DailyRollUpAsync("steps", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 15), windowSizeDays: 7);
+        var windows = body.GetProperty("rollupDataPoints").EnumerateArray().ToList();
+        Assert.Equal(2, windows.Count);
+        Assert.Equal(8, windows[0].GetProperty("civilStartTime").GetProperty("date").GetProperty("day").GetInt32());
+        Assert.Equal(15, windows[0].GetProperty("civilEndTime").GetProperty("date").GetProperty("day").GetInt32());
+        Assert.Equal("{}", windows[0].GetProperty("civilStartTime").GetProperty("time").GetRawText());
+        var week = Enumerable.Range(8, 7).Sum(d => _h.Person.Day(new DateOnly(2026, 11, d)).Steps);
+        Assert.Equal(week.ToString(), windows[0].GetProperty("steps").GetProperty("countSum").GetString());
+
+        var unaligned = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp",
+            "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":11,\"day\":10},\"time\":{\"hours\":6}},\"end\":{\"date\":{\"year\":2026,\"month\":11,\"day\":12}}}}");
+        Assert.Equal(HttpStatusCode.BadRequest, unaligned.Status);
+    }
+
+    [Fact]
+    public async Task Physical_windows_start_at_the_range_start_and_the_last_one_is_cut_at_the_range_end()
+    {
+        var start = new DateTimeOffset(2026, 11, 18, 14, 7, 0, TimeSpan.Zero);
+        var end = start.AddMinutes(150);
+        var (status, body, raw) = await _h.RollUpAsync("heart-rate", start, end, "3600s");
+        Assert.True(status == HttpStatusCode.OK, raw);
+        var windows = body.GetProperty("rollupDataPoints").EnumerateArray().ToList();
+        Assert.Equal(new[] { "2026-11-18T16:07:00Z", "2026-11-18T15:07:00Z", "2026-11-18T14:07:00Z" }, windows.Select(w => w.GetProperty("startTime").GetString()));
+        Assert.Equal("2026-11-18T16:37:00Z", windows[0].GetProperty("endTime").GetString());
+        var samples = _h.Person.HeartRateSamples(start, start.AddHours(1)).ToList();
+        var hr = windows[^1].GetProperty("heartRate");
+        Assert.Equal(samples.Max(s => s.BeatsPerMinute), hr.GetProperty("beatsPerMinuteMax").GetDouble());
+        Assert.Equal(samples.Min(s => s.BeatsPerMinute), hr.GetProperty("beatsPerMinuteMin").GetDouble());
+        Assert.Equal(samples.Average(s => s.BeatsPerMinute), hr.GetProperty("beatsPerMinuteAvg").GetDouble(), 4);
+    }
+
+    [Fact]
+    public async Task Physical_roll_ups_page_through_many_windows()
+    {
+        var start = new DateTimeOffset(2026, 11, 17, 0, 0, 0, TimeSpan.Zero);
+        var end = start.AddDays(2);
+        var all = new List<JsonElement>();
+        string? token = null;
+        var requests = 0;
+        do
+        {
+            var (status, body, raw) = await _h.RollUpAsync("steps", start, end, "60s", pageSize: 300, pageToken: token);
+            Assert.True(status == HttpStatusCode.OK, raw);
+            requests++;
+            all.AddRange(body.GetProperty("rollupDataPoints").EnumerateArray());
+            token = body.TryGetProperty("nextPageToken", out var t) ? t.GetString() : null;
+        } while (token != null);
+        Assert.True(requests > 1);
+        var starts = all.Select(w => w.GetProperty("startTime").GetString()).ToList();
+        Assert.Equal(starts.Count, starts.Distinct().Count());
+        var total = all.Sum(w => long.Parse(w.GetProperty("steps").GetProperty("countSum").GetString()!));
+        var (_, whole, _) = await _h.RollUpAsync("steps", start, end, "172800s");
+        Assert.Equal(whole.GetProperty("rollupDataPoints")[0].GetProperty("steps").GetProperty("countSum").GetString(), total.ToString());
+    }
+
+    [Fact]
+    public async Task List_double_counts_phone_and_watch_but_dailyRollUp_and_reconcile_do_not()
+    {
+        var truth = _h.Person.Day(Day);
+        Assert.True(truth.RawStepsAllSources > truth.Steps * 1.1, "the phone was carried during walks");
+
+        var filter = $"steps.interval.civil_start_time >= \"{Day:yyyy-MM-dd}\" AND steps.interval.civil_start_time < \"{Day.AddDays(1):yyyy-MM-dd}\"";
+        var (listed, _) = await _h.ListAllAsync("steps", filter, pageSize: 10000);
+        long Sum(IEnumerable<JsonElement> points) => points.Sum(p => long.Parse(p.GetProperty("steps").GetProperty("count").GetString()!));
+        Assert.Equal(truth.RawStepsAllSources, Sum(listed));
+        Assert.Contains(listed, p => p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString() == "PHONE");
+        Assert.Contains(listed, p => p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString() == "WATCH");
+
+        var (reconciled, _) = await _h.ListAllAsync("steps", filter, pageSize: 10000, reconcile: true);
+        Assert.Equal(truth.Steps, Sum(reconciled));
+        Assert.All(reconciled, p => Assert.False(p.TryGetProperty("dataSource", out _)));
+
+        var (_, rollup, _) = await _h.DailyRollUpAsync("steps", Day, Day.AddDays(1));
+        Assert.Equal(truth.Steps.ToString(), rollup.GetProperty("rollupDataPoints")[0].GetProperty("steps").GetProperty("countSum").GetString());
+
+        var (_, distance, _) = await _h.DailyRollUpAsync("distance", Day, Day.AddDays(1));
+        Assert.Equal(truth.DistanceMillimeters.ToString(), distance.GetProperty("rollupDataPoints")[0].GetProperty("distance").GetProperty("millimetersSum").GetString());
+
+        // google-wearables: the watch alone (phone minutes while it charged are gone)
+        var (_, wearables, _) = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp",
+            HealthApiHarness.DailyBody(Day, Day.AddDays(1), family: "users/me/dataSourceFamilies/google-wearables"));
+        Assert.True(long.Parse(wearables.GetProperty("rollupDataPoints")[0].GetProperty("steps").GetProperty("countSum").GetString()!) < truth.Steps);
+    }
+
+    [Fact]
+    public async Task Daily_roll_ups_match_the_ground_truth_for_calories_zones_and_active_minutes()
+    {
+        var truth = _h.Person.Day(Day);
+        JsonElement Window(string type) => _h.DailyRollUpAsync(type, Day, Day.AddDays(1)).Result.Body.GetProperty("rollupDataPoints")[0];
+
+        Assert.Equal(truth.TotalKcal, Window("total-calories").GetProperty("totalCalories").GetProperty("kcalSum").GetDouble(), 3);
+        var azm = Window("active-zone-minutes").GetProperty("activeZoneMinutes");
+        Assert.Equal(truth.AzmFatBurn.ToString(), azm.GetProperty("sumInFatBurnHeartZone").GetString());
+        Assert.Equal(truth.AzmCardio.ToString(), azm.GetProperty("sumInCardioHeartZone").GetString());
+        Assert.Equal(truth.AzmPeak.ToString(), azm.GetProperty("sumInPeakHeartZone").GetString());
+        var levels = Window("active-minutes").GetProperty("activeMinutes").GetProperty("activeMinutesRollupByActivityLevel").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("activityLevel").GetString()!, l => long.Parse(l.GetProperty("activeMinutesSum").GetString()!));
+        Assert.Equal(truth.ActiveMinutesLight, levels.GetValueOrDefault("LIGHT"));
+        Assert.Equal(truth.ActiveMinutesModerate, levels.GetValueOrDefault("MODERATE"));
+        Assert.Equal(truth.ActiveMinutesVigorous, levels.GetValueOrDefault("VIGOROUS"));
+        Assert.Equal($"{truth.SedentaryMinutes * 60}s", Window("sedentary-period").GetProperty("sedentaryPeriod").GetProperty("durationSum").GetString());
+        Assert.Equal(truth.Floors.ToString(), Window("floors").GetProperty("floors").GetProperty("countSum").GetString());
+    }
+
+    [Fact]
+    public async Task Days_without_data_are_not_emitted()
+    {
+        // membership starts 2021-06-01: the days before have no window
+        var (_, body, _) = await _h.DailyRollUpAsync("steps", new DateOnly(2021, 5, 25), new DateOnly(2021, 6, 4));
+        var days = body.GetProperty("rollupDataPoints").EnumerateArray().Select(w => w.GetProperty("civilStartTime").GetProperty("date").GetProperty("day").GetInt32()).ToList();
+        Assert.Equal(new[] { 3, 2, 1 }, days);
+        // and nothing after "now"
+        var (_, future, _) = await _h.DailyRollUpAsync("steps", new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 25));
+        Assert.Equal(2, future.GetProperty("rollupDataPoints").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("sleep", "dailyRollUp")]
+    [InlineData("daily-oxygen-saturation", "rollUp")]
+    [InlineData("total-calories", "list")]
+    [InlineData("steps", "get")]
+    public async Task Unsupported_methods_are_refused(string type, string method)
+    {
+        var (status, body, _) = method switch
+        {
+            "list" => await _h.ListAsync(type),
+            "get" => await _h.GetAsync($"v4/users/me/dataTypes/{type}/dataPoints/1234567890123456789"),
+            "rollUp" => await _h.RollUpAsync(type, new DateTimeOffset(2026, 11, 18, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 19, 0, 0, 0, TimeSpan.Zero), "3600s"),
+            _ => await _h.DailyRollUpAsync(type, Day, Day.AddDays(1)),
+        };
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("UNSUPPORTED_DATA_TYPE_ACTION", HealthApiHarness.Reason(body));
+    }
+
+    [Fact]
+    public async Task Unknown_types_and_numeric_user_ids_are_invalid_arguments()
+    {
+        var unknown = await _h.ListAsync("step-count");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Equal("Request contains an invalid argument.", HealthApiHarness.Error(unknown.Body).GetProperty("message").GetString());
+
+        foreach (var path in new[] { "dataPoints", "dataPoints:reconcile" })
+        {
+            var numeric = await _h.GetAsync($"v4/users/{_h.Person.Options.HealthUserId}/dataTypes/steps/{path}");
+            Assert.Equal(HttpStatusCode.BadRequest, numeric.Status);
+            var error = HealthApiHarness.Error(numeric.Body);
+            Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+            Assert.False(error.TryGetProperty("details", out _));
+        }
+        var rollup = await _h.PostAsync($"v4/users/{_h.Person.Options.HealthUserId}/dataTypes/steps/dataPoints:dailyRollUp", HealthApiHarness.DailyBody(Day, Day.AddDays(1)));
+        Assert.Equal(HttpStatusCode.BadRequest, rollup.Status);
+    }
+}
