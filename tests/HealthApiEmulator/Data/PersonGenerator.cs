@@ -308,7 +308,7 @@ internal sealed class PersonGenerator
                 var h = Rng.Hash01(_seed, abs, HHr);
                 switch (exercise)
                 {
-                    case "RUNNING": steps = 152 + (int)(Rng.Hash01(_seed, abs, HSteps) * 22); hr = 140 + (int)(h * 30); running = true; break;
+                    case "RUNNING": steps = 152 + (int)(Rng.Hash01(_seed, abs, HSteps) * 22); hr = 136 + (int)(h * 26); running = true; break;
                     case "WALKING": steps = 102 + (int)(Rng.Hash01(_seed, abs, HSteps) * 22); hr = 98 + (int)(h * 20); break;
                     case "BIKING": hr = 120 + (int)(h * 28); extraKcal = 6; break;
                     case "YOGA": steps = (int)(Rng.Hash01(_seed, abs, HSteps) * 6); hr = 80 + (int)(h * 14); extraKcal = 1.5; break;

@@ -37,6 +37,7 @@ internal static class HealthApi
 internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
 {
     private const string Service = "google.devicesandservices.health.v4.";
+    [ThreadStatic] private static List<RawPoint>? t_buffer; // Page() is synchronous: safe to reuse per thread
     private readonly PageTokens _tokens = new();
 
     public async Task Run(HttpContext ctx, Func<HttpContext, AuthenticatedCaller, Task> handler)
@@ -67,7 +68,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         // Observed quirk: names carry the numeric id, but a numeric parent is refused (400, no details).
         if ((string?)ctx.Request.RouteValues["user"] != "me") throw InvalidArgument();
         if (!person.Options.AccountLinked)
-            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health.", "ACCOUNT_NOT_LINKED");
+            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED");
     }
 
     private static void RequireAnyScope(AuthenticatedCaller caller, IEnumerable<string> scopes, string method)
@@ -163,15 +164,27 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
 
         var page = Page(type, filter, family, reconciled, pageSize, after, out var more);
         string? next = more ? _tokens.Create(fingerprint, page[^1].Key, page[^1].Tie) : null;
-        await WriteJson(ctx, w =>
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json; charset=UTF-8";
+        var pipe = ctx.Response.BodyWriter;
+        await using var w = new Utf8JsonWriter(pipe);
+        w.WriteStartObject();
+        w.WriteStartArray("dataPoints");
+        for (var i = 0; i < page.Count; i++)
         {
-            w.WriteStartObject();
-            w.WriteStartArray("dataPoints");
-            foreach (var p in page) PointWriter.Point(w, type, p, person, reconciled);
-            w.WriteEndArray();
-            if (next != null) w.WriteString("nextPageToken", next);
-            w.WriteEndObject();
-        });
+            PointWriter.Point(w, type, page[i], person, reconciled);
+            if (i % 1000 == 999)
+            {
+                // stream big pages instead of buffering megabytes
+                w.Flush();
+                await pipe.FlushAsync(ctx.RequestAborted);
+            }
+        }
+        w.WriteEndArray();
+        if (next != null) w.WriteString("nextPageToken", next);
+        w.WriteEndObject();
+        w.Flush();
+        await pipe.FlushAsync(ctx.RequestAborted);
     }
 
     /// <summary>Newest-first page of points after the token position; <paramref name="more"/> when at least one more matches.</summary>
@@ -196,8 +209,8 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         }
         var low = lo <= timeline.DayStart(earliest) ? earliest : timeline.BlockOf(lo);
 
-        var page = new List<RawPoint>(Math.Min(pageSize + 1, 4096));
-        var buffer = new List<RawPoint>();
+        var page = new List<RawPoint>(Math.Min(pageSize, 10000));
+        var buffer = t_buffer ??= new List<RawPoint>(8192);
         more = false;
         for (var d = high; d >= low; d = d.AddDays(-1))
         {

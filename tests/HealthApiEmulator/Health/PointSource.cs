@@ -74,7 +74,7 @@ internal static class PointSource
         {
             case "height":
                 if (b.Height is { } h && h.At <= cutoff && Admits(family, SourceKind.Manual))
-                    dst.Add(Sample(b, h.At, SourceKind.Manual, h.Millimeters, h.Id));
+                    dst.Add(Sample(b, h.At, SourceKind.Manual, h.Id, h.Id) with { D1 = h.Millimeters });
                 return;
             case "respiratory-rate-sleep-summary":
                 foreach (var s in b.Sleeps)

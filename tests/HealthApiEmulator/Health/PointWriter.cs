@@ -11,68 +11,112 @@ namespace HealthApiEmulator.Health;
 /// </summary>
 internal static class PointWriter
 {
-    public static void Timestamp(Utf8JsonWriter w, string name, long unixSeconds)
+    // Pre-encoded property names: a 10,000-point page writes ~200,000 of them.
+    private static readonly JsonEncodedText NStartTime = JsonEncodedText.Encode("startTime"), NEndTime = JsonEncodedText.Encode("endTime"),
+        NStartUtcOffset = JsonEncodedText.Encode("startUtcOffset"), NEndUtcOffset = JsonEncodedText.Encode("endUtcOffset"),
+        NCivilStartTime = JsonEncodedText.Encode("civilStartTime"), NCivilEndTime = JsonEncodedText.Encode("civilEndTime"),
+        NInterval = JsonEncodedText.Encode("interval"), NSampleTime = JsonEncodedText.Encode("sampleTime"),
+        NPhysicalTime = JsonEncodedText.Encode("physicalTime"), NUtcOffset = JsonEncodedText.Encode("utcOffset"),
+        NCivilTime = JsonEncodedText.Encode("civilTime"), NDate = JsonEncodedText.Encode("date"), NTime = JsonEncodedText.Encode("time"),
+        NYear = JsonEncodedText.Encode("year"), NMonth = JsonEncodedText.Encode("month"), NDay = JsonEncodedText.Encode("day"),
+        NHours = JsonEncodedText.Encode("hours"), NMinutes = JsonEncodedText.Encode("minutes"), NSeconds = JsonEncodedText.Encode("seconds"),
+        NDataSource = JsonEncodedText.Encode("dataSource"), NName = JsonEncodedText.Encode("name"), NDataPointName = JsonEncodedText.Encode("dataPointName"),
+        NBeatsPerMinute = JsonEncodedText.Encode("beatsPerMinute"), NCount = JsonEncodedText.Encode("count");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText> Names = new();
+
+    private static JsonEncodedText E(string name) => Names.GetOrAdd(name, static n => JsonEncodedText.Encode(n));
+
+    /// <summary>Writes yyyy-MM-ddTHH:mm:ssZ as UTF-8 without going through strings.</summary>
+    private static int FormatTimestamp(Span<byte> b, long unixSeconds)
     {
-        Span<char> buf = stackalloc char[24];
-        DateTime.UnixEpoch.AddSeconds(unixSeconds).TryFormat(buf, out var n, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
-        w.WriteString(name, buf[..n]);
+        var dt = DateTime.UnixEpoch.AddSeconds(unixSeconds);
+        dt.Deconstruct(out int year, out int month, out int day);
+        var tod = (int)(((unixSeconds % 86400) + 86400) % 86400);
+        Digits(b, 0, year, 4); b[4] = (byte)'-'; Digits(b, 5, month, 2); b[7] = (byte)'-'; Digits(b, 8, day, 2); b[10] = (byte)'T';
+        Digits(b, 11, tod / 3600, 2); b[13] = (byte)':'; Digits(b, 14, tod / 60 % 60, 2); b[16] = (byte)':'; Digits(b, 17, tod % 60, 2); b[19] = (byte)'Z';
+        return 20;
+    }
+
+    private static void Digits(Span<byte> b, int at, int value, int width)
+    {
+        for (var i = width - 1; i >= 0; i--) { b[at + i] = (byte)('0' + value % 10); value /= 10; }
+    }
+
+    public static void Timestamp(Utf8JsonWriter w, string name, long unixSeconds) => Timestamp(w, E(name), unixSeconds);
+
+    public static void Timestamp(Utf8JsonWriter w, JsonEncodedText name, long unixSeconds)
+    {
+        Span<byte> buf = stackalloc byte[20];
+        FormatTimestamp(buf, unixSeconds);
+        w.WriteString(name, buf);
     }
 
     public static void Timestamp(Utf8JsonWriter w, string name, DateTimeOffset at)
     {
         var utc = at.UtcDateTime;
         var frac = utc.Ticks % TimeSpan.TicksPerSecond;
-        var format = frac == 0 ? "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'"
-            : frac % 10_000 == 0 ? "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'"
+        if (frac == 0) { Timestamp(w, name, at.ToUnixTimeSeconds()); return; }
+        var format = frac % 10_000 == 0 ? "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'"
             : frac % 10 == 0 ? "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'"
             : "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'00Z'";
         Span<char> buf = stackalloc char[40];
         utc.TryFormat(buf, out var n, format, CultureInfo.InvariantCulture);
-        w.WriteString(name, buf[..n]);
+        w.WriteString(E(name), buf[..n]);
     }
 
-    public static void Duration(Utf8JsonWriter w, string name, long seconds)
+    public static void Duration(Utf8JsonWriter w, string name, long seconds) => Duration(w, E(name), seconds);
+
+    public static void Duration(Utf8JsonWriter w, JsonEncodedText name, long seconds)
     {
-        Span<char> buf = stackalloc char[24];
+        Span<byte> buf = stackalloc byte[24];
         seconds.TryFormat(buf, out var n, default, CultureInfo.InvariantCulture);
-        buf[n++] = 's';
+        buf[n++] = (byte)'s';
         w.WriteString(name, buf[..n]);
     }
 
-    public static void Int64(Utf8JsonWriter w, string name, long value)
+    public static void Int64(Utf8JsonWriter w, string name, long value) => Int64(w, E(name), value);
+
+    public static void Int64(Utf8JsonWriter w, JsonEncodedText name, long value)
     {
-        Span<char> buf = stackalloc char[24];
+        Span<byte> buf = stackalloc byte[24];
         value.TryFormat(buf, out var n, default, CultureInfo.InvariantCulture);
         w.WriteString(name, buf[..n]);
     }
 
     public static void Double(Utf8JsonWriter w, string name, double value)
     {
-        if (double.IsNaN(value)) w.WriteString(name, "NaN");
-        else if (double.IsPositiveInfinity(value)) w.WriteString(name, "Infinity");
-        else if (double.IsNegativeInfinity(value)) w.WriteString(name, "-Infinity");
-        else w.WriteNumber(name, value);
+        if (double.IsNaN(value)) w.WriteString(E(name), "NaN");
+        else if (double.IsPositiveInfinity(value)) w.WriteString(E(name), "Infinity");
+        else if (double.IsNegativeInfinity(value)) w.WriteString(E(name), "-Infinity");
+        else w.WriteNumber(E(name), value);
     }
 
-    public static void Date(Utf8JsonWriter w, string name, DateOnly d)
+    public static void Date(Utf8JsonWriter w, string name, DateOnly d) => Date(w, E(name), d);
+
+    public static void Date(Utf8JsonWriter w, JsonEncodedText name, DateOnly d)
     {
+        d.Deconstruct(out var year, out var month, out var day);
         w.WriteStartObject(name);
-        w.WriteNumber("year", d.Year);
-        w.WriteNumber("month", d.Month);
-        w.WriteNumber("day", d.Day);
+        w.WriteNumber(NYear, year);
+        w.WriteNumber(NMonth, month);
+        w.WriteNumber(NDay, day);
         w.WriteEndObject();
     }
 
+    public static void Civil(Utf8JsonWriter w, string name, long civilSeconds) => Civil(w, E(name), civilSeconds);
+
     /// <summary>CivilDateTime from "civil seconds" (civil date-time read as UTC, Unix-based).</summary>
-    public static void Civil(Utf8JsonWriter w, string name, long civilSeconds)
+    public static void Civil(Utf8JsonWriter w, JsonEncodedText name, long civilSeconds)
     {
-        var dt = DateTime.UnixEpoch.AddSeconds(civilSeconds);
+        var days = civilSeconds >= 0 ? civilSeconds / 86400 : (civilSeconds - 86399) / 86400;
+        var tod = (int)(civilSeconds - days * 86400);
         w.WriteStartObject(name);
-        Date(w, "date", DateOnly.FromDateTime(dt));
-        w.WriteStartObject("time");
-        if (dt.Hour != 0) w.WriteNumber("hours", dt.Hour);
-        if (dt.Minute != 0) w.WriteNumber("minutes", dt.Minute);
-        if (dt.Second != 0) w.WriteNumber("seconds", dt.Second);
+        Date(w, NDate, DateOnly.FromDayNumber((int)(days + 719162)));
+        w.WriteStartObject(NTime);
+        if (tod >= 3600) w.WriteNumber(NHours, tod / 3600);
+        if (tod / 60 % 60 != 0) w.WriteNumber(NMinutes, tod / 60 % 60);
+        if (tod % 60 != 0) w.WriteNumber(NSeconds, tod % 60);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -81,36 +125,56 @@ internal static class PointWriter
 
     private static void IntervalBody(Utf8JsonWriter w, long start, int startOffset, long end, int endOffset, bool civil)
     {
-        Timestamp(w, "startTime", start);
-        Duration(w, "startUtcOffset", startOffset);
-        Timestamp(w, "endTime", end);
-        Duration(w, "endUtcOffset", endOffset);
+        Timestamp(w, NStartTime, start);
+        Duration(w, NStartUtcOffset, startOffset);
+        Timestamp(w, NEndTime, end);
+        Duration(w, NEndUtcOffset, endOffset);
         if (civil)
         {
-            Civil(w, "civilStartTime", start + startOffset);
-            Civil(w, "civilEndTime", end + endOffset);
+            Civil(w, NCivilStartTime, start + startOffset);
+            Civil(w, NCivilEndTime, end + endOffset);
         }
     }
 
     private static void Interval(Utf8JsonWriter w, in RawPoint p, bool civil = true)
     {
-        w.WriteStartObject("interval");
+        w.WriteStartObject(NInterval);
         IntervalBody(w, p.Start, p.StartOffset, p.End, p.EndOffset, civil);
         w.WriteEndObject();
     }
 
     private static void SampleTime(Utf8JsonWriter w, in RawPoint p, DateTimeOffset? exact = null)
     {
-        w.WriteStartObject("sampleTime");
-        if (exact is { } at) Timestamp(w, "physicalTime", at); else Timestamp(w, "physicalTime", p.Start);
-        Duration(w, "utcOffset", p.StartOffset);
-        Civil(w, "civilTime", p.Start + p.StartOffset);
+        w.WriteStartObject(NSampleTime);
+        if (exact is { } at && at.UtcDateTime.Ticks % TimeSpan.TicksPerSecond != 0) Timestamp(w, "physicalTime", at); else Timestamp(w, NPhysicalTime, p.Start);
+        Duration(w, NUtcOffset, p.StartOffset);
+        Civil(w, NCivilTime, p.Start + p.StartOffset);
         w.WriteEndObject();
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PersonOptions, byte[][]> SourceBlobs = new();
+
+    /// <summary>"dataSource": {…} from a pre-serialised blob per (source, exercise): it is the same for every point.</summary>
     public static void DataSource(Utf8JsonWriter w, SourceKind source, PersonOptions person, bool exercise = false)
     {
-        w.WriteStartObject("dataSource");
+        var blobs = SourceBlobs.GetValue(person, static p =>
+        {
+            var all = new byte[10][];
+            for (var i = 0; i < all.Length; i++)
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var jw = new Utf8JsonWriter(buffer)) DataSourceValue(jw, (SourceKind)(i / 2), p, i % 2 == 1);
+                all[i] = buffer.WrittenSpan.ToArray();
+            }
+            return all;
+        });
+        w.WritePropertyName(NDataSource);
+        w.WriteRawValue(blobs[(int)source * 2 + (exercise ? 1 : 0)], skipInputValidation: true);
+    }
+
+    private static void DataSourceValue(Utf8JsonWriter w, SourceKind source, PersonOptions person, bool exercise)
+    {
+        w.WriteStartObject();
         switch (source)
         {
             case SourceKind.Watch:
@@ -162,10 +226,10 @@ internal static class PointWriter
     {
         w.WriteStartObject();
         if (type.Identifiable)
-            w.WriteString(reconciled ? "dataPointName" : "name",
+            w.WriteString(reconciled ? NDataPointName : NName,
                 string.Create(CultureInfo.InvariantCulture, $"users/{person.Options.HealthUserId}/dataTypes/{type.Id}/dataPoints/{p.L1}"));
         if (!reconciled) DataSource(w, p.Source, person.Options, exercise: type.Id == "exercise");
-        w.WriteStartObject(type.Member);
+        w.WriteStartObject(E(type.Member));
         Value(w, type, p, person);
         w.WriteEndObject();
         w.WriteEndObject();
@@ -175,7 +239,7 @@ internal static class PointWriter
     {
         switch (type.Id)
         {
-            case "steps": Interval(w, p); Int64(w, "count", p.L1); break;
+            case "steps": Interval(w, p); Int64(w, NCount, p.L1); break;
             case "distance": Interval(w, p); Int64(w, "millimeters", p.L1); break;
             case "floors": Interval(w, p); Int64(w, "count", p.L1); break;
             case "altitude": Interval(w, p); Int64(w, "gainMillimeters", p.L1); break;
@@ -197,7 +261,7 @@ internal static class PointWriter
             case "sedentary-period": Interval(w, p); break;
             case "active-energy-burned": Interval(w, p); Double(w, "kcal", Math.Round(p.D1, 3)); break;
             case "time-in-heart-rate-zone": Interval(w, p); w.WriteString("heartRateZoneType", ZoneNames[p.B1]); break;
-            case "heart-rate": SampleTime(w, p); Int64(w, "beatsPerMinute", p.L1); break;
+            case "heart-rate": SampleTime(w, p); Int64(w, NBeatsPerMinute, p.L1); break;
             case "heart-rate-variability":
                 SampleTime(w, p);
                 Double(w, "rootMeanSquareOfSuccessiveDifferencesMilliseconds", p.D1);
@@ -232,7 +296,7 @@ internal static class PointWriter
                 break;
             }
             case "body-fat": SampleTime(w, p, ((WeighIn)p.Obj!).At); Double(w, "percentage", p.D1); break;
-            case "height": SampleTime(w, p); Int64(w, "heightMillimeters", p.L1 == 0 ? person.Options.HeightMillimeters : p.L1); break;
+            case "height": SampleTime(w, p); Int64(w, "heightMillimeters", (long)p.D1); break;
             case "daily-resting-heart-rate":
             {
                 var d = (DailyValues)p.Obj!;

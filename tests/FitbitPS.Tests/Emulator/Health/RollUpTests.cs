@@ -47,6 +47,40 @@ public sealed class RollUpTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(captured["body"]!["response"], JsonNode.Parse(response.GetRawText())), response.GetRawText());
     }
 
+    [Theory]
+    [InlineData("dataPoints:rollUp", "{\"windowSize\":\"3600s\"}", "range")]
+    [InlineData("dataPoints:rollUp", "{\"range\":{\"startTime\":\"2026-11-18T00:00:00Z\",\"endTime\":\"2026-11-19T00:00:00Z\"}}", "windowSize")]
+    [InlineData("dataPoints:rollUp", "{\"range\":{\"startTime\":\"2026-11-18T00:00:00Z\",\"endTime\":\"2026-11-19T00:00:00Z\"},\"windowSize\":\"1h\"}", "windowSize")]
+    [InlineData("dataPoints:rollUp", "{\"range\":{\"startTime\":\"2026-11-18T00:00:00Z\",\"endTime\":\"2026-11-19T00:00:00Z\"},\"windowSize\":\"0.5s\"}", "windowSize")]
+    [InlineData("dataPoints:rollUp", "{\"range\":{\"startTime\":\"2026-11-18\",\"endTime\":\"2026-11-19T00:00:00Z\"},\"windowSize\":\"60s\"}", "range.startTime")]
+    [InlineData("dataPoints:rollUp", "{\"range\":{\"startTime\":\"2026-11-19T00:00:00Z\",\"endTime\":\"2026-11-18T00:00:00Z\"},\"windowSize\":\"60s\"}", "range")]
+    [InlineData("dataPoints:rollUp", "{\"range\":{\"start\":\"2026-11-18T00:00:00Z\"},\"windowSize\":\"60s\"}", "range")]
+    [InlineData("dataPoints:dailyRollUp", "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":11,\"day\":18}}}}", "range.end")]
+    [InlineData("dataPoints:dailyRollUp", "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":2,\"day\":30}},\"end\":{\"date\":{\"year\":2026,\"month\":3,\"day\":2}}}}", "range.start.date")]
+    [InlineData("dataPoints:dailyRollUp", "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":11,\"day\":18}},\"end\":{\"date\":{\"year\":2026,\"month\":11,\"day\":19}}},\"dataSourceFamily\":\"users/me/dataSourceFamilies/phones\"}", "dataSourceFamily")]
+    [InlineData("dataPoints:dailyRollUp", "{\"range\":{\"start\":{\"date\":{\"year\":2026,\"month\":11,\"day\":18}},\"end\":{\"date\":{\"year\":2026,\"month\":11,\"day\":19}}},\"windowSize\":\"86400s\"}", "")]
+    public async Task Bad_roll_up_bodies_are_refused_naming_the_field(string action, string body, string field)
+    {
+        var (status, response, raw) = await _h.PostAsync($"v4/users/me/dataTypes/steps/{action}", body);
+        Assert.True(status == HttpStatusCode.BadRequest, raw);
+        var error = HealthApiHarness.Error(response);
+        Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+        var violation = error.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString()!.EndsWith("BadRequest"))
+            .GetProperty("fieldViolations")[0];
+        Assert.Equal(field, violation.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_data_source_family_is_refused_on_list_too()
+    {
+        var (status, body, _) = await _h.ListAsync("steps", pageSize: 1, extra: "dataSourceFamily=users/me/dataSourceFamilies/phones");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_DATA_POINT_DATA_SOURCE_FAMILY", HealthApiHarness.Reason(body));
+        var (ok, wearables, _) = await _h.ListAsync("steps", pageSize: 500, extra: "data_source_family=users/me/dataSourceFamilies/google-wearables");
+        Assert.Equal(HttpStatusCode.OK, ok);
+        Assert.All(wearables.GetProperty("dataPoints").EnumerateArray(), p => Assert.Equal("WATCH", p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString()));
+    }
+
     [Fact]
     public async Task Snake_case_body_names_are_accepted_and_leading_zeros_are_invalid_json()
     {

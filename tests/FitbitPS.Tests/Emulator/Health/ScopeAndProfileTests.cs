@@ -116,16 +116,27 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await h.GetAsync("v4/users/me/identity")).Status);
     }
 
-    [Fact]
-    public async Task Identifiable_points_can_be_fetched_by_name()
+    [Theory]
+    [InlineData("sleep")]
+    [InlineData("exercise")]
+    [InlineData("weight")]
+    [InlineData("body-fat")]
+    [InlineData("height")]
+    public async Task Identifiable_points_have_unique_19_digit_names_and_can_be_fetched_by_them(string type)
     {
-        var (_, list, _) = await _h.ListAsync("sleep", pageSize: 1);
-        var name = list.GetProperty("dataPoints")[0].GetProperty("name").GetString()!;
-        Assert.StartsWith($"users/{_h.Person.Options.HealthUserId}/dataTypes/sleep/dataPoints/", name);
-        var (status, point, _) = await _h.GetAsync("v4/users/me/dataTypes/sleep/dataPoints/" + name.Split('/')[^1]);
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(list.GetProperty("dataPoints")[0].GetRawText(), point.GetRawText());
-        var (missing, _, _) = await _h.GetAsync("v4/users/me/dataTypes/sleep/dataPoints/1000000000000000001");
+        var (_, list, _) = await _h.ListAsync(type, pageSize: 25);
+        var points = list.GetProperty("dataPoints").EnumerateArray().ToList();
+        Assert.NotEmpty(points);
+        var names = points.Select(p => p.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(names, n => Assert.Matches($"^users/{_h.Person.Options.HealthUserId}/dataTypes/{type}/dataPoints/[1-9][0-9]{{18}}$", n));
+        foreach (var p in points.Take(3))
+        {
+            var (status, point, _) = await _h.GetAsync($"v4/users/me/dataTypes/{type}/dataPoints/" + p.GetProperty("name").GetString()!.Split('/')[^1]);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(p.GetRawText(), point.GetRawText());
+        }
+        var (missing, _, _) = await _h.GetAsync($"v4/users/me/dataTypes/{type}/dataPoints/1000000000000000001");
         Assert.Equal(HttpStatusCode.NotFound, missing);
     }
 }
