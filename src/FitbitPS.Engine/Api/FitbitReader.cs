@@ -541,7 +541,11 @@ namespace FitbitPS.Engine.Api
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var points = ParsePage(body);
-                    for (int i = points.Count - 1; i >= 0; i--) yield return ReadItem<DataPoint>.Of(points[i]);
+                    for (int i = points.Count - 1; i >= 0; i--)
+                    {
+                        if ((i & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+                        yield return ReadItem<DataPoint>.Of(points[i]);
+                    }
                 }
             }
         }
@@ -681,7 +685,11 @@ namespace FitbitPS.Engine.Api
                             yield return ReadItem<T>.Failed(new ChunkFailedException(type.Id, from, to, outcome.Failure));
                             continue;
                         }
-                        foreach (var item in outcome.Items) yield return ReadItem<T>.Of(item);
+                        foreach (var item in outcome.Items)
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            yield return ReadItem<T>.Of(item);
+                        }
                     }
                 }
                 finally

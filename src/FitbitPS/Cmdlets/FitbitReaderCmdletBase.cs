@@ -56,7 +56,10 @@ namespace FitbitPS.Cmdlets
                 WriteVerbose($"{Activity}: {range} ({range.Days} day{(range.Days == 1 ? "" : "s")}).");
 
                 var queue = new BlockingCollection<Action>(boundedCapacity: 512);
-                var ct = CancellationToken;
+                // Cancelled by Ctrl+C, and also when this method leaves early (-ErrorAction Stop,
+                // a terminating error): the worker must not outlive the cmdlet.
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+                var ct = stop.Token;
                 int written = 0;
                 void Progress(string status, int seconds = -1)
                     => WriteProgress(new ProgressRecord(activityId, Activity, status) { SecondsRemaining = seconds });
@@ -85,7 +88,7 @@ namespace FitbitPS.Cmdlets
                     foreach (var action in queue.GetConsumingEnumerable(ct)) action();
                     worker.GetAwaiter().GetResult();
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
                 {
                     throw new PipelineStoppedException();
                 }
@@ -95,6 +98,9 @@ namespace FitbitPS.Cmdlets
                 }
                 finally
                 {
+                    stop.Cancel();
+                    try { worker.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* cancelled or already reported */ }
+                    stop.Dispose();
                     WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
                     WriteVerbose($"{Activity}: {client.RequestCount} request(s), {written} record(s).");
                 }

@@ -166,9 +166,32 @@ namespace FitbitPS.Engine.Api.Wire
             }
         }
 
+        // Consecutive points nearly always share one source: reuse the previous instance when equal,
+        // so a 10,000-point page holds a handful of DataSource objects instead of 10,000.
+        [ThreadStatic] private static DataSource _lastSource;
+
+        private static DataSource Dedupe(DataSource source)
+        {
+            var last = _lastSource;
+            if (last != null && source.Application == null && last.Application == null
+                && last.RecordingMethod == source.RecordingMethod && last.Platform == source.Platform
+                && (last.Device == null) == (source.Device == null)
+                && (source.Device == null || (last.Device.DisplayName == source.Device.DisplayName
+                    && last.Device.FormFactor == source.Device.FormFactor && last.Device.Manufacturer == source.Device.Manufacturer)))
+                return last;
+            _lastSource = source;
+            return source;
+        }
+
         private static DataSource ReadDataSource(JsonReader reader)
         {
             if (reader.TokenType != JsonToken.StartObject) { reader.Skip(); return null; }
+            var source = ReadDataSourceFields(reader);
+            return Dedupe(source);
+        }
+
+        private static DataSource ReadDataSourceFields(JsonReader reader)
+        {
             var source = new DataSource();
             while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
             {

@@ -1,0 +1,177 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# The reader cmdlets on a real pwsh against the standalone emulator (real HTTP, real OAuth sign-in).
+# Run from the repository root after a build:  Invoke-Pester tests/pester/Readers.Tests.ps1
+
+BeforeAll {
+    $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
+    $manifest = Join-Path $repo 'out/FitbitPS/FitbitPS.psd1'
+    if (-not (Test-Path $manifest)) { throw "Build first: $manifest is missing (dotnet build FitbitPS.sln)." }
+    Import-Module $manifest -Force
+
+    $emulatorDll = Get-ChildItem (Join-Path $repo 'tests/HealthApiEmulator/bin') -Recurse -Filter HealthApiEmulator.dll |
+        Where-Object { $_.FullName -match 'net10\.0' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $emulatorDll) { throw 'Build the emulator first (tests/HealthApiEmulator).' }
+
+    # The emulator lives as long as its stdin is open: keep the pipe, close it in AfterAll.
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve')) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $script:emulator = [System.Diagnostics.Process]::Start($psi)
+    $first = $script:emulator.StandardOutput.ReadLine()
+    if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Unexpected emulator output: $first" }
+    $script:baseUrl = $Matches[1]
+    $script:secretsFile = $null
+    while ($null -ne ($line = $script:emulator.StandardOutput.ReadLine())) {
+        if ($line -match '^ClientSecretsFile: (.+)$') { $script:secretsFile = $Matches[1] }
+        if ($line -match '^Now: ') { break }
+    }
+    if (-not $script:secretsFile) { throw 'The emulator did not print its ClientSecretsFile.' }
+
+    # Sign in for real: the emulator auto-approves, a command-line "browser" follows the redirect to
+    # Connect-Fitbit's loopback listener. Tokens stay in process memory only.
+    $script:home = Join-Path ([System.IO.Path]::GetTempPath()) ("fitbitps-pester-" + [guid]::NewGuid())
+    New-Item -ItemType Directory -Path $script:home | Out-Null
+    $env:FITBITPS_HOME = $script:home
+    $env:FITBITPS_BROWSER = if ($IsWindows) { 'curl.exe -s -L -o NUL' } else { 'curl -s -L -o /dev/null' }
+    Connect-Fitbit -ClientSecretFile $script:secretsFile -TokenCache Process -Scope Activity, HealthMetrics, Sleep, Profile, Settings | Out-Null
+
+    function Add-EmulatorFault([string] $Kind, [int] $Count, [string] $PathContains, [int] $RetryAfterSeconds = 1) {
+        $body = @{ kind = $Kind; count = $Count; pathContains = $PathContains; retryAfterSeconds = $RetryAfterSeconds } | ConvertTo-Json
+        Invoke-RestMethod -Method Post -Uri ($script:baseUrl + '_emulator/faults') -Body $body -ContentType 'application/json' | Out-Null
+    }
+    function Clear-EmulatorFaults { Invoke-RestMethod -Method Delete -Uri ($script:baseUrl + '_emulator/faults') | Out-Null }
+}
+
+AfterAll {
+    Disconnect-Fitbit -ErrorAction SilentlyContinue | Out-Null
+    if ($script:emulator) {
+        $script:emulator.StandardInput.Close()
+        if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
+    }
+    Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME -ErrorAction SilentlyContinue
+    if ($script:home) { Remove-Item $script:home -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Reader cmdlets against the emulator' {
+    AfterEach { Clear-EmulatorFaults }
+
+    It 'exports every reader named in the manifest' {
+        $names = 'Get-FitbitBodyWeight', 'Get-FitbitActivity', 'Get-FitbitSleep', 'Get-FitbitSleepStage', 'Get-FitbitHeartRate',
+            'Get-FitbitHeartRateVariability', 'Get-FitbitOxygenSaturation', 'Get-FitbitBreathingRate', 'Get-FitbitSkinTemperature',
+            'Get-FitbitCardioFitness', 'Get-FitbitExercise', 'Get-FitbitData'
+        foreach ($n in $names) { Get-Command $n -Module FitbitPS | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'Get-FitbitBodyWeight gives kg and lb side by side' {
+        $w = Get-FitbitBodyWeight -Days 60
+        $w | Should -Not -BeNullOrEmpty
+        $w[0] | Should -BeOfType ([FitbitPS.Engine.Records.BodyWeight])
+        foreach ($x in $w) { [math]::Round($x.WeightKg / 0.45359237, 2) | Should -BeGreaterOrEqual ($x.WeightLb - 0.02) }
+        $w[0].LocalTime | Should -BeOfType ([DateTimeOffset])
+    }
+
+    It 'Get-FitbitActivity gives one row per day, ascending' {
+        $from = (Get-Date).Date.AddDays(-10); $to = (Get-Date).Date.AddDays(-1)
+        $days = Get-FitbitActivity -From $from -To $to
+        $days.Count | Should -Be 10
+        $days[0].Date | Should -Be $from
+        $days[-1].Date | Should -Be $to
+        ($days | Measure-Object Steps -Sum).Sum | Should -BeGreaterThan 0
+        $days[0].DistanceMiles | Should -BeLessThan $days[0].DistanceKm
+    }
+
+    It 'Get-FitbitActivity -Interval Hour gives intraday rows' {
+        $d = (Get-Date).Date.AddDays(-2)
+        $hours = Get-FitbitActivity -From $d -To $d -Interval Hour
+        $hours.Count | Should -BeGreaterOrEqual 20
+        $hours[0] | Should -BeOfType ([FitbitPS.Engine.Records.ActivityInterval])
+    }
+
+    It 'Get-FitbitSleep dates sessions by wake day and its stages add up' {
+        $sleep = Get-FitbitSleep -Days 7
+        $sleep | Should -Not -BeNullOrEmpty
+        foreach ($s in $sleep) {
+            $s.End.Date | Should -Be $s.Date
+            ($s.DeepMinutes + $s.LightMinutes + $s.RemMinutes + $s.WakeMinutes + $s.AsleepMinutes + $s.RestlessMinutes) | Should -Be $s.TimeInBedMinutes
+        }
+        $stages = Get-FitbitSleepStage -Days 7
+        $stages[0] | Should -BeOfType ([FitbitPS.Engine.Records.SleepStage])
+        (Get-FitbitSleep -Days 7 -Stages).Count | Should -Be $stages.Count
+    }
+
+    It 'Get-FitbitHeartRate gives resting, interval and raw readings' {
+        $resting = Get-FitbitHeartRate -Days 14
+        $resting[0] | Should -BeOfType ([FitbitPS.Engine.Records.RestingHeartRate])
+        $d = (Get-Date).Date.AddDays(-3)
+        $hourly = Get-FitbitHeartRate -From $d -To $d -Interval Hour
+        $hourly | ForEach-Object { $_.MinBpm | Should -BeLessOrEqual $_.MaxBpm }
+        $raw = Get-FitbitHeartRate -From $d -To $d -Raw
+        $raw.Count | Should -BeGreaterThan 1000
+        $raw[0].Time | Should -BeLessThan $raw[-1].Time
+    }
+
+    It 'the daily measurements come back' {
+        Get-FitbitHeartRateVariability -Days 14 | Should -Not -BeNullOrEmpty
+        Get-FitbitOxygenSaturation -Days 14 | Should -Not -BeNullOrEmpty
+        Get-FitbitBreathingRate -Days 14 | Should -Not -BeNullOrEmpty
+        Get-FitbitSkinTemperature -Days 14 | Should -Not -BeNullOrEmpty
+        Get-FitbitCardioFitness -Days 14 | Should -Not -BeNullOrEmpty
+        Get-FitbitExercise -Days 60 | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Get-FitbitData reads any type by every method' {
+        $d = (Get-Date).Date.AddDays(-2)
+        (Get-FitbitData steps -From $d -To $d -Method DailyRollUp).Count | Should -Be 1
+        (Get-FitbitData -DataType steps -From $d -To $d -Method RollUp -WindowSize (New-TimeSpan -Hours 1)).Count | Should -BeGreaterOrEqual 20
+        (Get-FitbitData -DataType daily-resting-heart-rate -Days 5)[0].Type | Should -Be 'daily-resting-heart-rate'
+        { Get-FitbitData -DataType no-such-type -ErrorAction Stop } | Should -Throw
+    }
+
+    It 'tab-completes data types' {
+        $r = TabExpansion2 -inputScript 'Get-FitbitData -DataType daily-o' -cursorColumn 'Get-FitbitData -DataType daily-o'.Length
+        $r.CompletionMatches.CompletionText | Should -Contain 'daily-oxygen-saturation'
+    }
+
+    It 'Get-FitbitSleep -Days 14 | Export-Csv round-trips with readable columns and the same values' {
+        $sleep = Get-FitbitSleep -Days 14
+        $csv = Join-Path $script:home 'sleep.csv'
+        $sleep | Export-Csv -Path $csv -NoTypeInformation
+        $back = Import-Csv -Path $csv
+        $back.Count | Should -Be $sleep.Count
+        $columns = $back[0].PSObject.Properties.Name
+        foreach ($c in 'Date', 'Start', 'End', 'MinutesAsleep', 'TimeInBedMinutes', 'DeepMinutes', 'RemMinutes', 'IsMainSleep', 'Type') { $columns | Should -Contain $c }
+        (Get-Content $csv -Raw) | Should -Not -Match 'System\.Collections|FitbitPS\.Engine'
+        for ($i = 0; $i -lt $sleep.Count; $i++) {
+            [int]$back[$i].MinutesAsleep | Should -Be $sleep[$i].MinutesAsleep
+            [int]$back[$i].DeepMinutes | Should -Be $sleep[$i].DeepMinutes
+            [datetime]$back[$i].Date | Should -Be $sleep[$i].Date
+            [DateTimeOffset]::Parse($back[$i].End) | Should -Be $sleep[$i].End
+        }
+    }
+
+    It 'a failed chunk is a non-terminating error naming its days; -ErrorAction Stop makes it catchable' {
+        $from = (Get-Date).Date.AddDays(-30); $to = (Get-Date).Date.AddDays(-1)
+        # total-calories is read in 14-day chunks: every attempt of every chunk fails (7 tries each)
+        Add-EmulatorFault -Kind Unavailable -Count 100 -PathContains '/total-calories/'
+        $days = Get-FitbitActivity -From $from -To $to -ErrorVariable errs -ErrorAction SilentlyContinue
+        $days.Count | Should -Be 30           # steps, distance… still stream
+        $errs.Count | Should -BeGreaterOrEqual 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FitbitChunkFailed*'
+        $errs[0].Exception.Message | Should -Match 'total-calories for \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}'
+
+        Clear-EmulatorFaults
+        Add-EmulatorFault -Kind Unavailable -Count 100 -PathContains '/total-calories/'
+        $caught = $null
+        try { Get-FitbitActivity -From $from -To $to -ErrorAction Stop | Out-Null }
+        catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitChunkFailed*'
+    }
+
+    It 'reversed and future ranges are clear errors' {
+        { Get-FitbitSleep -From (Get-Date).AddDays(-1) -To (Get-Date).AddDays(-5) -ErrorAction Stop } | Should -Throw '*reversed*'
+        { Get-FitbitSleep -From (Get-Date).AddDays(30) -ErrorAction Stop } | Should -Throw '*future*'
+    }
+}
