@@ -20,6 +20,7 @@ namespace FitbitPS.Engine.Auth
         public const string SignInTimeout = "FitbitSignInTimeout";
         public const string SignInCancelled = "FitbitSignInCancelled";
         public const string RedirectUrlInvalid = "FitbitRedirectUrlInvalid";
+        public const string SignInPending = "FitbitSignInPending";
         public const string PassphraseMissing = "FitbitCachePassphraseMissing";
         public const string PassphraseWrong = "FitbitCachePassphraseWrong";
         public const string CacheTampered = "FitbitCacheTampered";

@@ -24,6 +24,7 @@ namespace FitbitPS.Engine.Auth
             if (options == null) throw new ArgumentNullException(nameof(options));
             var log = options.Log;
             var profile = CacheFolder.ValidateProfile(options.Profile);
+            if (!string.IsNullOrWhiteSpace(options.RedirectUrl)) return await CompletePendingAsync(options, profile, cancellationToken).ConfigureAwait(false);
             var store = OpenStore(options, profile, out var moved);
 
             var existing = moved ?? store.Read(profile);
@@ -76,6 +77,7 @@ namespace FitbitPS.Engine.Auth
             var kind = options.TokenCache ?? TokenStores.FindKind(profile, options.CacheFolder);
             if (kind == null) return false;
             var store = new ProfileStore(TokenStores.Create(kind.Value, options.CacheFolder, options.Passphrase));
+            if (!store.ListProfiles().Contains(profile)) return false;
             if (revoke)
             {
                 var record = store.Read(profile);
@@ -133,6 +135,8 @@ namespace FitbitPS.Engine.Auth
                 var url = request.Build().AbsoluteUri;
                 if (options.PromptForRedirectUrl == null) throw InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
                 log.Verbose($"Sign-in link for profile '{profile}' created (redirect {redirectUri}).");
+                var pendingKey = PendingKey(options, profile);
+                Pending[pendingKey] = new PendingSignIn { Client = client, Scopes = scopes, State = state, Verifier = verifier, RedirectUri = redirectUri, CreatedUtc = DateTime.UtcNow };
                 string pasted;
                 using (var timeout = new CancellationTokenSource(options.Timeout))
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken))
@@ -144,6 +148,12 @@ namespace FitbitPS.Engine.Auth
                             $"No redirected address was pasted within {options.Timeout.TotalSeconds:0} s. Run Connect-Fitbit -NoBrowser again.") { Profile = profile };
                     }
                 }
+                if (string.IsNullOrWhiteSpace(pasted))
+                    throw new FitbitAuthException(AuthErrorIds.SignInPending, FitbitErrorKind.InvalidOperation,
+                        $"Sign-in of profile '{profile}' is waiting for the redirected address. After you approved access, run " +
+                        $"Connect-Fitbit -Profile {profile} -RedirectUrl '<the address from the browser>' (or pipe the address to Connect-Fitbit) " +
+                        "in this PowerShell session within 10 minutes.") { Profile = profile };
+                Pending.TryRemove(pendingKey, out _);
                 code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(pasted), state, profile);
             }
             else
@@ -158,6 +168,32 @@ namespace FitbitPS.Engine.Auth
                 }
             }
 
+            return await ExchangeAndSaveAsync(options, store, profile, client, scopes, flow, code, verifier, redirectUri, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Finishes a -NoBrowser sign-in left waiting in this process (Connect-Fitbit -RedirectUrl).</summary>
+        private static async Task<FitbitSession> CompletePendingAsync(ConnectOptions options, string profile, CancellationToken cancellationToken)
+        {
+            var key = PendingKey(options, profile);
+            if (!Pending.TryGetValue(key, out var pending) || DateTime.UtcNow - pending.CreatedUtc > PendingLifetime)
+            {
+                Pending.TryRemove(key, out _);
+                throw new FitbitAuthException(AuthErrorIds.RedirectUrlInvalid, FitbitErrorKind.InvalidOperation,
+                    $"No sign-in of profile '{profile}' is waiting for a redirected address in this PowerShell session (or it is older than 10 minutes). " +
+                    $"Run Connect-Fitbit -Profile {profile} -NoBrowser first, then paste the address it leads to.") { Profile = profile };
+            }
+            var code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(options.RedirectUrl), pending.State, profile);
+            Pending.TryRemove(key, out _);
+            var store = OpenStore(options, profile, out _);
+            var flow = GoogleFlowFactory.Create(pending.Client, pending.Scopes, store, options.HttpHandlerFactory, options.Clock);
+            return await ExchangeAndSaveAsync(options, store, profile, pending.Client, pending.Scopes, flow, code, pending.Verifier, pending.RedirectUri, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task<FitbitSession> ExchangeAndSaveAsync(ConnectOptions options, ProfileStore store, string profile, StoredClient client,
+            IReadOnlyList<string> scopes, Google.Apis.Auth.OAuth2.Flows.PkceGoogleAuthorizationCodeFlow flow, string code, string verifier, string redirectUri,
+            CancellationToken cancellationToken)
+        {
+            var log = options.Log;
             log.Verbose($"Exchanging the authorization code at {ClientConfiguration.EndpointsOf(client).TokenEndpoint.GetLeftPart(UriPartial.Path)}.");
             TokenResponse token;
             using (await store.LockAsync(profile, cancellationToken).ConfigureAwait(false))
@@ -190,6 +226,21 @@ namespace FitbitPS.Engine.Auth
             if (store.Kind == TokenCacheKind.Plaintext)
                 log.Warning($"Profile '{profile}' keeps its tokens UNENCRYPTED in {store.Location} (-TokenCache Plaintext). Anyone who can read that file can read your health data.");
             return session;
+        }
+
+        private static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(10);
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PendingSignIn> Pending =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, PendingSignIn>(StringComparer.Ordinal);
+
+        private static string PendingKey(SessionOptions options, string profile) => TokenStore.CacheFolder.Resolve(options.CacheFolder) + "|" + profile;
+
+        /// <summary>A -NoBrowser sign-in whose redirected address has not been pasted yet (memory only).</summary>
+        private sealed class PendingSignIn
+        {
+            public StoredClient Client;
+            public IReadOnlyList<string> Scopes;
+            public string State, Verifier, RedirectUri;
+            public DateTime CreatedUtc;
         }
 
         private static GoogleAuthorizationCodeRequestUrl BuildRequest(Google.Apis.Auth.OAuth2.Flows.PkceGoogleAuthorizationCodeFlow flow, string redirectUri, string state, out string verifier)

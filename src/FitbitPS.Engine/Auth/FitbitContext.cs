@@ -30,6 +30,13 @@ namespace FitbitPS.Engine.Auth
 
         public override string ToString() => $"FitbitPS profile '{Profile}'" + (HealthUserId != null ? $" (Google Health user {HealthUserId})" : "");
 
+        private static int Order(string name)
+        {
+            for (var i = 0; i < FitbitScopes.Names.Count; i++)
+                if (string.Equals(FitbitScopes.Names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+            return int.MaxValue;
+        }
+
         internal static FitbitContext From(ProfileRecord r, IProfileBlobStore store)
         {
             var requested = r?.RequestedScopes ?? new List<string>();
@@ -38,6 +45,7 @@ namespace FitbitPS.Engine.Auth
             foreach (var s in requested) if (!granted.Contains(s)) missing.Add(FitbitScopes.ToFriendlyName(s));
             var grantedNames = new List<string>();
             foreach (var s in granted) grantedNames.Add(FitbitScopes.ToFriendlyName(s));
+            grantedNames.Sort((a, b) => Order(a).CompareTo(Order(b)));
             DateTime? expires = null;
             if (r?.Token?.ExpiresInSeconds != null) expires = r.Token.IssuedUtc.AddSeconds(r.Token.ExpiresInSeconds.Value);
             Uri health = null;

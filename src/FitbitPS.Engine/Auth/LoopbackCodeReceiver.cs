@@ -68,21 +68,12 @@ namespace FitbitPS.Engine.Auth
             {
                 try
                 {
-                    var address = url.Build().AbsoluteUri;
-                    if (_openBrowser != null) await _openBrowser(address, linked.Token).ConfigureAwait(false);
+                    // Listen first, then open the browser: a fast browser must find us ready.
+                    var loop = AcceptUntilValidAsync(expectedState, linked.Token);
                     _log.Verbose($"Waiting for Google's redirect on {RedirectUri} (up to {_timeout.TotalSeconds:0} s).");
-                    while (true)
-                    {
-                        TcpClient client;
-                        try { client = await _listener.AcceptTcpClientAsync().ConfigureAwait(false); }
-                        catch (Exception) when (linked.IsCancellationRequested) { break; }
-                        catch (ObjectDisposedException) { break; }
-                        using (client)
-                        {
-                            var response = await HandleAsync(client, expectedState, linked.Token).ConfigureAwait(false);
-                            if (response != null) return response;
-                        }
-                    }
+                    if (_openBrowser != null) await _openBrowser(url.Build().AbsoluteUri, linked.Token).ConfigureAwait(false);
+                    var response = await loop.ConfigureAwait(false);
+                    if (response != null) return response;
                 }
                 finally
                 {
@@ -95,6 +86,23 @@ namespace FitbitPS.Engine.Auth
                     $"No answer from the browser within {_timeout.TotalSeconds:0} s; port {Port} released. " +
                     "Run Connect-Fitbit again (use -TimeoutSec for more time, or -NoBrowser to paste the address on a machine without a browser).");
             }
+        }
+
+        private async Task<AuthorizationCodeResponseUrl> AcceptUntilValidAsync(string expectedState, CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync().ConfigureAwait(false); }
+                catch (Exception) when (ct.IsCancellationRequested) { return null; }
+                catch (ObjectDisposedException) { return null; }
+                using (client)
+                {
+                    var response = await HandleAsync(client, expectedState, ct).ConfigureAwait(false);
+                    if (response != null) return response;
+                }
+            }
+            return null;
         }
 
         /// <summary>Answers one HTTP request; returns the code response when it is the valid callback.</summary>

@@ -45,6 +45,8 @@ namespace FitbitPS.Engine.Auth
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
         /// <summary>Opens the sign-in URL; default <see cref="BrowserLauncher.Default"/>.</summary>
         public Func<string, CancellationToken, Task> OpenBrowser { get; set; }
+        /// <summary>The redirected address that finishes a -NoBrowser sign-in left waiting earlier in this process.</summary>
+        public string RedirectUrl { get; set; }
         /// <summary>-NoBrowser: shows the URL, returns the full redirected URL the person pasted.</summary>
         public Func<string, CancellationToken, Task<string>> PromptForRedirectUrl { get; set; }
     }

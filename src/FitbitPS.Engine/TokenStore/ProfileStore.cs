@@ -72,14 +72,24 @@ namespace FitbitPS.Engine.TokenStore
         /// <summary>Takes the profile's lock (blocking). Dispose to release.</summary>
         public IDisposable Lock(string profile) => LockAsync(profile, CancellationToken.None).GetAwaiter().GetResult();
 
-        /// <summary>Takes the profile's lock: in-process semaphore first, then the cross-process file lock.</summary>
-        public async Task<IDisposable> LockAsync(string profile, CancellationToken cancellationToken)
+        /// <summary>
+        /// Takes the profile's lock: in-process semaphore first, then the cross-process file lock.
+        /// Deliberately not an async method: the "held on this flow" mark must be set in the caller's
+        /// execution context (an async method's AsyncLocal changes do not flow back to its caller), so
+        /// that Google's flow storing a token from inside a locked refresh re-enters instead of deadlocking.
+        /// </summary>
+        public Task<IDisposable> LockAsync(string profile, CancellationToken cancellationToken)
         {
             var lockPath = Blobs.LockPath(profile);
-            var key = lockPath ?? ("memory:" + profile);
+            var key = "|" + (lockPath ?? ("memory:" + profile)) + "|";
             var held = HeldLocks.Value ?? "";
-            if (held.Contains("|" + key + "|")) return NoopRelease.Instance; // re-entrant on this async flow
+            if (held.Contains(key)) return Task.FromResult<IDisposable>(NoopRelease.Instance);
+            HeldLocks.Value = held + key;
+            return AcquireAsync(profile, lockPath, key, held, cancellationToken);
+        }
 
+        private async Task<IDisposable> AcquireAsync(string profile, string lockPath, string key, string heldBefore, CancellationToken cancellationToken)
+        {
             var semaphore = ProcessLocks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
             if (!await semaphore.WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false))
                 throw Busy(profile);
@@ -105,10 +115,10 @@ namespace FitbitPS.Engine.TokenStore
                 semaphore.Release();
                 throw;
             }
-            HeldLocks.Value = held + "|" + key + "|";
+            // Dispose runs synchronously in the caller's context (using), so restoring the mark there sticks.
             return new Release(() =>
             {
-                HeldLocks.Value = held;
+                HeldLocks.Value = heldBefore;
                 fileLock?.Dispose();
                 semaphore.Release();
             });

@@ -101,7 +101,14 @@ namespace FitbitPS.Engine.TokenStore
             });
             if (!Verified.ContainsKey(_folder))
             {
-                try { storage.VerifyPersistence(); }
+                // MSAL's check writes, reads and deletes one fixed probe entry: processes starting together
+                // (any cache folder of this user) must take turns, or one deletes the probe another is about to read.
+                try
+                {
+                    var probeLock = Path.Combine(Path.GetTempPath(), "fitbitps-keyring-check-" + Environment.UserName + ".lock");
+                    using (new CrossPlatLock(probeLock, 25, 2400))
+                        storage.VerifyPersistence();
+                }
                 catch (Exception ex) when (IsPersistenceFailure(ex)) { throw Unavailable(ex, profile); }
                 Verified[_folder] = true;
             }

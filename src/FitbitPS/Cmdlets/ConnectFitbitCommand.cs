@@ -49,7 +49,10 @@ namespace FitbitPS.Cmdlets
         [Parameter]
         public SwitchParameter NoBrowser { get; set; }
 
-        /// <summary>The redirected address for -NoBrowser, from a parameter or the pipeline instead of a prompt.</summary>
+        /// <summary>
+        /// Finishes a -NoBrowser sign-in left waiting in this session: the address the browser ended on
+        /// (from a parameter or the pipeline).
+        /// </summary>
         [Parameter(ValueFromPipeline = true)]
         public string RedirectUrl { get; set; }
 
@@ -91,6 +94,7 @@ namespace FitbitPS.Cmdlets
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 EndpointUri = EndpointUri,
                 Force = Force.IsPresent,
+                RedirectUrl = _redirectUrl,
                 NonInteractive = IsNonInteractive && _redirectUrl == null,
                 Log = EngineLog,
                 PromptForRedirectUrl = (url, ct) => PostAndWait(() => AskForRedirectUrl(url)),
@@ -105,9 +109,9 @@ namespace FitbitPS.Cmdlets
             WriteInformation(new HostInformationMessage
             {
                 Message = "Open this address in a browser on any device, sign in and allow access:" + Environment.NewLine + url + Environment.NewLine +
-                          "The browser then fails to load a page on 127.0.0.1 - that is expected. Copy the whole address from its address bar and paste it here.",
+                          "The browser then fails to load a page on 127.0.0.1 - that is expected. Copy the whole address from its address bar and paste it here " +
+                          "(or press Enter and finish later with Connect-Fitbit -RedirectUrl '<address>').",
             }, new[] { "PSHOST", "FitbitSignInUrl" });
-            if (_redirectUrl != null) return _redirectUrl;
             Host.UI.Write("Redirected address: ");
             return Host.UI.ReadLine();
         }

@@ -50,13 +50,15 @@ internal sealed class TestBrowser : IDisposable
     /// <summary>Set to change the redirect before following it (e.g. to a wrong state).</summary>
     public Func<string, string>? TamperRedirect { get; set; }
     public int Opened;
+    /// <summary>The browser's last trip (consent → redirect → listener page); await before asserting on the page.</summary>
+    public Task? LastFollow { get; private set; }
 
     public Func<string, CancellationToken, Task> Open => (url, ct) =>
     {
         Interlocked.Increment(ref Opened);
         LastAuthorizationUrl = url;
         // A real browser runs beside the program: don't block the caller.
-        _ = Task.Run(() => FollowAsync(url, ct), ct);
+        LastFollow = Task.Run(() => FollowAsync(url, CancellationToken.None));
         return Task.CompletedTask;
     };
 

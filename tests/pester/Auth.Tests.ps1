@@ -1,0 +1,172 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Connect-Fitbit / Get-FitbitContext / Disconnect-Fitbit against the standalone emulator (--auto-approve).
+# The browser is replaced through FITBITPS_BROWSER by a script that follows the sign-in redirect.
+
+BeforeAll {
+    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
+    $manifest = Join-Path $repo 'out' 'FitbitPS' 'FitbitPS.psd1'
+    $emulatorDll = Get-ChildItem (Join-Path $repo 'tests' 'HealthApiEmulator' 'bin') -Recurse -Filter HealthApiEmulator.dll |
+        Where-Object { $_.Directory.Name -like 'net*' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $emulatorDll) { throw 'Build the solution first (dotnet build FitbitPS.sln): HealthApiEmulator.dll not found.' }
+
+    # The standalone emulator: first stdout line "Listening on http://127.0.0.1:PORT/", then the client file.
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve', '--client-secrets-out', (Join-Path $TestDrive 'client_secret.json'))) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardInput = $true   # the emulator stops when we close its stdin
+    $psi.UseShellExecute = $false
+    $script:emulator = [System.Diagnostics.Process]::Start($psi)
+    $first = $script:emulator.StandardOutput.ReadLine()
+    if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Emulator did not start: $first" }
+    $script:baseUrl = $Matches[1]
+    $script:clientFile = Join-Path $TestDrive 'client_secret.json'
+    while (-not (Test-Path $script:clientFile)) { Start-Sleep -Milliseconds 50 }
+
+    # Every test gets its own cache folder and a passphrase cache (no keyring needed for Pester).
+    $env:FITBITPS_HOME = Join-Path $TestDrive 'cache'
+    $env:FITBITPS_CACHE_PASSPHRASE = 'pester passphrase'
+
+    # The "browser": a script that requests the sign-in URL and follows the redirects to FitbitPS's listener.
+    $browserScript = Join-Path $TestDrive 'follow-redirect.ps1'
+    Set-Content -Path $browserScript -Value @'
+param([string] $Url)
+Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
+'@
+    $pwsh = (Get-Process -Id $PID).Path
+    $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
+
+    Import-Module $manifest -Force
+}
+
+AfterAll {
+    Remove-Module FitbitPS -ErrorAction SilentlyContinue
+    if ($script:emulator -and -not $script:emulator.HasExited) {
+        $script:emulator.StandardInput.Close()
+        if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
+    }
+    Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME, Env:FITBITPS_CACHE_PASSPHRASE -ErrorAction SilentlyContinue
+}
+
+Describe 'Connect-Fitbit' {
+    It 'signs in through the browser and writes one FitbitContext without any token' {
+        $context = Connect-Fitbit -Profile pester -ClientSecretFile $script:clientFile -TokenCache Passphrase -TimeoutSec 60
+        @($context).Count | Should -Be 1
+        $context.GetType().FullName | Should -Be 'FitbitPS.Engine.Auth.FitbitContext'
+        $context.Profile | Should -Be 'pester'
+        $context.HealthUserId | Should -Not -BeNullOrEmpty
+        $context.GrantedScopes | Should -Contain 'Sleep'
+        $context.TokenCacheKind | Should -Be 'Passphrase'
+        $context.CacheEncrypted | Should -BeTrue
+        $context.Endpoint | Should -Be $script:baseUrl
+        $context.PSObject.Properties.Name | Where-Object { $_ -match 'token$|secret' } | Should -BeNullOrEmpty
+        ($context | Out-String) | Should -Not -Match 'ya29|1//'
+    }
+
+    It 'signs in silently the second time (no browser, no client parameters)' {
+        $env:FITBITPS_BROWSER = 'false'   # a browser launch would now fail the sign-in
+        try {
+            $context = Connect-Fitbit -Profile pester -TimeoutSec 10 -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            $context.HealthUserId | Should -Not -BeNullOrEmpty
+            ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'without a browser'
+        }
+        finally {
+            $pwsh = (Get-Process -Id $PID).Path
+            $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$(Join-Path $TestDrive 'follow-redirect.ps1')`""
+        }
+    }
+
+    It 'fails at once in a non-interactive session with the command to run' {
+        $pwsh = (Get-Process -Id $PID).Path
+        $out = & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$manifest'; try { Connect-Fitbit -Profile never -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" 2>&1
+        ($out -join "`n") | Should -Match 'FitbitInteractiveSignInRequired'
+        ($out -join "`n") | Should -Match 'Connect-Fitbit -Profile never'
+    }
+
+    It '-NoBrowser reads the pasted redirect address from piped input' {
+        $pwsh = (Get-Process -Id $PID).Path
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
+        foreach ($a in @('-NoProfile', '-Command', "Import-Module '$manifest'; Connect-Fitbit -Profile piped -NoBrowser -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase | ForEach-Object { 'HEALTHUSER=' + `$_.HealthUserId }")) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.UseShellExecute = $false
+        $child = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $url = $null
+            while ($null -ne ($line = $child.StandardOutput.ReadLine())) {
+                if ($line -match '^(http://127\.0\.0\.1:\d+/o/oauth2/v2/auth\?\S+)') { $url = $Matches[1]; break }
+            }
+            $url | Should -Match 'access_type=offline'
+            # Sign in "on another device": the emulator approves and redirects; take the Location like a person copies the address bar.
+            $answer = Invoke-WebRequest -Uri $url -UseBasicParsing -MaximumRedirection 0 -SkipHttpErrorCheck -ErrorAction SilentlyContinue
+            $redirect = [string]$answer.Headers['Location']
+            $redirect | Should -Match 'code='
+            $child.StandardInput.WriteLine($redirect)
+            $child.StandardInput.Close()
+            $rest = $child.StandardOutput.ReadToEnd()
+            $child.WaitForExit(60000) | Should -BeTrue
+            $rest | Should -Match 'HEALTHUSER=\S+'
+        }
+        finally { if (-not $child.HasExited) { $child.Kill() } }
+    }
+
+    It '-NoBrowser can be finished later by piping the redirect address to Connect-Fitbit' {
+        $pwsh = (Get-Process -Id $PID).Path
+        $script = @"
+Import-Module '$manifest'
+try { Connect-Fitbit -Profile later -NoBrowser -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase -InformationVariable iv -ErrorAction Stop }
+catch { 'ERRORID=' + `$_.FullyQualifiedErrorId }
+`$redirect = [Console]::In.ReadLine()
+`$redirect | Connect-Fitbit -Profile later | ForEach-Object { 'HEALTHUSER=' + `$_.HealthUserId }
+"@
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
+        foreach ($a in @('-NoProfile', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.UseShellExecute = $false
+        $child = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $child.StandardInput.WriteLine('')   # the person presses Enter at the prompt: finish later
+            $url = $null; $errorId = $null
+            while ($null -ne ($line = $child.StandardOutput.ReadLine())) {
+                if ($line -match '(http://127\.0\.0\.1:\d+/o/oauth2/v2/auth\?\S+)') { $url = $Matches[1] }
+                if ($line -match 'ERRORID=(\S+)') { $errorId = $Matches[1]; break }
+            }
+            $errorId | Should -BeLike 'FitbitSignInPending*'
+            $answer = Invoke-WebRequest -Uri $url -UseBasicParsing -MaximumRedirection 0 -SkipHttpErrorCheck -ErrorAction SilentlyContinue
+            $child.StandardInput.WriteLine([string]$answer.Headers['Location'])
+            $child.StandardInput.Close()
+            $rest = $child.StandardOutput.ReadToEnd()
+            $child.WaitForExit(60000) | Should -BeTrue
+            $rest | Should -Match 'HEALTHUSER=\S+'
+        }
+        finally { if (-not $child.HasExited) { $child.Kill() } }
+    }
+}
+
+Describe 'Get-FitbitContext' {
+    It 'shows the signed-in profile and lists profiles' {
+        $context = Get-FitbitContext -Profile pester
+        $context.Profile | Should -Be 'pester'
+        $context.HealthUserId | Should -Not -BeNullOrEmpty
+        $context.AccessTokenExpiresUtc | Should -BeOfType [datetime]
+        (Get-FitbitContext -ListAvailable).Profile | Should -Contain 'pester'
+    }
+
+    It 'reports an unknown profile as a non-terminating error with a stable id' {
+        $null = Get-FitbitContext -Profile nobody -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FitbitNotSignedIn*'
+    }
+}
+
+Describe 'Disconnect-Fitbit' {
+    It '-WhatIf removes nothing' {
+        Disconnect-Fitbit -Profile pester -WhatIf
+        (Get-FitbitContext -ListAvailable).Profile | Should -Contain 'pester'
+        Get-ChildItem $env:FITBITPS_HOME -Filter 'pester.*' | Should -Not -BeNullOrEmpty
+    }
+
+    It '-Revoke removes the profile' {
+        Disconnect-Fitbit -Profile pester -Revoke -Confirm:$false
+        (Get-FitbitContext -ListAvailable).Profile | Should -Not -Contain 'pester'
+    }
+}
