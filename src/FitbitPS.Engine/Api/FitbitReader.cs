@@ -334,9 +334,8 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>Raw heart-rate samples (list, 10,000 per page, replayed oldest first).</summary>
         public IEnumerable<ReadItem<HeartRateSample>> ReadHeartRateSamples(CivilRange range, CancellationToken cancellationToken)
-            => ListAscending(DataTypeCatalog.HeartRate, range, false, cancellationToken)
-                .Where(i => i.IsError || i.Record.HeartRate?.SampleTime != null)
-                .Select(i => i.Map(ToHeartRateSample));
+            => Ascending(DataTypeCatalog.HeartRate, range, StartList(DataTypeCatalog.HeartRate, range, false, cancellationToken),
+                ParseHeartRatePage, s => s.Date, cancellationToken);
 
         internal static HeartRateSample ToHeartRateSample(DataPoint p) => new HeartRateSample
         {
@@ -521,6 +520,11 @@ namespace FitbitPS.Engine.Api
         }
 
         private IEnumerable<ReadItem<DataPoint>> Ascending(DataTypeInfo type, CivilRange range, Task<ListResult> fetch, CancellationToken cancellationToken)
+            => Ascending(type, range, fetch, ParsePage, GenericRecords.CivilDay, cancellationToken);
+
+        /// <summary>Replays fetched pages oldest first: the last page first, each page reversed.</summary>
+        private IEnumerable<ReadItem<T>> Ascending<T>(DataTypeInfo type, CivilRange range, Task<ListResult> fetch,
+            Func<byte[], List<T>> parse, Func<T, DateTime?> dayOf, CancellationToken cancellationToken)
         {
             using (var result = Await(fetch, cancellationToken))
             {
@@ -531,23 +535,31 @@ namespace FitbitPS.Engine.Api
                     var last = result.Pages.Last();
                     if (last != null)
                     {
-                        var oldest = ParsePage(last).LastOrDefault();
-                        var day = oldest == null ? (DateTime?)null : GenericRecords.CivilDay(oldest);
+                        var records = parse(last);
+                        var day = records.Count == 0 ? null : dayOf(records[records.Count - 1]);
                         if (day.HasValue && day.Value >= range.From && day.Value <= range.To) to = day.Value;
                     }
-                    yield return ReadItem<DataPoint>.Failed(new ChunkFailedException(type.Id, range.From, to, result.Failure));
+                    yield return ReadItem<T>.Failed(new ChunkFailedException(type.Id, range.From, to, result.Failure));
                 }
                 foreach (var body in result.Pages.NewestLast())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var points = ParsePage(body);
-                    for (int i = points.Count - 1; i >= 0; i--)
+                    var records = parse(body);
+                    for (int i = records.Count - 1; i >= 0; i--)
                     {
                         if ((i & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
-                        yield return ReadItem<DataPoint>.Of(points[i]);
+                        yield return ReadItem<T>.Of(records[i]);
                     }
                 }
             }
+        }
+
+        /// <summary>A raw heart-rate page: the byte scanner, or Newtonsoft when the page has another shape.</summary>
+        internal static List<HeartRateSample> ParseHeartRatePage(byte[] body)
+        {
+            var samples = new List<HeartRateSample>(10000);
+            if (HeartRatePageScanner.TryParse(body, samples, out _)) return samples;
+            return ParsePage(body).Where(p => p.HeartRate?.SampleTime != null).Select(ToHeartRateSample).ToList();
         }
 
         private static List<DataPoint> ParsePage(byte[] body)

@@ -134,7 +134,9 @@ namespace FitbitPS.Engine.Api
         /// with <paramref name="method"/>, given how many points (list/reconcile) or windows (rollUp) the
         /// server holds. Tests and the benchmark assert requests made == this.
         /// </summary>
-        public static int MinimumRequests(DataTypeInfo type, DataTypeMethods method, CivilRange range, long knownPointCount = 0, TimeSpan? window = null)
+        /// <param name="physicalSpan">rollUp only: the range's length in physical time when a DST change
+        /// makes it an hour longer or shorter than days × 24 h.</param>
+        public static int MinimumRequests(DataTypeInfo type, DataTypeMethods method, CivilRange range, long knownPointCount = 0, TimeSpan? window = null, TimeSpan? physicalSpan = null)
         {
             switch (method)
             {
@@ -147,7 +149,7 @@ namespace FitbitPS.Engine.Api
                     {
                         var w = window ?? TimeSpan.FromDays(1);
                         // The physical span of the civil range is its days × 24 h give or take a DST hour.
-                        var spanTicks = TimeSpan.FromDays(range.Days).Ticks;
+                        var spanTicks = (physicalSpan ?? TimeSpan.FromDays(range.Days)).Ticks;
                         var limitTicks = TimeSpan.FromDays(type.RollUpRangeLimitDays).Ticks;
                         var byLimit = (int)((spanTicks + limitTicks - 1) / limitTicks);
                         var windows = knownPointCount > 0 ? knownPointCount : (spanTicks + w.Ticks - 1) / w.Ticks;

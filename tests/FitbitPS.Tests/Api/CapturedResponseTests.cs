@@ -241,4 +241,5 @@ internal static class FitbitReaderAccess
     public static HeartRateSample ToHeartRateSample(DataPoint p) => FitbitReader.ToHeartRateSample(p);
     public static SleepSession ToSleepSession(DataPoint p) => FitbitReader.ToSleepSession(p);
     public static SkinTemperature ToSkinTemperature(DataPoint p) => FitbitReader.ToSkinTemperature(p);
+    public static List<HeartRateSample> ParseHeartRatePage(byte[] body) => FitbitReader.ParseHeartRatePage(body);
 }

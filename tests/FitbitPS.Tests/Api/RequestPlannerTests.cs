@@ -114,3 +114,21 @@ public class RequestPlannerTests
         Assert.Equal(14, DataTypeCatalog.TotalCalories.RollUpRangeLimitDays);
     }
 }
+
+public class RollUpAcrossDstTests
+{
+    [Fact]
+    public void Fourteen_civil_days_across_a_fall_back_change_need_two_heart_rate_roll_ups()
+    {
+        // 2025-10-27..2025-11-09 in New York: 14 civil days but 14 days + 1 hour of physical time.
+        var zone = FitbitPS.Engine.Api.PersonZone.Of(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        var range = new CivilRange(new DateTime(2025, 10, 27), new DateTime(2025, 11, 9));
+        var start = zone.StartOfDay(range.From);
+        var end = zone.StartOfDay(range.EndExclusive);
+        Assert.Equal(TimeSpan.FromDays(14) + TimeSpan.FromHours(1), end - start);
+        var chunks = RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, end, TimeSpan.FromHours(1));
+        Assert.Equal(2, chunks.Count);
+        Assert.Equal(2, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.RollUp, range, 0, TimeSpan.FromHours(1), end - start));
+        Assert.Equal(1, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.RollUp, new CivilRange(new DateTime(2025, 11, 10), new DateTime(2025, 11, 23)), 0, TimeSpan.FromHours(1)));
+    }
+}
