@@ -53,13 +53,10 @@ try
         File.WriteAllText(tempSecrets, emulator.OAuth.ClientSecretsJson());
         connect.ClientSecretFile = tempSecrets;
         connect.EndpointUri = emulator.BaseUrl;
-        // A throw-away encrypted cache in a temp folder, deleted at the end: the demo leaves no tokens behind.
-        // (TokenCacheKind.Process would be the natural choice; its interactive sign-in timed out on the
-        // profile lock when this demo was written — reported to the auth work.)
+        // Tokens in process memory only: the demo leaves nothing behind.
         tempCache = Path.Combine(Path.GetTempPath(), $"fitbitps-demo-cache-{Guid.NewGuid():N}");
         connect.CacheFolder = tempCache;
-        connect.TokenCache = TokenCacheKind.Passphrase;
-        connect.Passphrase = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        connect.TokenCache = TokenCacheKind.Process;
         // Like a real browser launch, this returns at once; the page loads while the engine listens.
         connect.OpenBrowser = (url, ct) =>
         {
@@ -100,12 +97,12 @@ try
         from: File.Exists(Path.Combine(folder, ExportState.FileName)) ? null : DateTime.Today.AddDays(-89), to: null, full: false);
     var options = HealthExport.Options(reader, new ExportOptions
     {
-        Progress = p => { if (p.Completed) Console.Error.Write($"\r{p.OverallPercent,3}% {p.Status,-70}"); },
+        Progress = p => { if (p.Completed && !Console.IsErrorRedirected) Console.Error.Write($"\r{p.OverallPercent,3}% {p.Status,-70}"); },
     });
     Console.WriteLine();
     Console.WriteLine($"Exporting into {folder} …");
     var results = await Exporter.RunAsync(request, options, cancel.Token);
-    Console.Error.WriteLine();
+    if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 76) + "\r");
     Console.WriteLine($"{"Kind",-21} {"File",-27} {"Added",6} {"Updated",7} {"Total",6} {"Requests",8}  Days read");
     foreach (var r in results)
     {
