@@ -129,7 +129,35 @@ namespace FitbitPS.Engine.Export
         /// <summary>[-][d.]hh:mm:ss[.fffffff] — TimeSpan's invariant "c" format.</summary>
         public void AppendTimeSpan(TimeSpan value) => Append(value.ToString("c", CultureInfo.InvariantCulture));
 
-        public void AppendDouble(double value) => Append(value.ToString("R", CultureInfo.InvariantCulture));
+        private static readonly long[] s_pow10 = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+
+        /// <summary>
+        /// The shortest text that reads back as the same double. Most record values are whole or have
+        /// a few decimals (8.6415 km, 61.5 bpm): those are written digit by digit without allocating —
+        /// a value v is written as n/10^k for the smallest k ≤ 6 where v·10^k is the integer n and n/10^k
+        /// gives v back exactly (so the text round-trips). Everything else uses "R".
+        /// </summary>
+        public void AppendDouble(double value)
+        {
+            if (Math.Abs(value) < 1e9 && !(value == 0 && 1 / value < 0))
+            {
+                for (int k = 0; k < s_pow10.Length; k++)
+                {
+                    double scaled = value * s_pow10[k];
+                    if (scaled != Math.Floor(scaled)) continue;
+                    long n = (long)scaled;
+                    if (n / (double)s_pow10[k] != value) break;
+                    // v·10^k can miss being whole at a smaller k by a rounding error: drop trailing zeros
+                    // (n/10^k and (n/10)/10^(k-1) are the same number, so it still reads back exactly).
+                    while (k > 0 && n % 10 == 0) { n /= 10; k--; }
+                    if (n < 0) { Append('-'); n = -n; }
+                    AppendUInt64((ulong)(n / s_pow10[k]));
+                    if (k > 0) { Append('.'); AppendDigits((int)(n % s_pow10[k]), k); }
+                    return;
+                }
+            }
+            Append(value.ToString("R", CultureInfo.InvariantCulture));
+        }
 
         public void AppendSingle(float value) => Append(value.ToString("R", CultureInfo.InvariantCulture));
 

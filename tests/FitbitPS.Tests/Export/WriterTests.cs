@@ -69,3 +69,49 @@ public class WriterTests
         Assert.Equal("Time,BeatsPerMinute\r\n2026-01-02T03:04:05Z,61\r\n", text.ToString());
     }
 }
+
+public class NumberTextTests
+{
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(600.0, "600")]
+    [InlineData(8.6415, "8.6415")]
+    [InlineData(-61.5, "-61.5")]
+    [InlineData(0.05, "0.05")]
+    [InlineData(75 * 0.000454, "0.03405")] // v·10^5 is not whole by a rounding error, v·10^6 is
+    [InlineData(0.1 + 0.2, "0.30000000000000004")]
+    [InlineData(1e-7, "1E-07")]
+    [InlineData(123456789012.5, "123456789012.5")]
+    [InlineData(-0.0, "-0")]
+    public void Doubles_are_written_as_the_shortest_text_that_reads_back(double value, string expected)
+    {
+        var text = new StringWriter();
+        ExportWriter.WriteCsv(text, new[] { new NumberRow { Value = value } });
+        string cell = text.ToString().Split("\r\n")[1];
+        Assert.Equal(expected, cell);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(double.Parse(cell, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Every_double_of_a_dense_sample_reads_back_exactly()
+    {
+        var random = new Random(7);
+        var rows = Enumerable.Range(0, 20000).Select(i => new NumberRow
+        {
+            Value = (i % 4) switch
+            {
+                0 => Math.Round(random.NextDouble() * 200, i % 7),
+                1 => random.NextDouble() * 1e6 - 5e5,
+                2 => Math.Round(random.NextDouble() * 1e8, 2),
+                _ => BitConverter.Int64BitsToDouble(random.NextInt64()) is var d && double.IsFinite(d) ? d : 1.5,
+            },
+        }).ToList();
+        var text = new StringWriter();
+        ExportWriter.WriteCsv(text, rows);
+        var cells = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        for (int i = 0; i < rows.Count; i++)
+            Assert.Equal(rows[i].Value, double.Parse(cells[i], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public sealed class NumberRow { public double Value { get; set; } }
+}
