@@ -146,4 +146,23 @@ public class EmulatorExportTests
         Assert.EndsWith("sleep-sessions.jsonl", j.File);
         Assert.Equal(j.RowsTotal, File.ReadAllLines(j.File).Length);
     }
+
+    [Fact]
+    public async Task Intraday_kinds_export_minutes_and_samples_and_rerun_without_duplicates()
+    {
+        await using var h = await Start();
+        using var dir = new TempFolder();
+        string[] kinds = { "ActivityIntraday", "HeartRateIntraday" };
+        var first = await Export(h, dir.Path, new DateTime(2026, 11, 16), kinds);
+        var minutes = first.Single(r => r.Kind == "ActivityIntraday");
+        var samples = first.Single(r => r.Kind == "HeartRateIntraday");
+        _output.WriteLine($"minutes {minutes.RowsTotal} ({minutes.Requests} requests), samples {samples.RowsTotal} ({samples.Requests} requests)");
+        Assert.True(minutes.RowsTotal >= 4 * 1440, $"{minutes.RowsTotal} minute rows");
+        Assert.True(samples.RowsTotal > minutes.RowsTotal);
+
+        var second = await Export(h, dir.Path, null, kinds);
+        Assert.All(second, r => Assert.Equal((0L, 0L, 0L), (r.RowsAdded, r.RowsUpdated, r.RowsRemoved)));
+        var lines = File.ReadAllLines(minutes.File).Skip(1).Select(l => l.Split(',')[1]).ToList();
+        Assert.Equal(lines.Count, lines.Distinct().Count());
+    }
 }
