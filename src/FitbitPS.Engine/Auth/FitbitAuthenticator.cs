@@ -61,6 +61,9 @@ namespace FitbitPS.Engine.Auth
         public static async Task<FitbitSession> OpenAsync(SessionOptions options, CancellationToken cancellationToken)
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
+            // No cache of any kind holds the profile: say so, rather than waking a keyring (in cron there
+            // is none, and its error would hide the real reason).
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record?.Token == null || string.IsNullOrEmpty(record.Token.RefreshToken) || record.Client == null)
