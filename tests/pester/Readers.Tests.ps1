@@ -13,8 +13,9 @@ BeforeAll {
     if (-not $emulatorDll) { throw 'Build the emulator first (tests/HealthApiEmulator).' }
 
     # The emulator lives as long as its stdin is open: keep the pipe, close it in AfterAll.
+    $script:secretsFile = Join-Path $TestDrive 'client_secret.json'
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve')) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve', '--client-secrets-out', $script:secretsFile)) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardInput = $true
     $psi.UseShellExecute = $false
@@ -22,20 +23,21 @@ BeforeAll {
     $first = $script:emulator.StandardOutput.ReadLine()
     if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Unexpected emulator output: $first" }
     $script:baseUrl = $Matches[1]
-    $script:secretsFile = $null
-    while ($null -ne ($line = $script:emulator.StandardOutput.ReadLine())) {
-        if ($line -match '^ClientSecretsFile: (.+)$') { $script:secretsFile = $Matches[1] }
-        if ($line -match '^Now: ') { break }
-    }
-    if (-not $script:secretsFile) { throw 'The emulator did not print its ClientSecretsFile.' }
+    while (-not (Test-Path $script:secretsFile)) { Start-Sleep -Milliseconds 50 }
 
-    # Sign in for real: the emulator auto-approves, a command-line "browser" follows the redirect to
-    # Connect-Fitbit's loopback listener. Tokens stay in process memory only.
-    $script:home = Join-Path ([System.IO.Path]::GetTempPath()) ("fitbitps-pester-" + [guid]::NewGuid())
-    New-Item -ItemType Directory -Path $script:home | Out-Null
-    $env:FITBITPS_HOME = $script:home
-    $env:FITBITPS_BROWSER = if ($IsWindows) { 'curl.exe -s -L -o NUL' } else { 'curl -s -L -o /dev/null' }
-    Connect-Fitbit -ClientSecretFile $script:secretsFile -TokenCache Process -Scope Activity, HealthMetrics, Sleep, Profile, Settings | Out-Null
+    # Sign in for real: the emulator auto-approves; the "browser" is a script that requests the sign-in
+    # URL and follows the redirects to Connect-Fitbit's loopback listener. Tokens stay in process memory.
+    $script:cacheDir = Join-Path $TestDrive 'cache'
+    New-Item -ItemType Directory -Path $script:cacheDir -Force | Out-Null
+    $env:FITBITPS_HOME = $script:cacheDir
+    $browserScript = Join-Path $TestDrive 'follow-redirect.ps1'
+    Set-Content -Path $browserScript -Value @'
+param([string] $Url)
+Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
+'@
+    $pwsh = (Get-Process -Id $PID).Path
+    $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
+    Connect-Fitbit -ClientSecretFile $script:secretsFile -TokenCache Process -Scope Activity, HealthMetrics, Sleep, Profile, Settings -TimeoutSec 60 | Out-Null
 
     function Add-EmulatorFault([string] $Kind, [int] $Count, [string] $PathContains, [int] $RetryAfterSeconds = 1) {
         $body = @{ kind = $Kind; count = $Count; pathContains = $PathContains; retryAfterSeconds = $RetryAfterSeconds } | ConvertTo-Json
@@ -51,7 +53,7 @@ AfterAll {
         if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
     }
     Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME -ErrorAction SilentlyContinue
-    if ($script:home) { Remove-Item $script:home -Recurse -Force -ErrorAction SilentlyContinue }
+    Remove-Module FitbitPS -ErrorAction SilentlyContinue
 }
 
 Describe 'Reader cmdlets against the emulator' {
@@ -68,7 +70,7 @@ Describe 'Reader cmdlets against the emulator' {
         $w = Get-FitbitBodyWeight -Days 60
         $w | Should -Not -BeNullOrEmpty
         $w[0] | Should -BeOfType ([FitbitPS.Engine.Records.BodyWeight])
-        foreach ($x in $w) { [math]::Round($x.WeightKg / 0.45359237, 2) | Should -BeGreaterOrEqual ($x.WeightLb - 0.02) }
+        foreach ($x in $w) { [math]::Abs($x.WeightKg / 0.45359237 - $x.WeightLb) | Should -BeLessThan 0.02 }
         $w[0].LocalTime | Should -BeOfType ([DateTimeOffset])
     }
 
@@ -136,7 +138,7 @@ Describe 'Reader cmdlets against the emulator' {
 
     It 'Get-FitbitSleep -Days 14 | Export-Csv round-trips with readable columns and the same values' {
         $sleep = Get-FitbitSleep -Days 14
-        $csv = Join-Path $script:home 'sleep.csv'
+        $csv = Join-Path $TestDrive 'sleep.csv'
         $sleep | Export-Csv -Path $csv -NoTypeInformation
         $back = Import-Csv -Path $csv
         $back.Count | Should -Be $sleep.Count
@@ -146,8 +148,9 @@ Describe 'Reader cmdlets against the emulator' {
         for ($i = 0; $i -lt $sleep.Count; $i++) {
             [int]$back[$i].MinutesAsleep | Should -Be $sleep[$i].MinutesAsleep
             [int]$back[$i].DeepMinutes | Should -Be $sleep[$i].DeepMinutes
-            [datetime]$back[$i].Date | Should -Be $sleep[$i].Date
-            [DateTimeOffset]::Parse($back[$i].End) | Should -Be $sleep[$i].End
+            # Export-Csv writes dates in the current culture; read them back the same way
+            [datetime]::Parse($back[$i].Date, [cultureinfo]::CurrentCulture) | Should -Be $sleep[$i].Date
+            [DateTimeOffset]::Parse($back[$i].End, [cultureinfo]::CurrentCulture) | Should -Be $sleep[$i].End
         }
     }
 

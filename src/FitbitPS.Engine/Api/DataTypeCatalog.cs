@@ -84,7 +84,7 @@ namespace FitbitPS.Engine.Api
             new DataTypeInfo("calories-in-heart-rate-zone", "caloriesInHeartRateZone", DataTypeKind.RollupOnly, DataTypeMethods.RollUp | DataTypeMethods.DailyRollUp, 10000, 14, HealthScope.ActivityAndFitness),
             new DataTypeInfo("core-body-temperature", "coreBodyTemperature", DataTypeKind.Sample, DataTypeMethods.List | DataTypeMethods.Reconcile | DataTypeMethods.RollUp | DataTypeMethods.DailyRollUp, 10000, 90, HealthScope.HealthMetricsAndMeasurements),
             new DataTypeInfo("daily-heart-rate-variability", "dailyHeartRateVariability", DataTypeKind.Daily, DataTypeMethods.List | DataTypeMethods.Reconcile, 10000, 90, HealthScope.HealthMetricsAndMeasurements),
-            new DataTypeInfo("daily-heart-rate-zones", "dailyHeartRateZones", DataTypeKind.Daily, DataTypeMethods.List | DataTypeMethods.Reconcile, 10000, 90, HealthScope.ActivityAndFitness),
+            new DataTypeInfo("daily-heart-rate-zones", "dailyHeartRateZones", DataTypeKind.Daily, DataTypeMethods.List | DataTypeMethods.Reconcile, 10000, 90, HealthScope.HealthMetricsAndMeasurements),
             new DataTypeInfo("daily-oxygen-saturation", "dailyOxygenSaturation", DataTypeKind.Daily, DataTypeMethods.List | DataTypeMethods.Reconcile, 10000, 90, HealthScope.HealthMetricsAndMeasurements),
             new DataTypeInfo("daily-respiratory-rate", "dailyRespiratoryRate", DataTypeKind.Daily, DataTypeMethods.List | DataTypeMethods.Reconcile, 10000, 90, HealthScope.HealthMetricsAndMeasurements),
             new DataTypeInfo("daily-resting-heart-rate", "dailyRestingHeartRate", DataTypeKind.Daily, DataTypeMethods.List | DataTypeMethods.Reconcile, 10000, 90, HealthScope.HealthMetricsAndMeasurements),

@@ -554,8 +554,9 @@ namespace FitbitPS.Engine.Api
             }
         }
 
-        /// <summary>A raw heart-rate page: the byte scanner, or Newtonsoft when the page has another shape.</summary>
-        internal static List<HeartRateSample> ParseHeartRatePage(byte[] body)
+        /// <summary>A raw heart-rate list page (newest first, as sent) into records: the byte scanner, or
+        /// Newtonsoft when the page has another shape. Public for the parse benchmark.</summary>
+        public static List<HeartRateSample> ParseHeartRatePage(byte[] body)
         {
             var samples = new List<HeartRateSample>(10000);
             if (HeartRatePageScanner.TryParse(body, samples, out _)) return samples;

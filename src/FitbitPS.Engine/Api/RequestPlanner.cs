@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace FitbitPS.Engine.Api
 {
@@ -134,6 +135,11 @@ namespace FitbitPS.Engine.Api
         /// with <paramref name="method"/>, given how many points (list/reconcile) or windows (rollUp) the
         /// server holds. Tests and the benchmark assert requests made == this.
         /// </summary>
+        /// <param name="type">The data type.</param>
+        /// <param name="method">List, Reconcile, DailyRollUp or RollUp.</param>
+        /// <param name="range">The calendar days.</param>
+        /// <param name="knownPointCount">Points (list/reconcile) or non-empty windows (rollUp) the server holds for the range.</param>
+        /// <param name="window">rollUp window (default one day).</param>
         /// <param name="physicalSpan">rollUp only: the range's length in physical time when a DST change
         /// makes it an hour longer or shorter than days × 24 h.</param>
         public static int MinimumRequests(DataTypeInfo type, DataTypeMethods method, CivilRange range, long knownPointCount = 0, TimeSpan? window = null, TimeSpan? physicalSpan = null)
@@ -159,6 +165,29 @@ namespace FitbitPS.Engine.Api
                     throw new ArgumentException("Choose one method.", nameof(method));
             }
         }
+
+        // ------------------------------------------------------------ per reader (what the cmdlets cost)
+
+        /// <summary>Get-FitbitActivity (daily): one dailyRollUp per chunk of each of its seven types.</summary>
+        public static int MinimumRequestsForActivityDays(CivilRange range)
+            => FitbitReader.ActivityDayTypes.Sum(t => MinimumRequests(t, DataTypeMethods.DailyRollUp, range));
+
+        /// <summary>Get-FitbitBodyWeight: the weight and body-fat pages plus one request for the latest height.</summary>
+        public static int MinimumRequestsForBodyWeight(CivilRange range, long weighIns, long bodyFatReadings)
+            => MinimumRequests(DataTypeCatalog.Weight, DataTypeMethods.List, range, weighIns)
+             + MinimumRequests(DataTypeCatalog.BodyFat, DataTypeMethods.List, range, bodyFatReadings) + 1;
+
+        /// <summary>Get-FitbitSleep / Get-FitbitSleepStage: pages of 25 sessions.</summary>
+        public static int MinimumRequestsForSleep(CivilRange range, long sessions)
+            => MinimumRequests(DataTypeCatalog.Sleep, DataTypeMethods.List, range, sessions);
+
+        /// <summary>Get-FitbitHeartRate (resting): one list with a date filter per 10,000 days.</summary>
+        public static int MinimumRequestsForRestingHeartRate(CivilRange range, long days)
+            => MinimumRequests(DataTypeCatalog.DailyRestingHeartRate, DataTypeMethods.List, range, days);
+
+        /// <summary>Get-FitbitHeartRate -Raw: pages of 10,000 samples.</summary>
+        public static int MinimumRequestsForHeartRateSamples(CivilRange range, long samples)
+            => MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.List, range, samples);
 
         public static TimeSpan WindowOf(Records.IntradayInterval interval)
         {

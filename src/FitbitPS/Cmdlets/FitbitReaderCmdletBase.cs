@@ -21,12 +21,13 @@ namespace FitbitPS.Cmdlets
         private static int _nextActivityId = 4100;
 
         /// <summary>First calendar day (inclusive). Time of day is ignored.</summary>
-        [Parameter(Position = 0)]
+        // Named only: Get-FitbitData's -DataType holds position 0.
+        [Parameter]
         [Alias("Start", "StartDate")]
         public DateTime? From { get; set; }
 
         /// <summary>Last calendar day (inclusive). Default: today.</summary>
-        [Parameter(Position = 1)]
+        [Parameter]
         [Alias("End", "EndDate")]
         public DateTime? To { get; set; }
 
@@ -101,8 +102,11 @@ namespace FitbitPS.Cmdlets
                     stop.Cancel();
                     try { worker.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* cancelled or already reported */ }
                     stop.Dispose();
-                    WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-                    WriteVerbose($"{Activity}: {client.RequestCount} request(s), {written} record(s).");
+                    if (!CancellationToken.IsCancellationRequested) // a stopping pipeline refuses writes
+                    {
+                        WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                        WriteVerbose($"{Activity}: {client.RequestCount} request(s), {written} record(s).");
+                    }
                 }
             }
         }

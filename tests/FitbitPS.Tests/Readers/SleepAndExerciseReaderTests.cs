@@ -102,3 +102,38 @@ public class SleepAndExerciseReaderTests
         Assert.Equal(new DateTime(2026, 9, 1), daily[0].Date);
     }
 }
+
+public class IntradayRollUpTests
+{
+    [Fact]
+    public async Task Two_months_of_minute_steps_page_through_roll_ups_at_the_minimum()
+    {
+        await using var h = await ReaderHarness.StartAsync();
+        // 60 days = 86,400 minute windows: one chunk (≤ 120,000), paged; minutes without steps are not sent
+        var range = new CivilRange(new DateTime(2026, 7, 1), new DateTime(2026, 8, 29));
+        var minutes = h.Reader.ReadData(DataTypeCatalog.Steps, DataTypeMethods.RollUp, range, TimeSpan.FromMinutes(1), CancellationToken.None).Records();
+        Assert.True(minutes.Count > 10000, $"{minutes.Count} minutes with steps"); // several pages
+        Assert.Equal(RequestPlanner.MinimumRequests(DataTypeCatalog.Steps, DataTypeMethods.RollUp, range, minutes.Count, TimeSpan.FromMinutes(1)), h.RequestsFor("steps"));
+        Assert.Equal(minutes.OrderBy(m => m.Start).Select(m => m.Start), minutes.Select(m => m.Start));
+        Assert.Equal(minutes.Count, minutes.Select(m => m.Start).Distinct().Count());
+        Assert.True(h.RequestsFor("steps") >= 2);
+        var truth = Enumerable.Range(0, 60).Sum(i => h.Emulator.Person.Day(new DateOnly(2026, 7, 1).AddDays(i)).Steps);
+        Assert.Equal(truth, (long)minutes.Sum(m => m.Value!.Value));
+    }
+
+    [Fact]
+    public async Task Reader_level_minimums_match_what_the_readers_cost()
+    {
+        await using var h = await ReaderHarness.StartAsync();
+        var range = new CivilRange(new DateTime(2025, 11, 20), new DateTime(2026, 11, 19)); // 365 days
+        h.Reader.ReadActivityDays(range, CancellationToken.None).Records();
+        Assert.Equal(57, RequestPlanner.MinimumRequestsForActivityDays(range));
+        Assert.Equal(RequestPlanner.MinimumRequestsForActivityDays(range), h.DataRequests);
+        h.Emulator.Requests.Clear();
+        var sleeps = h.Reader.ReadSleep(range, CancellationToken.None).Records();
+        Assert.Equal(RequestPlanner.MinimumRequestsForSleep(range, sleeps.Count), h.DataRequests);
+        h.Emulator.Requests.Clear();
+        var rhr = h.Reader.ReadRestingHeartRate(range, CancellationToken.None).Records();
+        Assert.Equal(RequestPlanner.MinimumRequestsForRestingHeartRate(range, rhr.Count), h.DataRequests);
+    }
+}
