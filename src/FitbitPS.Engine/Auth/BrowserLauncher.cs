@@ -25,7 +25,8 @@ namespace FitbitPS.Engine.Auth
                     if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                         Start("cmd.exe", "/d /s /c \"" + custom + " \"" + url + "\"\""); // /s: strip only the outer quotes
                     else
-                        Start("/bin/sh", "-c '" + custom.Replace("'", "'\\''") + " \"$0\"' '" + url.Replace("'", "'\\''") + "'");
+                        // sh -c '<custom> "$0"' <url>: the URL stays one argument whatever it holds.
+                        Start("/bin/sh", JoinArguments("-c", custom + " \"$0\"", url));
                 }
                 else if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                     Process.Start(new ProcessStartInfo(url) { UseShellExecute = true })?.Dispose();
@@ -40,6 +41,33 @@ namespace FitbitPS.Engine.Auth
             }
             return Task.CompletedTask;
         };
+
+        /// <summary>
+        /// One ProcessStartInfo.Arguments string that .NET splits back into exactly these arguments. On
+        /// Unix .NET parses Arguments with the Windows rules (double quotes, backslash escapes), not shell
+        /// quoting, and netstandard2.0 has no ArgumentList.
+        /// </summary>
+        internal static string JoinArguments(params string[] arguments)
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (var argument in arguments)
+            {
+                if (sb.Length > 0) sb.Append(' ');
+                sb.Append('"');
+                int backslashes = 0;
+                foreach (var c in argument)
+                {
+                    if (c == '\\') { backslashes++; continue; }
+                    // Backslashes are literal unless they precede a quote: then each is doubled.
+                    sb.Append('\\', c == '"' ? backslashes * 2 + 1 : backslashes);
+                    backslashes = 0;
+                    sb.Append(c);
+                }
+                sb.Append('\\', backslashes * 2); // before the closing quote
+                sb.Append('"');
+            }
+            return sb.ToString();
+        }
 
         private static void Start(string file, string args)
         {
