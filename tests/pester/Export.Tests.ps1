@@ -28,9 +28,9 @@ BeforeAll {
 
     # Sign in for real: the emulator auto-approves; the "browser" is a script that requests the sign-in
     # URL and follows the redirects to Connect-Fitbit's loopback listener. Tokens stay in process memory.
-    $script:home = Join-Path $TestDrive 'cache'
-    New-Item -ItemType Directory -Path $script:home -Force | Out-Null
-    $env:FITBITPS_HOME = $script:home
+    $script:cacheHome = Join-Path $TestDrive 'cache'
+    New-Item -ItemType Directory -Path $script:cacheHome -Force | Out-Null
+    $env:FITBITPS_HOME = $script:cacheHome
     $browserScript = Join-Path $TestDrive 'follow-redirect.ps1'
     Set-Content -Path $browserScript -Value @'
 param([string] $Url)
