@@ -22,8 +22,11 @@ BeforeAll {
     $script:clientFile = Join-Path $TestDrive 'client_secret.json'
     while (-not (Test-Path $script:clientFile)) { Start-Sleep -Milliseconds 50 }
 
-    # Every test gets its own cache folder and a passphrase cache (no keyring needed for Pester).
-    $env:FITBITPS_HOME = Join-Path $TestDrive 'cache'
+    # One cache folder for this file and a passphrase cache (no keyring needed for Pester). Not under
+    # $TestDrive: Pester removes what a Describe wrote to TestDrive when it ends, and the profile signed in
+    # under 'Connect-Fitbit' must still be there for 'Get-FitbitContext' and 'Disconnect-Fitbit'.
+    $script:cacheDir = Join-Path ([System.IO.Path]::GetTempPath()) ('fitbitps-pester-' + [guid]::NewGuid())
+    $env:FITBITPS_HOME = $script:cacheDir
     $env:FITBITPS_CACHE_PASSPHRASE = 'pester passphrase'
 
     # The "browser": a script that requests the sign-in URL and follows the redirects to FitbitPS's listener.
@@ -45,6 +48,7 @@ AfterAll {
         if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
     }
     Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME, Env:FITBITPS_CACHE_PASSPHRASE -ErrorAction SilentlyContinue
+    if ($script:cacheDir) { Remove-Item -LiteralPath $script:cacheDir -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
 Describe 'Connect-Fitbit' {
