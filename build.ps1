@@ -6,7 +6,7 @@
     ./build.ps1            dotnet build of the solution in Release; lays out out/FitbitPS/ (manifest,
                            assemblies, format file) ready for Import-Module.
     ./build.ps1 -Test      build, then the xunit suite (unless -SkipXunit) and the Pester suite
-                           (Invoke-Pester tests/pester -CI; installs Pester 5 for the current user if missing).
+                           (Invoke-Pester tests/pester; results in TestResults/; Pester 5 from $env:PSModulePath, else installed for the current user).
     ./build.ps1 -Demo      build, start the standalone emulator of Google OAuth + Health API v4
                            (--auto-approve), Import-Module out/FitbitPS, Connect-Fitbit against it,
                            Get-FitbitSleep -Days 7 | Format-Table, Export-FitbitData into -DemoPath,
@@ -57,17 +57,24 @@ try {
             Write-Host 'Running xunit...'
             Invoke-Native dotnet @('test', 'FitbitPS.sln', '-c', $Configuration, '--no-build', '-nologo')
         }
+        # Any Pester 5 on $env:PSModulePath will do (e.g. one saved from NuGet into a folder on it);
+        # only when there is none is it installed from the PowerShell Gallery.
         $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.0') | Sort-Object Version -Descending | Select-Object -First 1
         if (-not $pester) {
+            if (-not (Get-Command Install-Module -ErrorAction SilentlyContinue)) {
+                throw 'Pester 5 is not on $env:PSModulePath and Install-Module (PowerShellGet) is not available: put Pester 5 in a folder on $env:PSModulePath.'
+            }
             Write-Host 'Installing Pester 5 for the current user...'
             Install-Module Pester -MinimumVersion 5.5.0 -Scope CurrentUser -Force -SkipPublisherCheck
         }
         Import-Module Pester -MinimumVersion 5.0
         Write-Host 'Running Pester (tests/pester)...'
-        # Each test file imports out/FitbitPS and starts its own emulator. -CI: exit code = failed tests.
+        # Each test file imports out/FitbitPS and starts its own emulator. Exit code = failed tests; the
+        # NUnit results go to TestResults/ (ignored by git), not into the repository root as -CI would.
         # A child pwsh keeps this session free of the module (its assemblies cannot be unloaded).
         $pwsh = (Get-Process -Id $PID).Path
-        & $pwsh -NoProfile -Command "Import-Module Pester -MinimumVersion 5.0; Invoke-Pester -Path '$(Join-Path $repo 'tests/pester')' -CI"
+        $results = Join-Path $repo 'TestResults/pester-results.xml'
+        & $pwsh -NoProfile -Command "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$(Join-Path $repo 'tests/pester')'; `$c.Run.Exit = `$true; `$c.TestResult.Enabled = `$true; `$c.TestResult.OutputPath = '$results'; Invoke-Pester -Configuration `$c"
         if ($LASTEXITCODE -ne 0) { throw "Pester: $LASTEXITCODE test(s) failed." }
     }
 
