@@ -117,12 +117,12 @@ $ErrorActionPreference = 'Stop'
 Import-Module $Manifest
 Connect-Fitbit -ClientSecretFile $SecretsFile -TokenCache Process | Format-List Profile, TokenCacheKind, GrantedScopes
 Write-Host 'Get-FitbitSleep -Days 7 | Format-Table'
-Get-FitbitSleep -Days 7 | Format-Table Date, Start, End, MinutesAsleep, MinutesAwake, DeepMinutes, LightMinutes, RemMinutes, IsMainSleep
+Get-FitbitSleep -Days 7 | Format-Table
 $from = if (Test-Path (Join-Path $DemoPath 'fitbitps-export.json')) { $null } else { (Get-Date).Date.AddDays(-89) }
 Write-Host "Export-FitbitData -Path $DemoPath"
 $params = @{ Path = $DemoPath }
 if ($from) { $params.From = $from }
-Export-FitbitData @params | Format-Table Kind, RowsAdded, RowsUpdated, RowsTotal, Requests, From, To, File
+Export-FitbitData @params | Format-Table
 Disconnect-Fitbit
 '@
             $scriptFile = Join-Path $demoHome 'demo.ps1'
