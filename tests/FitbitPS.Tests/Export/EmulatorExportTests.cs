@@ -171,6 +171,26 @@ public class EmulatorExportTests
     }
 
     [Fact]
+    public async Task The_probe_compares_json_lines_as_it_compares_csv()
+    {
+        await using var h = await Start();
+        using var dir = new TempFolder();
+        string[] kinds = { "Weight", "Activity" };
+        await Export(h, dir.Path, From, kinds, ExportFormat.Json);
+        var before = FolderSnapshot.Take(dir.Path);
+        var second = await Export(h, dir.Path, null, kinds, ExportFormat.Json);
+        Assert.All(second, r => Assert.Equal(1, r.Requests));
+        Assert.All(second, r => Assert.False(r.Changed));
+        FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+
+        h.Emulator.Person.LogWeight(h.Emulator.Clock.UtcNow.AddDays(-1), 80.5, bodyFatPercent: 21.5);
+        var third = (await Export(h, dir.Path, null, kinds, ExportFormat.Json)).ToDictionary(r => r.Kind);
+        Assert.Equal((1L, 3L), (third["Weight"].RowsAdded, third["Weight"].Requests));
+        Assert.Single(File.ReadAllLines(third["Weight"].File), l => l.Contains("\"WeightKg\":80.5,") && l.Contains("\"BodyFatPercent\":21.5,"));
+        Assert.Equal(1, third["Activity"].Requests);
+    }
+
+    [Fact]
     public async Task Sleep_and_sleep_stages_together_cost_the_sleep_requests_once()
     {
         await using var h = await Start();
