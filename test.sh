@@ -3,7 +3,8 @@
 # real OS-protected token store inside a D-Bus session with an unlocked gnome-keyring) and, where
 # pwsh exists, the Pester suite against the built module.
 # Needs: .NET SDK 10; for the keyring tests the Debian packages dbus, libsecret-1-0, gnome-keyring
-# (.ci/run installs them; without them those tests report themselves skipped-with-reason and fail in CI).
+# (.ci/run installs them). Without them the keyring tests FAIL; on a machine that really has no keyring
+# support, FITBITPS_NO_KEYRING=1 skips them with that reason shown.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,7 +14,7 @@ if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemo
   dbus-run-session -- bash tests/with-unlocked-keyring.sh \
     dotnet test FitbitPS.sln -c Release --no-build -nologo --logger "console;verbosity=normal"
 else
-  echo "test.sh: dbus-run-session/gnome-keyring not found; the OS keyring tests cannot run here" >&2
+  echo "test.sh: dbus-run-session/gnome-keyring not found; the OS keyring tests will fail (FITBITPS_NO_KEYRING=1 skips them)" >&2
   dotnet test FitbitPS.sln -c Release --no-build -nologo --logger "console;verbosity=normal"
 fi
 

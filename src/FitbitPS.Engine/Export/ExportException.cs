@@ -1,0 +1,71 @@
+using System;
+using FitbitPS.Engine.Auth;
+
+namespace FitbitPS.Engine.Export
+{
+    /// <summary>Why an export could not run. Every one of them leaves the folder's files as they were.</summary>
+    public enum ExportErrorKind
+    {
+        /// <summary>The path is a file, or not a valid folder path.</summary>
+        InvalidPath,
+
+        /// <summary>The folder (or a file in it) cannot be written: read-only, no permission.</summary>
+        FolderNotWritable,
+
+        /// <summary>Another export holds the folder's lock and did not finish within the wait.</summary>
+        FolderBusy,
+
+        /// <summary>The state file was written by a newer FitbitPS.</summary>
+        StateFromNewerVersion,
+
+        /// <summary>The state file is not valid JSON or lacks required fields.</summary>
+        StateCorrupted,
+
+        /// <summary>The folder already holds this kind in the other format.</summary>
+        FormatMismatch,
+
+        /// <summary>An existing export file cannot be read back (edited by hand, truncated).</summary>
+        ExistingFileUnreadable,
+
+        /// <summary>The disk filled up while writing.</summary>
+        DiskFull,
+
+        /// <summary>Any other I/O failure while writing.</summary>
+        WriteFailed,
+    }
+
+    /// <summary>An export that could not run or could not finish; existing files are untouched.</summary>
+    /// <remarks>ErrorId is "FitbitExport" + the <see cref="ExportErrorKind"/> name (e.g. FitbitExportFolderBusy).</remarks>
+    [Serializable]
+    public sealed class ExportException : FitbitEngineException
+    {
+        public ExportException(ExportErrorKind kind, string message, string path = null, Exception inner = null)
+            : base("FitbitExport" + kind, CategoryOf(kind), message, inner)
+        {
+            Reason = kind;
+            Path = path;
+        }
+
+        /// <summary>Why the export could not run.</summary>
+        public ExportErrorKind Reason { get; }
+
+        private static FitbitErrorKind CategoryOf(ExportErrorKind kind)
+        {
+            switch (kind)
+            {
+                case ExportErrorKind.InvalidPath: return FitbitErrorKind.InvalidArgument;
+                case ExportErrorKind.FolderNotWritable: return FitbitErrorKind.PermissionDenied;
+                case ExportErrorKind.FolderBusy: return FitbitErrorKind.ResourceBusy;
+                case ExportErrorKind.StateFromNewerVersion: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.StateCorrupted: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.FormatMismatch: return FitbitErrorKind.InvalidArgument;
+                case ExportErrorKind.ExistingFileUnreadable: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.DiskFull: return FitbitErrorKind.LimitsExceeded;
+                default: return FitbitErrorKind.NotSpecified;
+            }
+        }
+
+        /// <summary>The folder or file the error is about.</summary>
+        public string Path { get; }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace FitbitPS.Engine.Export
+{
+    /// <summary>
+    /// One kind of record the exporter writes to its own file (weight, daily activity, sleep
+    /// sessions, …): where its rows come from, and how rows are identified (key) and dated (day).
+    /// </summary>
+    public abstract class ExportKind
+    {
+        private protected ExportKind(string name, string fileStem)
+        {
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A kind needs a name.", nameof(name));
+            if (string.IsNullOrWhiteSpace(fileStem) || fileStem.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0)
+                throw new ArgumentException("A kind needs a file name stem that is a valid file name.", nameof(fileStem));
+            Name = name;
+            FileStem = fileStem;
+        }
+
+        /// <summary>What a user calls the kind (the -DataType value), e.g. Weight, Sleep.</summary>
+        public string Name { get; }
+
+        /// <summary>The file name without extension, e.g. weight, sleep-sessions.</summary>
+        public string FileStem { get; }
+
+        /// <summary>Minute-level or raw samples: exported only when asked for.</summary>
+        public bool Intraday { get; set; }
+
+        /// <summary>How many days one fetch covers. Daily kinds fetch the whole range at once
+        /// (a few thousand rows at most); intraday kinds fetch a few days at a time so memory stays
+        /// flat however long the range is. Pick it so a chunk is a whole number of API requests.</summary>
+        public int ChunkDays { get; set; } = int.MaxValue;
+
+        public abstract Type RecordType { get; }
+
+        /// <summary>The column names, in file order.</summary>
+        public abstract IReadOnlyList<string> Columns { get; }
+
+        public string FileName(ExportFormat format) => FileStem + (format == ExportFormat.Csv ? ".csv" : ".jsonl");
+
+        internal abstract KindMerger CreateMerger(ExportFormat format);
+
+        public override string ToString() => Name;
+    }
+
+    /// <summary>An export kind for records of type <typeparamref name="T"/>.</summary>
+    public sealed class ExportKind<T> : ExportKind where T : class
+    {
+        /// <param name="name">What a user calls the kind (the -DataType value).</param>
+        /// <param name="fileStem">File name without extension.</param>
+        /// <param name="fetch">Reads the records whose day lies in [from, to] (civil days, both
+        /// inclusive). Rows outside the range are ignored, order does not matter.</param>
+        /// <param name="dayProperty">The property giving the civil day a row belongs to (a date,
+        /// a civil date-time or a DateTimeOffset in the person's offset). The trailing window and
+        /// -From/-To work on it.</param>
+        /// <param name="keyProperties">Properties that identify a row; a newer row with the same key
+        /// replaces the older one. Must sort in the same order as the day.</param>
+        public ExportKind(string name, string fileStem,
+            Func<DateTime, DateTime, CancellationToken, Task<IEnumerable<T>>> fetch,
+            string dayProperty, params string[] keyProperties)
+            : base(name, fileStem)
+        {
+            Fetch = fetch ?? throw new ArgumentNullException(nameof(fetch));
+            var columns = RecordColumns<T>.Instance;
+            DayIndex = columns.IndexOf(dayProperty);
+            if (DayIndex < 0) throw new ArgumentException($"{typeof(T).Name} has no exported property '{dayProperty}'.", nameof(dayProperty));
+            var dayType = columns.Columns[DayIndex].ValueType;
+            if (dayType != typeof(DateTime) && dayType != typeof(DateTimeOffset))
+                throw new ArgumentException($"The day property '{dayProperty}' must be a DateTime or DateTimeOffset.", nameof(dayProperty));
+            if (keyProperties == null || keyProperties.Length == 0) throw new ArgumentException("A kind needs at least one key property.", nameof(keyProperties));
+            KeyIndexes = new int[keyProperties.Length];
+            for (int i = 0; i < keyProperties.Length; i++)
+            {
+                KeyIndexes[i] = columns.IndexOf(keyProperties[i]);
+                if (KeyIndexes[i] < 0) throw new ArgumentException($"{typeof(T).Name} has no exported property '{keyProperties[i]}'.", nameof(keyProperties));
+                if (!typeof(IComparable).IsAssignableFrom(Nullable.GetUnderlyingType(columns.Columns[KeyIndexes[i]].ValueType) ?? columns.Columns[KeyIndexes[i]].ValueType))
+                    throw new ArgumentException($"The key property '{keyProperties[i]}' is not comparable.", nameof(keyProperties));
+            }
+        }
+
+        internal Func<DateTime, DateTime, CancellationToken, Task<IEnumerable<T>>> Fetch { get; }
+        internal int DayIndex { get; }
+        internal int[] KeyIndexes { get; }
+
+        public override Type RecordType => typeof(T);
+        public override IReadOnlyList<string> Columns => RecordColumns<T>.Instance.Names;
+
+        internal override KindMerger CreateMerger(ExportFormat format) => new KindMerger<T>(this, format);
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace FitbitPS.Engine.Export
+{
+    /// <summary>What to export where.</summary>
+    public sealed class ExportRequest
+    {
+        /// <summary>The folder (created when missing).</summary>
+        public string Path { get; set; }
+
+        /// <summary>The kinds to export, each into its own file.</summary>
+        public IReadOnlyList<ExportKind> Kinds { get; set; } = Array.Empty<ExportKind>();
+
+        public ExportFormat Format { get; set; } = ExportFormat.Csv;
+
+        /// <summary>First civil day. Default: where the folder's file left off (minus the trailing
+        /// window), or for a first export the start of the account (<see cref="AccountStart"/>).</summary>
+        public DateTime? From { get; set; }
+
+        /// <summary>Last civil day (inclusive). Default and maximum: <see cref="Today"/>.</summary>
+        public DateTime? To { get; set; }
+
+        /// <summary>Re-read the whole range instead of only what is new.</summary>
+        public bool Full { get; set; }
+
+        /// <summary>The person's current civil date (in their own time zone).</summary>
+        public DateTime Today { get; set; }
+
+        /// <summary>The first day of the person's history (the profile's membershipStartDate), asked
+        /// at most once and only when a first export has no -From. Null or a null answer: see
+        /// <see cref="ExportOptions.DefaultHistoryDays"/>.</summary>
+        public Func<CancellationToken, Task<DateTime?>> AccountStart { get; set; }
+    }
+
+    /// <summary>How the exporter behaves; the defaults are what Export-FitbitData uses.</summary>
+    public sealed class ExportOptions
+    {
+        /// <summary>Days before the last complete day that every incremental run reads again,
+        /// because a device syncs late and the server recomputes recent days.</summary>
+        public int TrailingWindowDays { get; set; } = 3;
+
+        /// <summary>History of a first export when neither -From nor the account start is known.</summary>
+        public int DefaultHistoryDays { get; set; } = 365;
+
+        /// <summary>History of an intraday kind's first export when -From is not given (minute data for
+        /// a whole account history is rarely wanted by accident).</summary>
+        public int DefaultIntradayHistoryDays { get; set; } = 30;
+
+        /// <summary>How long a second export waits for the folder's lock before failing.</summary>
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Progress per kind and overall.</summary>
+        public Action<ExportProgress> Progress { get; set; }
+
+        /// <summary>Messages for verbose output.</summary>
+        public Action<string> Verbose { get; set; }
+
+        /// <summary>Total HTTP requests made so far by the client the kinds read through; the
+        /// difference per kind becomes <see cref="ExportResult.Requests"/>.</summary>
+        public Func<long> RequestCount { get; set; }
+
+        /// <summary>Errors that concern one kind only (e.g. a scope the person did not grant): the
+        /// kind's result carries the error and the export goes on. Everything else stops the export.</summary>
+        public Func<Exception, bool> IsKindError { get; set; }
+
+        /// <summary>Called with the final path right before a file is renamed into place (tests use
+        /// it to stop a process exactly there).</summary>
+        public Action<string> BeforeReplace { get; set; }
+    }
+
+    /// <summary>What an export would do for one kind (-WhatIf) before it does it.</summary>
+    public sealed class ExportPlanItem
+    {
+        public string Kind { get; internal set; }
+        public string File { get; internal set; }
+        public bool FileExists { get; internal set; }
+
+        /// <summary>Days that will be read; null when there is nothing to read.</summary>
+        public DateTime? From { get; internal set; }
+        public DateTime? To { get; internal set; }
+
+        /// <summary>The file is written from scratch (no state, -Full, or columns changed).</summary>
+        public bool FullRange { get; internal set; }
+
+        /// <summary>e.g. "read 2026-11-17..2026-11-20 and merge into weight.csv".</summary>
+        public string Action { get; internal set; }
+
+        internal ExportKind ExportKind { get; set; }
+        internal bool RewriteFromScratch { get; set; }
+    }
+
+    /// <summary>The outcome for one kind: one object per kind on the pipeline.</summary>
+    public sealed class ExportResult
+    {
+        public string Kind { get; internal set; }
+
+        /// <summary>Full path of the kind's file.</summary>
+        public string File { get; internal set; }
+
+        public ExportFormat Format { get; internal set; }
+
+        /// <summary>Rows whose key was not in the file before.</summary>
+        public long RowsAdded { get; internal set; }
+
+        /// <summary>Rows whose key was there with different values (late data, corrections).</summary>
+        public long RowsUpdated { get; internal set; }
+
+        /// <summary>Rows inside the re-read days that the server no longer has.</summary>
+        public long RowsRemoved { get; internal set; }
+
+        public long RowsTotal { get; internal set; }
+
+        /// <summary>Days read this run (null when nothing needed reading).</summary>
+        public DateTime? From { get; internal set; }
+        public DateTime? To { get; internal set; }
+
+        /// <summary>HTTP requests this kind cost.</summary>
+        public long Requests { get; internal set; }
+
+        /// <summary>False when the file already held exactly this content (it was not rewritten).</summary>
+        public bool Changed { get; internal set; }
+
+        /// <summary>Set when this kind failed on its own (see <see cref="ExportOptions.IsKindError"/>).</summary>
+        public Exception Error { get; internal set; }
+    }
+
+    /// <summary>Progress report: the current kind and the whole export.</summary>
+    public sealed class ExportProgress
+    {
+        public string Kind { get; internal set; }
+        public int KindIndex { get; internal set; }
+        public int KindCount { get; internal set; }
+
+        /// <summary>Last day read so far for this kind.</summary>
+        public DateTime? Day { get; internal set; }
+        public long Rows { get; internal set; }
+
+        /// <summary>0–100 within the current kind.</summary>
+        public int KindPercent { get; internal set; }
+
+        /// <summary>0–100 over all kinds.</summary>
+        public int OverallPercent { get; internal set; }
+
+        public string Status { get; internal set; }
+        public bool Completed { get; internal set; }
+    }
+}

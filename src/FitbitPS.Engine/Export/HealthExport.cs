@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Records;
+
+namespace FitbitPS.Engine.Export
+{
+    /// <summary>
+    /// The export kinds of a person's Fitbit data, read through <see cref="FitbitReader"/>: which
+    /// record, which file, which key. Daily kinds are keyed by Date (+ Source where several sources
+    /// may report a day); sessions and samples by their start time. Every kind is dated by the
+    /// person's own calendar day, the same day the reader filters on, so a re-read range replaces
+    /// exactly the rows it covers.
+    /// </summary>
+    public static class HealthExport
+    {
+        /// <summary>The -DataType names, in export order (intraday kinds last).</summary>
+        public static IReadOnlyList<string> DataTypes { get; } = new[]
+        {
+            "Weight", "Activity", "Sleep", "SleepStage", "RestingHeartRate", "HeartRateVariability", "OxygenSaturation",
+            "BreathingRate", "SkinTemperature", "CardioFitness", "Exercise", "ActivityIntraday", "HeartRateIntraday",
+        };
+
+        /// <summary>Every kind, intraday ones included (they are only exported when asked for).</summary>
+        public static IReadOnlyList<ExportKind> Kinds(FitbitReader reader)
+        {
+            if (reader == null) throw new ArgumentNullException(nameof(reader));
+            const string Date = nameof(ActivityDay.Date);
+            return new ExportKind[]
+            {
+                Kind<BodyWeight>("Weight", "weight", reader.ReadBodyWeight, Date, nameof(BodyWeight.LocalTime)),
+                Kind<ActivityDay>("Activity", "activity", reader.ReadActivityDays, Date, Date),
+                Kind<SleepSession>("Sleep", "sleep-sessions", reader.ReadSleep, Date, nameof(SleepSession.Start)),
+                Kind<SleepStage>("SleepStage", "sleep-stages", reader.ReadSleepStages, Date, nameof(SleepStage.Start)),
+                Kind<RestingHeartRate>("RestingHeartRate", "resting-heart-rate", reader.ReadRestingHeartRate, Date, Date, "Source"),
+                Kind<HeartRateVariability>("HeartRateVariability", "heart-rate-variability", reader.ReadHeartRateVariability, Date, Date, "Source"),
+                Kind<OxygenSaturation>("OxygenSaturation", "oxygen-saturation", reader.ReadOxygenSaturation, Date, Date, "Source"),
+                Kind<BreathingRate>("BreathingRate", "breathing-rate", reader.ReadBreathingRate, Date, Date, "Source"),
+                Kind<SkinTemperature>("SkinTemperature", "skin-temperature", reader.ReadSkinTemperature, Date, Date, "Source"),
+                Kind<CardioFitness>("CardioFitness", "cardio-fitness", reader.ReadCardioFitness, Date, Date, "Source"),
+                Kind<Exercise>("Exercise", "exercises", reader.ReadExercise, Date, nameof(Exercise.Start)),
+                // Intraday: a week per chunk keeps memory at one week of minutes however long the range.
+                Intraday(Kind<ActivityInterval>("ActivityIntraday", "activity-minutes",
+                    (range, ct) => reader.ReadActivityIntervals(range, IntradayInterval.Minute, ct), Date, nameof(ActivityInterval.Start))),
+                Intraday(Kind<HeartRateSample>("HeartRateIntraday", "heart-rate-samples", reader.ReadHeartRateSamples, Date,
+                    nameof(HeartRateSample.Time), nameof(HeartRateSample.Source))),
+            };
+        }
+
+        /// <summary>The kinds for -DataType (names or "All"); intraday kinds come with "All" only
+        /// when <paramref name="includeIntraday"/>, and always when named.</summary>
+        public static IReadOnlyList<ExportKind> Select(FitbitReader reader, IEnumerable<string> dataTypes, bool includeIntraday)
+        {
+            var all = Kinds(reader);
+            var names = (dataTypes ?? new[] { "All" }).ToList();
+            if (names.Count == 0) names.Add("All");
+            var chosen = new List<ExportKind>();
+            foreach (var kind in all)
+            {
+                bool named = names.Any(n => string.Equals(n, kind.Name, StringComparison.OrdinalIgnoreCase));
+                bool byAll = names.Any(n => string.Equals(n, "All", StringComparison.OrdinalIgnoreCase)) && (!kind.Intraday || includeIntraday);
+                if (named || byAll) chosen.Add(kind);
+            }
+            var unknown = names.Where(n => !string.Equals(n, "All", StringComparison.OrdinalIgnoreCase)
+                                           && !all.Any(k => string.Equals(k.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (unknown.Count > 0)
+                throw new ArgumentException($"Unknown -DataType {string.Join(", ", unknown)}. Use All or any of: {string.Join(", ", DataTypes)}.");
+            return chosen;
+        }
+
+        /// <summary>An export request over a reader: "today" and the account start come from the
+        /// reader's client (its clock; the profile's membershipStartDate).</summary>
+        public static ExportRequest Request(FitbitReader reader, string path, IEnumerable<string> dataTypes, bool includeIntraday,
+            ExportFormat format, DateTime? from, DateTime? to, bool full)
+        {
+            if (reader == null) throw new ArgumentNullException(nameof(reader));
+            Task<DateTime?> accountStart = null; // asked once, even when -WhatIf planning runs first
+            return new ExportRequest
+            {
+                Path = path,
+                Kinds = Select(reader, dataTypes, includeIntraday),
+                Format = format,
+                From = from?.Date,
+                To = to?.Date,
+                Full = full,
+                // The same "today" the Get-Fitbit* cmdlets use.
+                Today = reader.Resolve(null, null, 1).To,
+                AccountStart = ct => accountStart ?? (accountStart = AccountStartAsync(reader.Client, ct)),
+            };
+        }
+
+        /// <summary>Options wired to the client: request counts per kind, and a missing scope for
+        /// one kind is that kind's error (the others still export).</summary>
+        public static ExportOptions Options(FitbitReader reader, ExportOptions options = null)
+        {
+            options = options ?? new ExportOptions();
+            options.RequestCount = () => reader.Client.RequestCount;
+            options.IsKindError = e => e is MissingScopeException;
+            return options;
+        }
+
+        /// <summary>The profile's membershipStartDate; null when the profile scope was not granted.</summary>
+        public static async Task<DateTime?> AccountStartAsync(HealthClient client, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var profile = await client.GetProfileAsync(cancellationToken).ConfigureAwait(false);
+                return profile?.MembershipStartDate?.ToDateTime();
+            }
+            catch (MissingScopeException)
+            {
+                return null; // documented default: ExportOptions.DefaultHistoryDays
+            }
+        }
+
+        private static ExportKind Intraday(ExportKind kind)
+        {
+            kind.Intraday = true;
+            kind.ChunkDays = 7;
+            return kind;
+        }
+
+        private static ExportKind<T> Kind<T>(string name, string fileStem,
+            Func<CivilRange, CancellationToken, IEnumerable<ReadItem<T>>> read, string dayProperty, params string[] key) where T : class
+            => new ExportKind<T>(name, fileStem,
+                (from, to, ct) => Task.FromResult(Records(read(new CivilRange(from, to), ct))), dayProperty, key);
+
+        /// <summary>Records of a read; a chunk that failed stops the kind (a gap would otherwise
+        /// look like deleted data and remove rows from the file).</summary>
+        private static IEnumerable<T> Records<T>(IEnumerable<ReadItem<T>> items)
+        {
+            foreach (var item in items)
+            {
+                if (item.IsError)
+                {
+                    var inner = item.Error.InnerException;
+                    if (inner is HealthApiException) throw inner; // missing scope, not linked, signed out: say so plainly
+                    throw item.Error;
+                }
+                yield return item.Record;
+            }
+        }
+    }
+}

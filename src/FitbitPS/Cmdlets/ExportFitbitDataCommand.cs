@@ -1,0 +1,101 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Export;
+
+namespace FitbitPS.Cmdlets
+{
+    /// <summary>
+    /// Keeps a local copy of a person's Fitbit data in a folder: one CSV (or JSON lines) file per
+    /// kind of record plus a small state file. The first run backfills from -From (default: the
+    /// account's start); later runs read only what is new plus a 3-day trailing window (late syncs)
+    /// and merge by key, so nothing is duplicated. Files are replaced atomically; a second export
+    /// into the same folder waits for the first. Never prompts: safe for Task Scheduler and cron.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "FitbitData", SupportsShouldProcess = true)]
+    [OutputType(typeof(ExportResult))]
+    public sealed class ExportFitbitDataCommand : FitbitCmdletBase
+    {
+        private const int ProgressId = 4200;
+
+        /// <summary>The folder (created when missing). PowerShell paths (~, PSDrives, relative) work.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        /// <summary>Kinds to export; All (default) is every daily kind, plus the intraday ones with -IncludeIntraday.</summary>
+        [Parameter]
+        [ValidateSet("All", "Weight", "Activity", "Sleep", "SleepStage", "RestingHeartRate", "HeartRateVariability", "OxygenSaturation",
+            "BreathingRate", "SkinTemperature", "CardioFitness", "Exercise", "ActivityIntraday", "HeartRateIntraday", IgnoreCase = true)]
+        public string[] DataType { get; set; } = { "All" };
+
+        /// <summary>First calendar day. Default: where the folder left off (minus 3 days), or for a
+        /// first export the start of the account (profile), else the last 365 days.</summary>
+        [Parameter]
+        public DateTime? From { get; set; }
+
+        /// <summary>Last calendar day (inclusive). Default: today.</summary>
+        [Parameter]
+        public DateTime? To { get; set; }
+
+        [Parameter]
+        public ExportFormat Format { get; set; } = ExportFormat.Csv;
+
+        /// <summary>Read the whole range again instead of only what is new.</summary>
+        [Parameter]
+        public SwitchParameter Full { get; set; }
+
+        /// <summary>With -DataType All, also export minute activity and raw heart-rate samples
+        /// (first export default: the last 30 days).</summary>
+        [Parameter]
+        public SwitchParameter IncludeIntraday { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var session = GetSession();
+            using (var client = HealthClientFactory.Create(session))
+            {
+                var reader = new FitbitReader(client);
+                ExportRequest request;
+                try { request = HealthExport.Request(reader, folder, DataType, IncludeIntraday, Format, From, To, Full); }
+                catch (ArgumentException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(e, "FitbitExportInvalidArgument", ErrorCategory.InvalidArgument, DataType));
+                    return;
+                }
+                var options = HealthExport.Options(reader, new ExportOptions
+                {
+                    Verbose = message => Post(() => WriteVerbose(message)),
+                    Progress = p => Post(() => WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + folder, p.Status)
+                    {
+                        PercentComplete = p.OverallPercent,
+                        CurrentOperation = $"{p.Kind} ({p.KindIndex + 1} of {p.KindCount})",
+                    })),
+                });
+                client.Waiting += w => Post(() => WriteVerbose(w.ToString()));
+
+                // Plan first: -WhatIf / -Confirm decide per file, before anything is read or written.
+                var plan = RunEngine(ct => Exporter.PlanAsync(request, options, ct), folder);
+                var approved = plan.Where(item => ShouldProcess(item.File, item.Action)).Select(item => item.Kind).ToList();
+                if (approved.Count == 0) return;
+                request.Kinds = request.Kinds.Where(k => approved.Contains(k.Name)).ToList();
+
+                try
+                {
+                    var results = RunEngine(ct => Exporter.RunAsync(request, options, ct), folder);
+                    foreach (var result in results)
+                    {
+                        if (result.Error != null) WriteError(ToErrorRecord(result.Error, result.Kind));
+                        WriteObject(result);
+                    }
+                }
+                finally
+                {
+                    WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + folder, "Done") { RecordType = ProgressRecordType.Completed });
+                }
+            }
+        }
+    }
+}
