@@ -89,16 +89,25 @@ public sealed class EmulatorSession : IAsyncDisposable
         });
         var tokens = EmulatorTokenSource.For(emu);
         // The same client a signed-in session gets: the default throttle (4 in flight, 300/min).
-        var client = new HealthClient(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, throttle: new RequestThrottle())
+        var timing = new TimingHandler(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
+        var client = new HealthClient(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, timing, throttle: new RequestThrottle())
         {
             Clock = () => emu.Clock.UtcNow,
         };
-        var session = new EmulatorSession(emu, tokens, client);
+        var session = new EmulatorSession(emu, tokens, client) { RoundTrips = timing };
         client.Waiting += w => { lock (session.Waits) session.Waits.Add(w); };
         return session;
     }
 
     /// <summary>Every /v4 request the emulator answered (the server's own log).</summary>
+    /// <summary>Round-trip times of the client's requests (added latency + the emulator's own work).</summary>
+    public TimingHandler RoundTrips { get; private init; } = null!;
+
+    /// <summary>Makes the emulator generate the person's days in the range now (its data is lazy), so
+    /// timed runs measure serving, not the synthetic data generator. No request is made.</summary>
+    public void Warm(CivilRange range)
+        => Emulator.Person.SleepSessions(DateOnly.FromDateTime(range.From.AddDays(-1)), DateOnly.FromDateTime(range.To.AddDays(1)));
+
     public int HealthRequests => Emulator.Requests.HealthApi.Count;
 
     public int RequestsFor(string dataType)
@@ -113,6 +122,30 @@ public sealed class EmulatorSession : IAsyncDisposable
         Client.Dispose();
         await Emulator.DisposeAsync();
     }
+}
+
+/// <summary>Records how long each request took from send to the end of its body.</summary>
+public sealed class TimingHandler : DelegatingHandler
+{
+    private readonly List<TimeSpan> _times = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    public TimingHandler(HttpMessageHandler inner) : base(inner) { }
+
+    /// <summary>(path, start, end) on this handler's clock, for BENCH_DEBUG timelines.</summary>
+    public List<(string Path, TimeSpan Start, TimeSpan End)> Timeline { get; } = new();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var start = _clock.Elapsed;
+        var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        var end = _clock.Elapsed;
+        lock (_times) { _times.Add(end - start); Timeline.Add((request.RequestUri!.AbsolutePath, start, end)); }
+        return response;
+    }
+
+    public void Clear() { lock (_times) { _times.Clear(); Timeline.Clear(); } }
+    public TimeSpan Mean { get { lock (_times) return _times.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)_times.Average(t => t.Ticks)); } }
 }
 
 public static class Timing
