@@ -43,6 +43,7 @@ void Say(string s) => Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {s}");
 
 Say($"latency {settings.Latency.TotalMilliseconds:0} ms per request, quota {settings.Quota}/min{(settings.Quick ? ", quick" : "")}");
 if (Run(1)) { Say("scenario 1: requests vs the physical minimum"); await RequestsScenario.RunAsync(settings, table); }
+if (Run(3)) { Say("scenario 3: parse throughput and memory"); await ParseScenario.RunAsync(settings, table); }
 if (Run(2) || Run(4)) { Say("scenarios 2 and 4: backfill, naive client, incremental no-op"); await BackfillScenario.RunAsync(settings, table, Run(2), Run(4)); }
 
 Console.WriteLine();
