@@ -37,18 +37,21 @@ for (int i = 0; i < args.Length; i++)
 }
 
 var table = new ResultTable();
+var loadAtStart = ResultsFile.LoadAverage();
 var total = Stopwatch.StartNew();
 bool Run(int n) => settings.Only == null || settings.Only.Split(',').Contains(n.ToString());
 void Say(string s) => Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {s}");
 
+Say($"{ResultsFile.Machine()}; load average {loadAtStart}");
 Say($"latency {settings.Latency.TotalMilliseconds:0} ms per request, quota {settings.Quota}/min{(settings.Quick ? ", quick" : "")}");
 if (Run(1)) { Say("scenario 1: requests vs the physical minimum"); await RequestsScenario.RunAsync(settings, table); }
 if (Run(3)) { Say("scenario 3: parse throughput and memory"); await ParseScenario.RunAsync(settings, table); }
+if (Run(5)) { Say("scenario 5: CSV writer"); await CsvScenario.RunAsync(settings, table); }
 if (Run(2) || Run(4)) { Say("scenarios 2 and 4: backfill, naive client, incremental no-op"); await BackfillScenario.RunAsync(settings, table, Run(2), Run(4)); }
 
 Console.WriteLine();
 Console.WriteLine(table.ToText(markdown: false));
 foreach (var n in table.Notes) Console.WriteLine("  - " + n);
 Say($"done in {total.Elapsed.TotalSeconds:0} s");
-if (settings.WriteResults != null) ResultsFile.Write(settings, table, total.Elapsed);
+if (settings.WriteResults != null) ResultsFile.Write(settings, table, total.Elapsed, loadAtStart);
 return table.Rows.Any(r => r.Pass == "FAIL") ? 1 : 0;
