@@ -11,18 +11,19 @@ public static class CsvScenario
     {
         // Same bytes? (both written to memory once, compared by hash)
         var rows = CsvBenchmarks.MakeRows(CsvBenchmarks.Rows);
+        long size = 0;
         string Hash(Action<StreamWriter> write)
         {
             using var ms = new MemoryStream();
             var w = new StreamWriter(ms, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             write(w);
             w.Dispose();
-            table.Note($"5 csv: {ms.Length / 1e6:0.0} MB of CSV.");
+            size = ms.Length;
             return Convert.ToHexString(SHA256.HashData(ms.ToArray()))[..12];
         }
         var mine = Hash(w => ExportWriter.WriteCsv(w, rows));
         var theirs = Hash(w => CsvBenchmarks.WriteByHand(w, rows));
-        table.Note(mine == theirs ? "5 csv: FitbitPS and the by-hand writer produce the same bytes (SHA-256 " + mine + ")."
+        table.Note(mine == theirs ? $"5 csv: FitbitPS and the by-hand writer produce the same {size / 1e6:0.0} MB (SHA-256 {mine}…)."
                                   : $"5 csv: the outputs differ (FitbitPS {mine}, by hand {theirs}): FitbitPS writes the shortest text that reads back exactly, the by-hand writer \"R\".");
         table.Note("5 csv: pwsh's `| Export-Csv` cannot be measured here (no PowerShell on this machine).");
         rows = null;

@@ -34,7 +34,7 @@ public sealed class ResultTable
     public string ToText(bool markdown)
     {
         var header = new[] { "Scenario", "Metric", "FitbitPS", "Baseline / bound", "Ratio", "Target", "Result" };
-        var rows = _rows.Select(r => new[] { r.Scenario, r.Metric, r.FitbitPs, r.Bound, r.Ratio, r.Target, r.Pass }).ToList();
+        var rows = _rows.OrderBy(r => r.Scenario[0]).Select(r => new[] { r.Scenario, r.Metric, r.FitbitPs, r.Bound, r.Ratio, r.Target, r.Pass }).ToList();
         var sb = new StringBuilder();
         if (markdown)
         {
