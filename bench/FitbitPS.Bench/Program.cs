@@ -3,6 +3,7 @@ using FitbitPS.Bench;
 
 // FitbitPS benchmarks: whole jobs against the in-process emulator (latency + Google's quota on) and
 // BenchmarkDotNet for the hot paths. Prints one table; --write-results also writes bench/RESULTS.md.
+if (args.Length == 3 && args[0] == "--memory-child") return ParseScenario.MemoryChild(args[1], int.Parse(args[2]));
 var settings = new BenchSettings();
 for (int i = 0; i < args.Length; i++)
 {

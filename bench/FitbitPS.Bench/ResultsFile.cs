@@ -78,6 +78,14 @@ public static class ResultsFile
             "body-fat and height (BMI), Activity from seven daily roll-ups. Per data type the run is at the floor (1.00); per kind it cannot " +
             "reach 1 with the v4 API, which has no multi-type read and no changes feed. The one request that could go: the latest height, " +
             "if `FitbitReader.ReadBodyWeight` took it from the export state instead of asking every run (11 instead of 12)."),
+        ("3 parse", "peak working set",
+            "What the reader keeps does not grow (the live-heap row: one page, 3.5 MB, for a week and for a year), but every page " +
+            "allocates two 3.5 MB arrays on the large-object heap — the HTTP body (`HealthClient.ReadBodyAsync`) and the copy read back " +
+            "from the spool (`PageSpool.NewestLast` in `src/FitbitPS.Engine/Api/PageSpool.cs`, `new byte[length]` per page) — plus an " +
+            "80 KB record list (`FitbitReader.ParseHeartRatePage`). Large objects are only reclaimed by a full collection, so the working " +
+            "set climbs by a few tens of MB until the GC's large-object budget triggers one; the two-year run in the notes shows where it " +
+            "levels off. Closing it: read spooled pages into one reused buffer (ArrayPool<byte>.Shared, returned after parsing), copy " +
+            "response bodies straight into the spool file instead of a fresh array per page, and reuse the record list between pages."),
         ("3 parse", "points/s per core",
             "The parse rate is measured on a machine shared with other builds (see the load average); the scanner " +
             "(`src/FitbitPS.Engine/Api/Wire/HeartRatePageScanner.cs`) allocates only the records themselves."),
