@@ -15,6 +15,17 @@ public static class BackfillScenario
 {
     private static readonly string[] Kinds = { "Weight", "Activity", "Sleep", "RestingHeartRate" };
 
+    /// <summary>BENCH_DEBUG=1: when each data type's requests started and ended.</summary>
+    private static void DebugTimeline(EmulatorSession s, TimeSpan total)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") != "1") return;
+        var log = s.RoundTrips.Timeline;
+        var t0 = log.Min(r => r.Start);
+        foreach (var g in log.GroupBy(r => r.Path.Split('/').Skip(5).FirstOrDefault() ?? r.Path))
+            Console.Error.WriteLine($"{g.Key,-28} {g.Count(),3} first {(g.Min(r => r.Start) - t0).TotalSeconds,6:0.00} last end {(g.Max(r => r.End) - t0).TotalSeconds,6:0.00} mean {g.Average(r => (r.End - r.Start).TotalMilliseconds),5:0} ms");
+        Console.Error.WriteLine($"total {total.TotalSeconds:0.00} s");
+    }
+
     public static async Task RunAsync(BenchSettings settings, ResultTable table, bool backfill, bool incremental)
     {
         var range = RequestsScenario.Years(1);
@@ -44,14 +55,7 @@ public static class BackfillScenario
             var results = await Exporter.RunAsync(request, HealthExport.Options(s.Reader));
             var fitbitPs = sw.Elapsed;
             int made = s.HealthRequests;
-            if (Environment.GetEnvironmentVariable("BENCH_DEBUG") == "1")
-            {
-                var log = s.RoundTrips.Timeline;
-                var t0 = log.Min(r => r.Start);
-                foreach (var g in log.GroupBy(r => r.Path.Split('/').Skip(5).FirstOrDefault() ?? r.Path))
-                    Console.Error.WriteLine($"{g.Key,-28} {g.Count(),3} first {(g.Min(r => r.Start) - t0).TotalSeconds,6:0.00} last end {(g.Max(r => r.End) - t0).TotalSeconds,6:0.00} mean {g.Average(r => (r.End - r.Start).TotalMilliseconds),5:0} ms");
-                Console.Error.WriteLine($"total {fitbitPs.TotalSeconds:0.00}");
-            }
+            DebugTimeline(s, fitbitPs);
 
             // The bound, from the physical minimum of requests (scenario 1's derivation).
             int sleepPages = RequestsScenario.SleepMinimum(person, range).Requests;
@@ -86,6 +90,7 @@ public static class BackfillScenario
                     Task.Run(() => s.Reader.ReadSleep(range, default).Count()),
                     Task.Run(() => s.Reader.ReadRestingHeartRate(range, default).Count()));
                 var overlapped = sw.Elapsed;
+                DebugTimeline(s, overlapped);
                 table.Ratio("2 backfill 1y", "4 readers at once (no files) vs bound", overlapped.TotalSeconds, bound.TotalSeconds, " s", max: 1.1, format: "0.0");
                 table.Note($"2 backfill: the four readers started together (same client, same throttle) made {s.HealthRequests} requests in {overlapped.TotalSeconds:0.0} s (mean round trip {s.RoundTrips.Mean.TotalMilliseconds:0} ms; bound at that round trip {BoundAt(s.RoundTrips.Mean).TotalSeconds:0.00} s).");
             }

@@ -110,7 +110,7 @@ public static class ResultsFile
         sb.AppendLine();
         sb.Append(table.ToText(markdown: true));
         sb.AppendLine();
-        var failed = table.Rows.Where(r => r.Pass == "FAIL").ToList();
+        var failed = table.Rows.Where(r => r.Pass == "FAIL").OrderBy(r => r.Scenario[0]).ToList();
         sb.AppendLine("## Missed targets: why, and what would close them");
         sb.AppendLine();
         if (failed.Count == 0) sb.AppendLine("None.");
