@@ -75,32 +75,33 @@ try {
     if ($Demo) {
         $emulatorDll = Join-Path $repo "tests/HealthApiEmulator/bin/$Configuration/net10.0/HealthApiEmulator.dll"
         if (-not (Test-Path $emulatorDll)) { throw "The emulator is missing: $emulatorDll" }
+        $demoHome = Join-Path ([System.IO.Path]::GetTempPath()) ('fitbitps-demo-' + [guid]::NewGuid())
+        New-Item -ItemType Directory -Path $demoHome | Out-Null
+        $secretsFile = Join-Path $demoHome 'client_secret.json'
         $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @($emulatorDll, '--port', '0', '--auto-approve')) { $psi.ArgumentList.Add($a) }
+        foreach ($a in @($emulatorDll, '--port', '0', '--auto-approve', '--client-secrets-out', $secretsFile)) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes
         $psi.UseShellExecute = $false
         $emulator = [System.Diagnostics.Process]::Start($psi)
-        $demoHome = Join-Path ([System.IO.Path]::GetTempPath()) ('fitbitps-demo-' + [guid]::NewGuid())
         $saved = @{ FITBITPS_HOME = $env:FITBITPS_HOME; FITBITPS_BROWSER = $env:FITBITPS_BROWSER }
         try {
             $first = $emulator.StandardOutput.ReadLine()
             if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Unexpected emulator output: $first" }
             $baseUrl = $Matches[1]
-            $secretsFile = $null
-            while ($null -ne ($line = $emulator.StandardOutput.ReadLine())) {
-                if ($line -match '^ClientSecretsFile: (.+)$') { $secretsFile = $Matches[1] }
-                if ($line -match '^Now: ') { break }
-            }
-            if (-not $secretsFile) { throw 'The emulator did not print its ClientSecretsFile.' }
+            while (-not (Test-Path $secretsFile)) { Start-Sleep -Milliseconds 50 }
             Write-Host "Emulator of Google OAuth + Health API v4: $baseUrl"
 
-            # A throw-away profile folder, and a command-line "browser" that follows the emulator's
+            # A throw-away profile folder, and a "browser" (a pwsh script) that follows the emulator's
             # auto-approved consent back to Connect-Fitbit's loopback listener.
-            New-Item -ItemType Directory -Path $demoHome | Out-Null
             $env:FITBITPS_HOME = $demoHome
-            $onWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
-            $env:FITBITPS_BROWSER = if ($onWindows) { 'curl.exe -s -L -o NUL' } else { 'curl -s -L -o /dev/null' }
+            $browserScript = Join-Path $demoHome 'follow-redirect.ps1'
+            Set-Content -Path $browserScript -Value @'
+param([string] $Url)
+Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
+'@
+            $pwsh = (Get-Process -Id $PID).Path
+            $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
 
             # The module runs in a child pwsh so this session never loads (and locks) its assemblies.
             $demoScript = @'
@@ -119,7 +120,6 @@ Disconnect-Fitbit
 '@
             $scriptFile = Join-Path $demoHome 'demo.ps1'
             Set-Content -Path $scriptFile -Value $demoScript
-            $pwsh = (Get-Process -Id $PID).Path
             $target = [System.IO.Path]::GetFullPath((Join-Path (Get-Location).ProviderPath $DemoPath))
             if ([System.IO.Path]::IsPathRooted($DemoPath)) { $target = [System.IO.Path]::GetFullPath($DemoPath) }
             # Not -NonInteractive: Connect-Fitbit opens the (command-line) browser only in an interactive session.

@@ -14,8 +14,9 @@ BeforeAll {
     if (-not $emulatorDll) { throw 'Build the emulator first (tests/HealthApiEmulator).' }
 
     # The emulator lives as long as its stdin is open: keep the pipe, close it in AfterAll.
+    $script:secretsFile = Join-Path $TestDrive 'client_secret.json'
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve')) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve', '--client-secrets-out', $script:secretsFile)) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardInput = $true
     $psi.UseShellExecute = $false
@@ -23,20 +24,21 @@ BeforeAll {
     $first = $script:emulator.StandardOutput.ReadLine()
     if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Unexpected emulator output: $first" }
     $script:baseUrl = $Matches[1]
-    $script:secretsFile = $null
-    while ($null -ne ($line = $script:emulator.StandardOutput.ReadLine())) {
-        if ($line -match '^ClientSecretsFile: (.+)$') { $script:secretsFile = $Matches[1] }
-        if ($line -match '^Now: ') { break }
-    }
-    if (-not $script:secretsFile) { throw 'The emulator did not print its ClientSecretsFile.' }
+    while (-not (Test-Path $script:secretsFile)) { Start-Sleep -Milliseconds 50 }
 
-    # Sign in for real: the emulator auto-approves, a command-line "browser" follows the redirect to
-    # Connect-Fitbit's loopback listener. Tokens stay in process memory only.
-    $script:home = Join-Path ([System.IO.Path]::GetTempPath()) ("fitbitps-pester-export-" + [guid]::NewGuid())
-    New-Item -ItemType Directory -Path $script:home | Out-Null
+    # Sign in for real: the emulator auto-approves; the "browser" is a script that requests the sign-in
+    # URL and follows the redirects to Connect-Fitbit's loopback listener. Tokens stay in process memory.
+    $script:home = Join-Path $TestDrive 'cache'
+    New-Item -ItemType Directory -Path $script:home -Force | Out-Null
     $env:FITBITPS_HOME = $script:home
-    $env:FITBITPS_BROWSER = if ($IsWindows) { 'curl.exe -s -L -o NUL' } else { 'curl -s -L -o /dev/null' }
-    Connect-Fitbit -ClientSecretFile $script:secretsFile -TokenCache Process | Out-Null
+    $browserScript = Join-Path $TestDrive 'follow-redirect.ps1'
+    Set-Content -Path $browserScript -Value @'
+param([string] $Url)
+Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
+'@
+    $pwsh = (Get-Process -Id $PID).Path
+    $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
+    Connect-Fitbit -ClientSecretFile $script:secretsFile -TokenCache Process -TimeoutSec 60 | Out-Null
 
     # Every file of a folder with its SHA-256: "nothing written" means this is unchanged.
     function Get-FolderHash([string] $Path) {
@@ -56,7 +58,7 @@ AfterAll {
         if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
     }
     Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME -ErrorAction SilentlyContinue
-    if ($script:home) { Remove-Item $script:home -Recurse -Force -ErrorAction SilentlyContinue }
+    Remove-Module FitbitPS -ErrorAction SilentlyContinue
 }
 
 Describe 'Export-FitbitData against the emulator' {
@@ -162,7 +164,8 @@ Export-FitbitData -Path '$target'
         finally { $env:FITBITPS_HOME = $saved }
 
         $exit | Should -Not -Be 0
-        $output | Should -Match "Profile 'default' is not signed in\. Run Connect-Fitbit -Profile default"
+        # The host may wrap the error message at its width: compare with whitespace collapsed.
+        ($output -replace '\s+', ' ') | Should -Match "Profile 'default' is not signed in\. Run Connect-Fitbit -Profile default"
         $target | Should -Not -Exist
     }
 }

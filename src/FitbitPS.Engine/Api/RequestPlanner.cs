@@ -135,6 +135,11 @@ namespace FitbitPS.Engine.Api
         /// with <paramref name="method"/>, given how many points (list/reconcile) or windows (rollUp) the
         /// server holds. Tests and the benchmark assert requests made == this.
         /// </summary>
+        /// <param name="type">The data type.</param>
+        /// <param name="method">List, Reconcile, DailyRollUp or RollUp.</param>
+        /// <param name="range">The calendar days.</param>
+        /// <param name="knownPointCount">Points (list/reconcile) or non-empty windows (rollUp) the server holds for the range.</param>
+        /// <param name="window">rollUp window (default one day).</param>
         /// <param name="physicalSpan">rollUp only: the range's length in physical time when a DST change
         /// makes it an hour longer or shorter than days × 24 h.</param>
         public static int MinimumRequests(DataTypeInfo type, DataTypeMethods method, CivilRange range, long knownPointCount = 0, TimeSpan? window = null, TimeSpan? physicalSpan = null)

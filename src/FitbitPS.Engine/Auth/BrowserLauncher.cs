@@ -23,7 +23,7 @@ namespace FitbitPS.Engine.Auth
                 {
                     log.Verbose($"Opening the sign-in page with {BrowserVariable} ({custom}).");
                     if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                        Start("cmd.exe", "/c " + custom + " \"" + url + "\"");
+                        Start("cmd.exe", "/d /s /c \"" + custom + " \"" + url + "\"\""); // /s: strip only the outer quotes
                     else
                         Start("/bin/sh", "-c '" + custom.Replace("'", "'\\''") + " \"$0\"' '" + url.Replace("'", "'\\''") + "'");
                 }

@@ -61,6 +61,8 @@ namespace FitbitPS.Engine.Auth
         public static async Task<FitbitSession> OpenAsync(SessionOptions options, CancellationToken cancellationToken)
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
+            // A profile that exists in no cache is simply not signed in: don't open (and fail on) a keyring for it.
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record?.Token == null || string.IsNullOrEmpty(record.Token.RefreshToken) || record.Client == null)
@@ -112,6 +114,7 @@ namespace FitbitPS.Engine.Auth
         public static FitbitContext ReadContext(SessionOptions options)
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record == null) throw NotSignedIn(profile);
@@ -136,7 +139,7 @@ namespace FitbitPS.Engine.Auth
                 if (options.PromptForRedirectUrl == null) throw InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
                 log.Verbose($"Sign-in link for profile '{profile}' created (redirect {redirectUri}).");
                 var pendingKey = PendingKey(options, profile);
-                Pending[pendingKey] = new PendingSignIn { Client = client, Scopes = scopes, State = state, Verifier = verifier, RedirectUri = redirectUri, CreatedUtc = DateTime.UtcNow };
+                Pending[pendingKey] = new PendingSignIn { Kind = store.Kind, Passphrase = options.Passphrase, Client = client, Scopes = scopes, State = state, Verifier = verifier, RedirectUri = redirectUri, CreatedUtc = DateTime.UtcNow };
                 string pasted;
                 using (var timeout = new CancellationTokenSource(options.Timeout))
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken))
@@ -184,6 +187,9 @@ namespace FitbitPS.Engine.Auth
             }
             var code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(options.RedirectUrl), pending.State, profile);
             Pending.TryRemove(key, out _);
+            // The cache chosen when the sign-in started, unless this call names one.
+            if (options.TokenCache == null) options.TokenCache = pending.Kind;
+            if (options.Passphrase == null) options.Passphrase = pending.Passphrase;
             var store = OpenStore(options, profile, out _);
             var flow = GoogleFlowFactory.Create(pending.Client, pending.Scopes, store, options.HttpHandlerFactory, options.Clock);
             return await ExchangeAndSaveAsync(options, store, profile, pending.Client, pending.Scopes, flow, code, pending.Verifier, pending.RedirectUri, cancellationToken).ConfigureAwait(false);
@@ -241,6 +247,8 @@ namespace FitbitPS.Engine.Auth
             public IReadOnlyList<string> Scopes;
             public string State, Verifier, RedirectUri;
             public DateTime CreatedUtc;
+            public TokenCacheKind Kind;
+            public string Passphrase;
         }
 
         private static GoogleAuthorizationCodeRequestUrl BuildRequest(Google.Apis.Auth.OAuth2.Flows.PkceGoogleAuthorizationCodeFlow flow, string redirectUri, string state, out string verifier)

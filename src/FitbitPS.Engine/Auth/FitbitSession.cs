@@ -39,7 +39,14 @@ namespace FitbitPS.Engine.Auth
             _options = options;
             _credential = new UserCredential(flow, record.Profile, record.Token);
             Endpoints = ClientConfiguration.EndpointsOf(record.Client);
+            Log = options.Log;
         }
+
+        /// <summary>
+        /// Where this session's messages go. A session outlives the command that opened it, so each
+        /// command that uses it points this at its own streams.
+        /// </summary>
+        public EngineLogger Log { get; set; }
 
         public string Profile => _record.Profile;
         public GoogleEndpoints Endpoints { get; }
@@ -84,11 +91,11 @@ namespace FitbitPS.Engine.Auth
                     if (stored.Token.AccessToken != seen?.AccessToken && IsUsable(stored.Token))
                     {
                         _credential.Token = stored.Token;
-                        _options.Log.Debug($"Profile '{Profile}': using the access token another process refreshed.");
+                        Log.Debug($"Profile '{Profile}': using the access token another process refreshed.");
                         return stored.Token.AccessToken;
                     }
                     _credential.Token = stored.Token;
-                    _options.Log.Verbose($"Profile '{Profile}': refreshing the access token at {Endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)}.");
+                    Log.Verbose($"Profile '{Profile}': refreshing the access token at {Endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)}.");
                     try
                     {
                         // Google's flow stores the new token through ProfileDataStore (re-entrant lock).

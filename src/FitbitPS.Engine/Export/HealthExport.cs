@@ -31,7 +31,7 @@ namespace FitbitPS.Engine.Export
             const string Date = nameof(ActivityDay.Date);
             return new ExportKind[]
             {
-                Kind<BodyWeight>("Weight", "weight", reader.ReadBodyWeight, Date, nameof(BodyWeight.LocalTime)),
+                Kind<BodyWeight>("Weight", "weight", reader.ReadBodyWeight, Date, nameof(BodyWeight.LocalTime), nameof(BodyWeight.Source)),
                 Kind<ActivityDay>("Activity", "activity", reader.ReadActivityDays, Date, Date),
                 Kind<SleepSession>("Sleep", "sleep-sessions", reader.ReadSleep, Date, nameof(SleepSession.Start)),
                 Kind<SleepStage>("SleepStage", "sleep-stages", reader.ReadSleepStages, Date, nameof(SleepStage.Start)),

@@ -71,6 +71,7 @@ namespace FitbitPS.Engine.TokenStore
                 if (keysOk) { salt = s; iterations = it; }
             }
             AtomicFile.Write(PathOf(profile), Encrypt(data, passphrase, salt, iterations));
+            AtomicFile.CleanStaleTemps(_folder);
         }
 
         private string RequirePassphrase()

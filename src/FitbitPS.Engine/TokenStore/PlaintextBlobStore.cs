@@ -21,7 +21,7 @@ namespace FitbitPS.Engine.TokenStore
 
         private string PathOf(string profile) => Path.Combine(_folder, profile + Suffix);
         public byte[] Read(string profile) => AtomicFile.ReadOrNull(PathOf(profile));
-        public void Write(string profile, byte[] data) { CacheFolder.Ensure(_folder); AtomicFile.Write(PathOf(profile), data); }
+        public void Write(string profile, byte[] data) { CacheFolder.Ensure(_folder); AtomicFile.Write(PathOf(profile), data); AtomicFile.CleanStaleTemps(_folder); }
         public void Delete(string profile) { var p = PathOf(profile); if (File.Exists(p)) File.Delete(p); }
         public IEnumerable<string> ListProfiles() => ListBySuffix(_folder, Suffix);
         public string LockPath(string profile) => Path.Combine(_folder, profile + ".lock");

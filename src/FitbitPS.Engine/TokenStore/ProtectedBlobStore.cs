@@ -42,8 +42,23 @@ namespace FitbitPS.Engine.TokenStore
         private string MarkerPath(string profile) => Path.Combine(_folder, profile + MarkerSuffix);
         public IEnumerable<string> ListProfiles() => PlaintextBlobStore.ListBySuffix(_folder, MarkerSuffix);
 
+        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        private string DpapiPath(string profile) => Path.Combine(_folder, profile + DataSuffix);
+
         public byte[] Read(string profile)
         {
+            if (IsWindows)
+            {
+                var file = AtomicFile.ReadOrNull(DpapiPath(profile));
+                if (file == null) return null;
+                try { return ProtectedData.Unprotect(file, null, DataProtectionScope.CurrentUser); }
+                catch (CryptographicException ex)
+                {
+                    throw new FitbitAuthException(AuthErrorIds.CacheUnreadable, FitbitErrorKind.InvalidData,
+                        $"Windows DPAPI cannot decrypt the token cache '{DpapiPath(profile)}' (it belongs to another Windows user or machine, or was damaged). " +
+                        $"Run Disconnect-Fitbit -Profile {profile} and Connect-Fitbit -Profile {profile} again.", ex) { Profile = profile };
+                }
+            }
             var storage = StorageFor(profile);
             byte[] data;
             try { data = storage.ReadData(); }
@@ -62,6 +77,16 @@ namespace FitbitPS.Engine.TokenStore
 
         public void Write(string profile, byte[] data)
         {
+            if (IsWindows)
+            {
+                // Same DPAPI (CurrentUser) encryption MSAL's Storage uses on Windows, but MSAL writes that
+                // file in place; this goes through the temp-file + flush + rename path, so a killed writer
+                // never leaves a half-written cache. The keyring/Keychain (no file) stay with MSAL.
+                CacheFolder.Ensure(_folder);
+                AtomicFile.Write(DpapiPath(profile), ProtectedData.Protect(data, null, DataProtectionScope.CurrentUser));
+                AtomicFile.Write(Path.Combine(_folder, profile + MarkerSuffix), Encoding.UTF8.GetBytes("{\"profile\":\"" + profile + "\",\"store\":\"Windows DPAPI\"}"));
+                return;
+            }
             var storage = StorageFor(profile);
             try { storage.WriteData(data); }
             catch (Exception ex) when (IsPersistenceFailure(ex)) { throw Unavailable(ex, profile); }
@@ -71,6 +96,11 @@ namespace FitbitPS.Engine.TokenStore
 
         public void Delete(string profile)
         {
+            if (IsWindows)
+            {
+                foreach (var f in new[] { DpapiPath(profile), MarkerPath(profile) }) if (File.Exists(f)) File.Delete(f);
+                return;
+            }
             try { StorageFor(profile).Clear(ignoreExceptions: true); }
             catch (Exception ex) when (IsPersistenceFailure(ex)) { throw Unavailable(ex, profile); }
             var m = MarkerPath(profile);

@@ -31,6 +31,7 @@ namespace FitbitPS.Cmdlets
         {
             _cts?.Dispose();
             _cts = new CancellationTokenSource();
+            _pipelineThreadId = Environment.CurrentManagedThreadId;
         }
 
         protected override void StopProcessing() => _cts?.Cancel();
@@ -71,7 +72,11 @@ namespace FitbitPS.Cmdlets
         protected FitbitSession GetSession()
         {
             var existing = SessionRegistry.Get(Profile);
-            if (existing != null) return existing;
+            if (existing != null)
+            {
+                existing.Log = EngineLog; // the session's messages go to this command's streams now
+                return existing;
+            }
             var options = new SessionOptions { Profile = Profile, Log = EngineLog, NonInteractive = true };
             var session = RunEngine(ct => FitbitAuthenticator.OpenAsync(options, ct), Profile);
             return SessionRegistry.Set(Profile, session);
@@ -115,7 +120,8 @@ namespace FitbitPS.Cmdlets
         protected void Post(Action action)
         {
             var queue = _pipelineQueue;
-            if (queue == null || Environment.CurrentManagedThreadId == _pipelineThreadId) { action(); return; }
+            if (Environment.CurrentManagedThreadId == _pipelineThreadId) { action(); return; }
+            if (queue == null) return; // not inside RunEngine: PowerShell streams cannot be written from this thread
             try { queue.Add(action); }
             catch (InvalidOperationException) { } // work already finished
         }
@@ -131,6 +137,9 @@ namespace FitbitPS.Cmdlets
             });
             return tcs.Task;
         }
+
+        /// <summary>A non-terminating error for one item (a day, a data type) that obeys -ErrorAction.</summary>
+        protected void WriteEngineError(Exception exception, object target) => WriteError(ToErrorRecord(exception, target));
 
         /// <summary>An engine exception as an ErrorRecord: stable ErrorId, a category, the recommended action.</summary>
         protected ErrorRecord ToErrorRecord(Exception exception, object target)

@@ -116,6 +116,11 @@ public sealed class SignInFlowTests : IAsyncLifetime
         var open = await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.OpenAsync(o.Reopen(), CancellationToken.None));
         Assert.Equal(AuthErrorIds.NotSignedIn, open.ErrorId);
         Assert.Contains("Connect-Fitbit -Profile nightly", open.Message);
+
+        // What a reader cmdlet does for a profile that exists nowhere: "not signed in", even where no keyring works.
+        var reader = new SessionOptions { Profile = "nightly", CacheFolder = _folder.Path, NonInteractive = true };
+        Assert.Equal(AuthErrorIds.NotSignedIn, (await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.OpenAsync(reader, CancellationToken.None))).ErrorId);
+        Assert.Equal(AuthErrorIds.NotSignedIn, Assert.Throws<FitbitAuthException>(() => FitbitAuthenticator.ReadContext(reader)).ErrorId);
     }
 
     [Fact]
@@ -153,6 +158,21 @@ public sealed class SignInFlowTests : IAsyncLifetime
         // Later calls say the same thing, not "not signed in".
         var later = await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.OpenAsync(Options().Reopen(), CancellationToken.None));
         Assert.Equal(AuthErrorIds.RefreshTokenRejected, later.ErrorId);
+    }
+
+    [Fact]
+    public async Task Testing_app_refresh_token_dies_after_seven_days_and_the_error_says_how_to_publish()
+    {
+        await using var testing = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { TestingApp = true, Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero) });
+        using var session = await FitbitAuthenticator.ConnectAsync(testing.ConnectTo(_folder, _log, _browser, profile: "testing"), CancellationToken.None);
+        testing.Clock.Advance(TimeSpan.FromDays(6));
+        await session.GetAccessTokenAsync(false, CancellationToken.None); // day 6: refresh still works
+        testing.Clock.Advance(TimeSpan.FromDays(2));
+        var ex = await Assert.ThrowsAsync<FitbitAuthException>(() => session.GetAccessTokenAsync(false, CancellationToken.None));
+        Assert.Equal(AuthErrorIds.RefreshTokenRejected, ex.ErrorId);
+        Assert.Contains("\"Testing\"", ex.Message);
+        Assert.Contains("In production", ex.Message);
+        Assert.Contains("Connect-Fitbit -Profile testing", ex.Message);
     }
 
     [Fact]
@@ -202,10 +222,12 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.Contains("-RedirectUrl", pending.Message);
 
         var finish = Options("later"); finish.ClientId = null; finish.ClientSecret = null;
+        finish.TokenCache = null; finish.Passphrase = null; // like the cmdlet: only -RedirectUrl
         finish.RedirectUrl = await _browser.ConsentAsync(shown!);
         using var session = await FitbitAuthenticator.ConnectAsync(finish, CancellationToken.None);
         Assert.Equal(_emu.Person.Options.HealthUserId, session.Context.HealthUserId);
 
+        Assert.Equal(TokenCacheKind.Passphrase, session.Context.TokenCacheKind);
         // Used once: the same address again has nothing waiting for it.
         var again = await Assert.ThrowsAsync<FitbitAuthException>(() => FitbitAuthenticator.ConnectAsync(finish, CancellationToken.None));
         Assert.Equal(AuthErrorIds.RedirectUrlInvalid, again.ErrorId);

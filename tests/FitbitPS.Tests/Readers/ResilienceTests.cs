@@ -46,16 +46,20 @@ public class ResilienceTests
         Assert.Equal(2, h.RequestsFor("daily-resting-heart-rate"));
     }
 
+    // (A body cut short by a connection abort reaches the client as a failed send, like a reset, and is
+    // retried like one: see Transient_transport_faults_on_reads_are_retried.)
     [Fact]
     public async Task Malformed_twice_is_a_clear_error_for_those_days()
     {
+        const string says = "malformed";
         await using var h = await ReaderHarness.StartAsync();
         h.Emulator.Faults.Add(FaultKind.MalformedJson, count: 2, pathContains: "/daily-resting-heart-rate/");
         var items = h.Reader.ReadRestingHeartRate(Quarter, CancellationToken.None).ToList();
         var error = Assert.Single(items).Error!;
         Assert.Equal((Quarter.From, Quarter.To), (error.From, error.To));
-        Assert.Contains("malformed", error.Message);
+        Assert.Contains(says, error.Message);
         Assert.Contains("2026-05-01 to 2026-07-29", error.Message);
+        Assert.Equal(2, h.RequestsFor("daily-resting-heart-rate")); // retried exactly once
     }
 
     [Fact]

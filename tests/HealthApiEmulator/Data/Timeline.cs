@@ -34,7 +34,7 @@ internal sealed class Timeline
                 continue;
             }
             var length = trip.End.DayNumber - trip.Start.DayNumber;
-            for (var year = day.Year - 1; year <= day.Year; year++)
+            for (var year = Math.Max(1, day.Year - 1); year <= day.Year; year++)
             {
                 var start = SafeDate(year, trip.Start.Month, trip.Start.Day);
                 if (day >= start && day.DayNumber <= start.DayNumber + length) return zone;

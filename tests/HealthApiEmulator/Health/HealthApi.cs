@@ -63,10 +63,13 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
 
     private static GoogleError InvalidArgument() => GoogleError.InvalidArgument("Request contains an invalid argument.");
 
-    private void CheckUserAndAccount(HttpContext ctx)
+    private void CheckUserAndAccount(HttpContext ctx, bool numericSelfAllowed = false)
     {
         // Observed quirk: names carry the numeric id, but a numeric parent is refused (400, no details).
-        if ((string?)ctx.Request.RouteValues["user"] != "me") throw InvalidArgument();
+        // A point's own name (users/{numeric id}/…/dataPoints/{id}, as list returns it) works with get.
+        var user = (string?)ctx.Request.RouteValues["user"];
+        if (numericSelfAllowed && user == person.Options.HealthUserId) user = "me";
+        if (user != "me") throw InvalidArgument();
         if (!person.Options.AccountLinked)
             throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED");
     }
@@ -81,7 +84,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
     private DataTypeInfo Resolve(HttpContext ctx, AuthenticatedCaller caller, Ops op, string method)
     {
         RequireAnyScope(caller, DataTypes.ReadMethodScopes, method);
-        CheckUserAndAccount(ctx);
+        CheckUserAndAccount(ctx, numericSelfAllowed: op == Ops.Get);
         var id = (string?)ctx.Request.RouteValues["type"] ?? "";
         if (!DataTypes.ById.TryGetValue(id, out var type))
             throw GoogleError.InvalidArgument("Request contains an invalid argument.", "INVALID_PARENT_DATA_TYPE_COLLECTION",
@@ -195,23 +198,26 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var (lo, hi) = filter.Bounds;
         var timeline = person.Timeline;
         var membership = person.Options.MembershipStart;
-        var high = timeline.BlockOf(Math.Min(hi, cutoff + 86400));
-        if (after is { } a)
-        {
-            var resume = type.Kind == RecordKind.Daily ? DateOnly.FromDayNumber((int)a.Key) : timeline.BlockOf(a.Key);
-            if (resume.AddDays(1) < high) high = resume.AddDays(1);
-        }
         var earliest = membership.AddDays(-1);
         if (type.Id is "weight" or "body-fat")
         {
             var manual = person.ManualWeighIns(long.MinValue, long.MaxValue);
             if (manual.Count > 0) earliest = DateOnly.FromDayNumber(Math.Min(earliest.DayNumber, timeline.BlockOf(manual.Min(m => m.At.ToUnixTimeSeconds())).DayNumber));
         }
-        var low = lo <= timeline.DayStart(earliest) ? earliest : timeline.BlockOf(lo);
-
-        var page = new List<RawPoint>(Math.Min(pageSize, 10000));
-        var buffer = t_buffer ??= new List<RawPoint>(8192);
+        var earliestStart = timeline.DayStart(earliest);
         more = false;
+        var page = new List<RawPoint>(Math.Min(pageSize, 10000));
+        // entirely before the person's history or after now (also keeps dates within DateTime's range)
+        if (hi <= earliestStart || lo > cutoff + 86400) return page;
+        var low = lo <= earliestStart ? earliest : timeline.BlockOf(lo);
+        var high = timeline.BlockOf(Math.Min(hi, cutoff + 86400));
+        if (after is { } a)
+        {
+            var resume = type.Kind == RecordKind.Daily ? DateOnly.FromDayNumber((int)a.Key) : timeline.BlockOf(a.Key);
+            if (resume.AddDays(1) < high) high = resume.AddDays(1);
+        }
+
+        var buffer = t_buffer ??= new List<RawPoint>(8192);
         for (var d = high; d >= low; d = d.AddDays(-1))
         {
             buffer.Clear();
@@ -369,10 +375,10 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var pending = new Dictionary<long, RollupAcc>();
         var contributions = new List<Contribution>();
         long? resumeAt = null;
-        if (nextIndex >= 0)
+        var membershipStart = person.Timeline.DayStart(person.Options.MembershipStart.AddDays(-1));
+        if (nextIndex >= 0 && Math.Min(end, start + (nextIndex + 1) * window) > membershipStart && start <= cutoff)
         {
             var newestEnd = Math.Min(end, start + (nextIndex + 1) * window);
-            var membershipStart = person.Timeline.DayStart(person.Options.MembershipStart.AddDays(-1));
             var stopAt = Math.Max(start, membershipStart);
             var d = person.Timeline.BlockOf(Math.Min(newestEnd, cutoff + 60) - 1);
             var lowest = person.Timeline.BlockOf(stopAt);
@@ -475,9 +481,12 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var accs = new RollupAcc?[count];
 
         var cutoff = person.CutoffUnix;
-        var firstDay = DateOnly.FromDayNumber((int)(start / 86400 + 719162)).AddDays(-1);
-        var lastDay = DateOnly.FromDayNumber((int)((end - 1) / 86400 + 719162)).AddDays(1);
+        // blocks one day either side of the civil range (offsets), within the person's history
+        var firstDay = DateOnly.FromDayNumber((int)Math.Max(start / 86400 + 719162 - 1, person.Options.MembershipStart.DayNumber - 1));
+        var lastDay = DateOnly.FromDayNumber((int)Math.Min((end - 1) / 86400 + 719162 + 1, DateOnly.MaxValue.DayNumber - 2));
         var contributions = new List<Contribution>();
+        var today = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(cutoff).UtcDateTime).AddDays(1);
+        if (lastDay > today) lastDay = today;
         for (var d = firstDay; d <= lastDay; d = d.AddDays(1))
         {
             var b = person.Block(d);

@@ -168,6 +168,7 @@ public sealed class ConformanceTests : IAsyncLifetime
         {
             Assert.False(p.TryGetProperty("dataSource", out _));
             Assert.False(p.TryGetProperty("name", out _));
+            Assert.Equal(type is "sleep" or "exercise" or "weight" or "body-fat" or "height", p.TryGetProperty("dataPointName", out _));
             Assert.True(p.TryGetProperty(Member(type), out _));
         });
     }

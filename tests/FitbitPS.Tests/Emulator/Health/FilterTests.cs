@@ -137,6 +137,44 @@ public sealed class FilterTests : IAsyncLifetime
         Assert.EndsWith($"(at line 1, column {column})", Assert.Single(violations).GetProperty("description").GetString());
     }
 
+    [Theory]
+    [InlineData("steps", "steps.interval.start_time < \"0001-01-02T00:00:00Z\"")]
+    [InlineData("weight", "weight.sample_time.civil_time < \"0001-03-25\"")]
+    [InlineData("daily-resting-heart-rate", "daily_resting_heart_rate.date >= \"9999-12-30\"")]
+    [InlineData("sleep", "sleep.interval.end_time >= \"2100-01-01T00:00:00Z\"")]
+    public async Task Ranges_outside_the_history_are_simply_empty(string type, string filter)
+    {
+        var (status, body, raw) = await _h.ListAsync(type, filter);
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.Empty(body.GetProperty("dataPoints").EnumerateArray());
+        Assert.False(body.TryGetProperty("nextPageToken", out _));
+    }
+
+    [Theory]
+    [InlineData("AND")]
+    [InlineData("steps")]
+    [InlineData("steps.interval.start_time")]
+    [InlineData(">= \"2026-11-01T00:00:00Z\"")]
+    [InlineData("\"")]
+    [InlineData("((((")]
+    [InlineData(")")]
+    [InlineData("steps.interval.start_time >= \"2026-13-45T99:99:99Z\"")]
+    [InlineData("steps.interval.civil_start_time >= \"2026-02-30\"")]
+    [InlineData("steps.interval.start_time = \"2026-11-01T00:00:00Z\"")]
+    [InlineData("steps.interval.start_time : \"2026-11-01T00:00:00Z\"")]
+    [InlineData("steps.interval.start_time >= \"2026-11-01T00:00:00Z\" AND AND")]
+    [InlineData("NOT steps.interval.start_time >= \"2026-11-01T00:00:00Z\"")]
+    [InlineData("steps.interval.start_time >= \"2026-11-01T00:00:00Z\" ; DROP TABLE")]
+    [InlineData("schritte.intervall.start >= \"2026-11-01T00:00:00Z\"")]
+    [InlineData("steps.interval.start_time >= \"２０２６-11-01T00:00:00Z\"")]
+    public async Task Malformed_filters_are_400_never_a_server_error(string filter)
+    {
+        var (status, body, raw) = await _h.ListAsync("steps", filter);
+        Assert.True(status == HttpStatusCode.BadRequest, raw);
+        Assert.StartsWith("INVALID_DATA_POINT_FILTER", HealthApiHarness.Reason(body));
+        Assert.StartsWith("Invalid data point filter: ", HealthApiHarness.Error(body).GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Ecg_accepts_only_start_time_greater_or_equal()
     {

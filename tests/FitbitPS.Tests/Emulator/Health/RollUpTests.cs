@@ -213,6 +213,20 @@ public sealed class RollUpTests : IAsyncLifetime
         Assert.Equal(2, future.GetProperty("rollupDataPoints").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Ranges_at_the_ends_of_the_calendar_are_simply_empty()
+    {
+        foreach (var (start, end) in new[] { (new DateOnly(1, 1, 1), new DateOnly(1, 3, 1)), (new DateOnly(9999, 10, 2), new DateOnly(9999, 12, 31)) })
+        {
+            var daily = await _h.DailyRollUpAsync("steps", start, end);
+            Assert.True(daily.Status == HttpStatusCode.OK, daily.Raw);
+            Assert.Empty(daily.Body.GetProperty("rollupDataPoints").EnumerateArray());
+            var physical = await _h.RollUpAsync("steps", new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), "3600s");
+            Assert.True(physical.Status == HttpStatusCode.OK, physical.Raw);
+            Assert.Empty(physical.Body.GetProperty("rollupDataPoints").EnumerateArray());
+        }
+    }
+
     [Theory]
     [InlineData("sleep", "dailyRollUp")]
     [InlineData("daily-oxygen-saturation", "rollUp")]

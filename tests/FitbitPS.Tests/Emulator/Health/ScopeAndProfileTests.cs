@@ -136,6 +136,10 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal(p.GetRawText(), point.GetRawText());
         }
+        // the name exactly as list returned it (numeric user id) works for get
+        var byName = await _h.GetAsync("v4/" + names[0]);
+        Assert.Equal(HttpStatusCode.OK, byName.Status);
+        Assert.Equal(points[0].GetRawText(), byName.Body.GetRawText());
         var (missing, _, _) = await _h.GetAsync($"v4/users/me/dataTypes/{type}/dataPoints/1000000000000000001");
         Assert.Equal(HttpStatusCode.NotFound, missing);
     }
