@@ -47,17 +47,19 @@ public static class ParseScenario
         var week = Measure(page, weekPages);
         var year = Measure(page, longPages);
         const string longLabel = "year";
-        var weekChild = InChildProcess(page, weekPages);
-        var yearChild = InChildProcess(page, longPages);
+        // The peak depends on when the GC happens to run a full collection: worst of three fresh processes each.
+        (double PeakWorkingSetMb, double AllocatedPerPoint) Worst(int pages) => Enumerable.Range(0, 3).Select(_ => InChildProcess(page, pages)).MaxBy(r => r.PeakWorkingSetMb);
+        var weekChild = Worst(weekPages);
+        var yearChild = Worst(longPages);
         var twoYearChild = InChildProcess(page, 2 * longPages);
-        table.Ratio("3 parse", "peak working set (own process), year vs week", yearChild.PeakWorkingSetMb, weekChild.PeakWorkingSetMb, " MB", max: 1.25, format: "0");
+        table.Ratio("3 parse", "peak working set (own process, worst of 3), year vs week", yearChild.PeakWorkingSetMb, weekChild.PeakWorkingSetMb, " MB", max: 1.25, format: "0");
         table.Ratio("3 parse", $"peak live heap, year ({longPages} pages) vs week ({weekPages})", year.PeakLiveMb, week.PeakLiveMb, " MB", max: 1.25, format: "0.0");
         table.Ratio("3 parse", $"peak GC heap incl. garbage, year vs week", year.PeakHeapMb, week.PeakHeapMb, " MB", format: "0.0");
         table.Ratio("3 parse", $"reader path (spool+parse+reverse) points/s, year", year.PointsPerSecond / 1e6, week.PointsPerSecond / 1e6, "M", format: "0.00");
         table.Note($"3 memory: week {week.Points} points, live +{week.PeakLiveMb:0.0} MB, GC heap +{week.PeakHeapMb:0.0} MB, {week.AllocatedPerPoint:0} B allocated/point, {week.Seconds:0.00} s; " +
                    $"{longLabel} {year.Points} points, live +{year.PeakLiveMb:0.0} MB, GC heap +{year.PeakHeapMb:0.0} MB, {year.AllocatedPerPoint:0} B allocated/point, {year.Seconds:0.00} s. " +
                    $"Live = highest heap after a forced full GC every 5 pages (what the reader keeps); GC heap = highest heap size sampled every 2 ms in the timed pass, garbage not yet collected included; both minus the heap before the run. A page of JSON is {page.Length / 1e6:0.0} MB; the spool keeps the range's pages on disk, not in memory. " +
-                   $"Peak working set: each range replayed once in a fresh process (runtime included): week {weekChild.PeakWorkingSetMb:0} MB, year {yearChild.PeakWorkingSetMb:0} MB, two years {twoYearChild.PeakWorkingSetMb:0} MB" +
+                   $"Peak working set (a fresh process per run, runtime included; worst of 3 runs for week and year, 1 for two years): week {weekChild.PeakWorkingSetMb:0} MB, year {yearChild.PeakWorkingSetMb:0} MB, two years {twoYearChild.PeakWorkingSetMb:0} MB" +
                    (twoYearChild.PeakWorkingSetMb <= yearChild.PeakWorkingSetMb * 1.1
                        ? " (levels off once the GC's large-object budget is reached: uncollected 3.5 MB page arrays, not data kept)."
                        : " (still growing past a year)."));
