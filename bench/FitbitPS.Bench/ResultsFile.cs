@@ -50,7 +50,7 @@ public static class ResultsFile
             using var p = Process.Start(psi)!;
             var sha = p.StandardOutput.ReadToEnd().Trim();
             p.WaitForExit();
-            psi.Arguments = "status --porcelain --untracked-files=no";
+            psi.Arguments = "status --porcelain --untracked-files=no -- . :!bench/RESULTS.md"; // the file being written does not count
             using var s = Process.Start(psi)!;
             var dirty = s.StandardOutput.ReadToEnd().Trim().Length > 0;
             s.WaitForExit();
