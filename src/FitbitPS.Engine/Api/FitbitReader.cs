@@ -39,6 +39,89 @@ namespace FitbitPS.Engine.Api
         /// <summary>Roll-up chunks requested ahead of the one being yielded, per data type.</summary>
         public int Lookahead { get; set; } = 4;
 
+        private SharedReads _shared;
+
+        /// <summary>
+        /// Until the returned scope is disposed, a read that repeats the previous read of the same
+        /// data type with the same filter (list) or days (daily roll-up chunk) is answered from that
+        /// read instead of the API. Why: an export reads sleep once for sessions and once for stages,
+        /// and its change probe (the weight list, the total-calories roll-up of the trailing window)
+        /// is exactly the first request of the full read that follows when the probe finds a change.
+        /// One answer is kept per data type (the latest), list pages on disk as <see cref="PageSpool"/>
+        /// keeps them, so memory stays flat. Failed reads are not kept. Nested scopes share the outer one.
+        /// Meant for one consumer at a time (an export run), not for reads that must see fresh data.
+        /// </summary>
+        public IDisposable ShareReads()
+        {
+            if (_shared != null) return new SharedReads(null);
+            var scope = new SharedReads(this);
+            _shared = scope;
+            return scope;
+        }
+
+        private sealed class SharedReads : IDisposable
+        {
+            private readonly FitbitReader _owner;
+            private readonly object _gate = new object();
+            private readonly Dictionary<string, KeyValuePair<string, ListResult>> _lists = new Dictionary<string, KeyValuePair<string, ListResult>>(StringComparer.Ordinal);
+            private readonly Dictionary<string, KeyValuePair<string, List<RollupDataPoint>>> _daily = new Dictionary<string, KeyValuePair<string, List<RollupDataPoint>>>(StringComparer.Ordinal);
+            private bool _disposed;
+
+            public SharedReads(FitbitReader owner) { _owner = owner; }
+
+            public bool TryGetList(string typeId, string key, out ListResult result)
+            {
+                lock (_gate)
+                {
+                    if (!_disposed && _lists.TryGetValue(typeId, out var kept) && kept.Key == key) { result = kept.Value.AddReference(); return true; }
+                }
+                result = null;
+                return false;
+            }
+
+            public void KeepList(string typeId, string key, ListResult result)
+            {
+                lock (_gate)
+                {
+                    if (_disposed) return;
+                    if (_lists.TryGetValue(typeId, out var old)) old.Value.Dispose();
+                    _lists[typeId] = new KeyValuePair<string, ListResult>(key, result.AddReference());
+                }
+            }
+
+            public bool TryGetDaily(string typeId, string key, out List<RollupDataPoint> points)
+            {
+                lock (_gate)
+                {
+                    if (!_disposed && _daily.TryGetValue(typeId, out var kept) && kept.Key == key) { points = kept.Value; return true; }
+                }
+                points = null;
+                return false;
+            }
+
+            public void KeepDaily(string typeId, string key, List<RollupDataPoint> points)
+            {
+                lock (_gate)
+                {
+                    if (!_disposed) _daily[typeId] = new KeyValuePair<string, List<RollupDataPoint>>(key, points);
+                }
+            }
+
+            public void Dispose()
+            {
+                if (_owner == null) return; // a nested scope: the outer one owns the kept reads
+                lock (_gate)
+                {
+                    if (_disposed) return;
+                    _disposed = true;
+                    foreach (var kept in _lists.Values) kept.Value.Dispose();
+                    _lists.Clear();
+                    _daily.Clear();
+                }
+                if (_owner._shared == this) _owner._shared = null;
+            }
+        }
+
         /// <summary>Resolve From/To/Days against the client's clock ("today" on this machine).</summary>
         public CivilRange Resolve(DateTime? from, DateTime? to, int? days, int defaultDays = RequestPlanner.DefaultDays)
             => RequestPlanner.Resolve(from, to, days, _client.Clock(), defaultDays);
@@ -55,6 +138,26 @@ namespace FitbitPS.Engine.Api
             var fats = StartList(DataTypeCatalog.BodyFat, range, false, cancellationToken);
             var height = LatestHeightAsync(cancellationToken);
             return BodyWeights(range, weights, fats, height, cancellationToken);
+        }
+
+        /// <summary>Weigh-ins from the weight list alone: no body fat, no BMI (those stay null).
+        /// Requests: pages(weight). The export's change probe for Weight compares these with the file.</summary>
+        public IEnumerable<ReadItem<BodyWeight>> ReadWeighIns(CivilRange range, CancellationToken cancellationToken)
+        {
+            foreach (var item in ListAscending(DataTypeCatalog.Weight, range, false, cancellationToken))
+            {
+                if (item.IsError) { yield return ReadItem<BodyWeight>.Failed(item.Error); continue; }
+                var w = item.Record.Weight;
+                if (w?.SampleTime == null) continue;
+                yield return ReadItem<BodyWeight>.Of(new BodyWeight
+                {
+                    Date = w.SampleTime.CivilDate,
+                    LocalTime = w.SampleTime.LocalTime,
+                    WeightKg = Units.KgFromGrams(w.WeightGrams),
+                    WeightLb = Units.LbFromGrams(w.WeightGrams),
+                    Source = item.Record.DataSource?.Describe(),
+                });
+            }
         }
 
         private IEnumerable<ReadItem<BodyWeight>> BodyWeights(CivilRange range, Task<ListResult> weights, Task<ListResult> fats, Task<long?> heightTask, CancellationToken cancellationToken)
@@ -127,6 +230,19 @@ namespace FitbitPS.Engine.Api
                 if (row.IsError) { yield return ReadItem<ActivityDay>.Failed(row.Error); continue; }
                 var day = new ActivityDay { Date = row.Record.First(p => p != null).CivilStartTime.ToDateTime() };
                 foreach (var p in row.Record) if (p != null) ApplyActivity(day, p);
+                yield return ReadItem<ActivityDay>.Of(day);
+            }
+        }
+
+        /// <summary>Days with only <see cref="ActivityDay.CaloriesTotal"/> set, from the total-calories
+        /// daily roll-up alone (one request per 90 days). The export's change probe for Activity.</summary>
+        public IEnumerable<ReadItem<ActivityDay>> ReadDailyTotalCalories(CivilRange range, CancellationToken cancellationToken)
+        {
+            foreach (var item in DailyRollUpAscending(DataTypeCatalog.TotalCalories, range, cancellationToken))
+            {
+                if (item.IsError) { yield return ReadItem<ActivityDay>.Failed(item.Error); continue; }
+                var day = new ActivityDay { Date = item.Record.CivilStartTime.ToDateTime() };
+                ApplyActivity(day, item.Record);
                 yield return ReadItem<ActivityDay>.Of(day);
             }
         }
@@ -487,7 +603,13 @@ namespace FitbitPS.Engine.Api
         {
             public PageSpool Pages = new PageSpool();
             public Exception Failure;
-            public void Dispose() => Pages.Dispose();
+            private int _references = 1;
+
+            /// <summary>One more holder (a shared read keeps the pages for a later identical read).</summary>
+            public ListResult AddReference() { Interlocked.Increment(ref _references); return this; }
+
+            /// <summary>Releases one holder; the pages go with the last.</summary>
+            public void Dispose() { if (Interlocked.Decrement(ref _references) == 0) Pages.Dispose(); }
         }
 
         /// <summary>Points of <paramref name="type"/> in the range, oldest first.</summary>
@@ -495,7 +617,20 @@ namespace FitbitPS.Engine.Api
             => Ascending(type, range, StartList(type, range, reconcile, cancellationToken), cancellationToken);
 
         private Task<ListResult> StartList(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
-            => FetchAllPagesAsync(type, range, reconcile, cancellationToken);
+        {
+            var shared = _shared;
+            if (shared == null) return FetchAllPagesAsync(type, range, reconcile, cancellationToken);
+            string key = RequestPlanner.ListFilter(type, range) + "|" + reconcile;
+            if (shared.TryGetList(type.Id, key, out var kept)) return Task.FromResult(kept);
+            return FetchAndKeepAsync();
+
+            async Task<ListResult> FetchAndKeepAsync()
+            {
+                var result = await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
+                if (result.Failure == null) shared.KeepList(type.Id, key, result);
+                return result;
+            }
+        }
 
         private async Task<ListResult> FetchAllPagesAsync(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
         {
@@ -578,7 +713,19 @@ namespace FitbitPS.Engine.Api
         public IEnumerable<ReadItem<RollupDataPoint>> DailyRollUpAscending(DataTypeInfo type, CivilRange range, CancellationToken cancellationToken)
         {
             var chunks = RequestPlanner.DailyRollUpChunks(type, range);
-            return Prefetch(chunks, (chunk, ct) => FetchDailyChunkAsync(type, chunk, ct), c => (c.From, c.To), type, cancellationToken);
+            return Prefetch(chunks, (chunk, ct) => SharedDailyChunkAsync(type, chunk, ct), c => (c.From, c.To), type, cancellationToken);
+        }
+
+        private async Task<List<RollupDataPoint>> SharedDailyChunkAsync(DataTypeInfo type, CivilRange chunk, CancellationToken cancellationToken)
+        {
+            var shared = _shared;
+            if (shared == null) return await FetchDailyChunkAsync(type, chunk, cancellationToken).ConfigureAwait(false);
+            string key = chunk.From.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ".."
+                         + chunk.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            if (shared.TryGetDaily(type.Id, key, out var kept)) return kept;
+            var points = await FetchDailyChunkAsync(type, chunk, cancellationToken).ConfigureAwait(false);
+            shared.KeepDaily(type.Id, key, points);
+            return points;
         }
 
         private async Task<List<RollupDataPoint>> FetchDailyChunkAsync(DataTypeInfo type, CivilRange chunk, CancellationToken cancellationToken)

@@ -41,6 +41,10 @@ namespace FitbitPS.Engine.Export
 
         public string FileName(ExportFormat format) => FileStem + (format == ExportFormat.Csv ? ".csv" : ".jsonl");
 
+        /// <summary>True when an incremental run first asks a cheaper question (see
+        /// <see cref="ExportKind{T}.WithChangeProbe"/>) before reading every data type.</summary>
+        public abstract bool HasChangeProbe { get; }
+
         internal abstract KindMerger CreateMerger(ExportFormat format);
 
         public override string ToString() => Name;
@@ -82,6 +86,32 @@ namespace FitbitPS.Engine.Export
         }
 
         internal Func<DateTime, DateTime, CancellationToken, Task<IEnumerable<T>>> Fetch { get; }
+
+        /// <summary>
+        /// Adds a change probe: on an incremental run (same last complete day as the file's state
+        /// entry), <paramref name="probe"/> reads the trailing window cheaply (one data type instead of
+        /// all the kind is built from) and returns records with the key, the day and
+        /// <paramref name="columns"/> set. When they equal the file's rows of those days, key for key
+        /// and value for value, nothing has synced since the file was written and the full read is
+        /// skipped (the file is left untouched). Pick a data type that every sync changes.
+        /// </summary>
+        public ExportKind<T> WithChangeProbe(Func<DateTime, DateTime, CancellationToken, Task<IEnumerable<T>>> probe, params string[] columns)
+        {
+            Probe = probe ?? throw new ArgumentNullException(nameof(probe));
+            if (columns == null || columns.Length == 0) throw new ArgumentException("A change probe compares at least one column.", nameof(columns));
+            var all = RecordColumns<T>.Instance;
+            ProbeIndexes = new int[columns.Length];
+            for (int i = 0; i < columns.Length; i++)
+            {
+                ProbeIndexes[i] = all.IndexOf(columns[i]);
+                if (ProbeIndexes[i] < 0) throw new ArgumentException($"{typeof(T).Name} has no exported property '{columns[i]}'.", nameof(columns));
+            }
+            return this;
+        }
+
+        internal Func<DateTime, DateTime, CancellationToken, Task<IEnumerable<T>>> Probe { get; private set; }
+        internal int[] ProbeIndexes { get; private set; }
+        public override bool HasChangeProbe => Probe != null;
         internal int DayIndex { get; }
         internal int[] KeyIndexes { get; }
 

@@ -33,6 +33,11 @@ namespace FitbitPS.Engine.Export
         /// at most once and only when a first export has no -From. Null or a null answer: see
         /// <see cref="ExportOptions.DefaultHistoryDays"/>.</summary>
         public Func<CancellationToken, Task<DateTime?>> AccountStart { get; set; }
+
+        /// <summary>Opens a scope, held for the whole run, in which kinds that read the same data
+        /// (sleep sessions and sleep stages; a change probe and the full read after it) share one
+        /// read (see <see cref="Api.FitbitReader.ShareReads"/>). Null: every kind reads on its own.</summary>
+        public Func<IDisposable> ShareReads { get; set; }
     }
 
     /// <summary>How the exporter behaves; the defaults are what Export-FitbitData uses.</summary>

@@ -31,8 +31,16 @@ namespace FitbitPS.Engine.Export
             const string Date = nameof(ActivityDay.Date);
             return new ExportKind[]
             {
-                Kind<BodyWeight>("Weight", "weight", reader.ReadBodyWeight, Date, nameof(BodyWeight.LocalTime), nameof(BodyWeight.Source)),
-                Kind<ActivityDay>("Activity", "activity", reader.ReadActivityDays, Date, Date),
+                // Change probes (incremental runs, see docs/export.md "Requests"): one request each
+                // instead of 3 and 7. Weight: the weight list itself; body fat is logged by the same
+                // weigh-in and the height only feeds BMI, both re-read whenever weights change and on
+                // the first run of every day. Activity: total calories, because every synced minute
+                // carries at least its basal calories (~0.8-1.5 kcal, far above the file's 0.1 kcal),
+                // worn or not, asleep or awake; steps would miss a sync of a night or a desk hour.
+                Kind<BodyWeight>("Weight", "weight", reader.ReadBodyWeight, Date, nameof(BodyWeight.LocalTime), nameof(BodyWeight.Source))
+                    .WithChangeProbe(Fetch<BodyWeight>(reader.ReadWeighIns), nameof(BodyWeight.WeightKg), nameof(BodyWeight.WeightLb)),
+                Kind<ActivityDay>("Activity", "activity", reader.ReadActivityDays, Date, Date)
+                    .WithChangeProbe(Fetch<ActivityDay>(reader.ReadDailyTotalCalories), nameof(ActivityDay.CaloriesTotal)),
                 Kind<SleepSession>("Sleep", "sleep-sessions", reader.ReadSleep, Date, nameof(SleepSession.Start)),
                 Kind<SleepStage>("SleepStage", "sleep-stages", reader.ReadSleepStages, Date, nameof(SleepStage.Start)),
                 Kind<RestingHeartRate>("RestingHeartRate", "resting-heart-rate", reader.ReadRestingHeartRate, Date, Date, "Source"),
@@ -89,6 +97,9 @@ namespace FitbitPS.Engine.Export
                 // The same "today" the Get-Fitbit* cmdlets use.
                 Today = reader.Resolve(null, null, 1).To,
                 AccountStart = ct => accountStart ?? (accountStart = AccountStartAsync(reader.Client, ct)),
+                // Sleep and SleepStage read the same sleep list; a probe's request is the first one
+                // of the full read it may lead to.
+                ShareReads = reader.ShareReads,
             };
         }
 
@@ -125,8 +136,11 @@ namespace FitbitPS.Engine.Export
 
         private static ExportKind<T> Kind<T>(string name, string fileStem,
             Func<CivilRange, CancellationToken, IEnumerable<ReadItem<T>>> read, string dayProperty, params string[] key) where T : class
-            => new ExportKind<T>(name, fileStem,
-                (from, to, ct) => Task.FromResult(Records(read(new CivilRange(from, to), ct))), dayProperty, key);
+            => new ExportKind<T>(name, fileStem, Fetch(read), dayProperty, key);
+
+        private static Func<DateTime, DateTime, CancellationToken, Task<IEnumerable<T>>> Fetch<T>(
+            Func<CivilRange, CancellationToken, IEnumerable<ReadItem<T>>> read) where T : class
+            => (from, to, ct) => Task.FromResult(Records(read(new CivilRange(from, to), ct)));
 
         /// <summary>Records of a read; a chunk that failed stops the kind (a gap would otherwise
         /// look like deleted data and remove rows from the file).</summary>

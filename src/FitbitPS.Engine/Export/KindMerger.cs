@@ -30,6 +30,11 @@ namespace FitbitPS.Engine.Export
 
         public abstract string LineTerminator { get; }
 
+        /// <summary>Runs the kind's change probe over [from, to] and compares it with the file's rows
+        /// of those days. Unchanged: every probed key is in the file with the same values and the file
+        /// has no other row in those days. Rows: all rows of the file (the state's count).</summary>
+        public abstract Task<(bool Unchanged, long Rows)> ProbeAsync(string existingPath, DateTime from, DateTime to, CancellationToken cancellationToken);
+
         public abstract Task<MergeCounts> MergeAsync(string existingPath, TextWriter output, DateTime from, DateTime to,
             Action<DateTime, long> chunkDone, CancellationToken cancellationToken);
     }
@@ -57,18 +62,20 @@ namespace FitbitPS.Engine.Export
             return wanted;
         }
 
-        private ExistingRows Open(string path, out string header)
+        private ExistingRows Open(string path, out string header) => Open(path, Wanted(), out header);
+
+        private ExistingRows Open(string path, int[] wanted, out string header)
         {
             var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan),
                 new System.Text.UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
             if (_format == ExportFormat.Csv)
             {
-                var csv = new CsvExistingRows(reader, Wanted());
+                var csv = new CsvExistingRows(reader, wanted);
                 header = csv.ReadHeader();
                 return csv;
             }
             header = null;
-            return new JsonExistingRows(reader, Wanted(), _columns.Names);
+            return new JsonExistingRows(reader, wanted, _columns.Names);
         }
 
         public override bool HasCurrentColumns(string path)
@@ -139,6 +146,73 @@ namespace FitbitPS.Engine.Export
             if (b == null) return 1;
             if (a is string sa && b is string sb) return string.CompareOrdinal(sa, sb);
             return ((IComparable)a).CompareTo(b);
+        }
+
+        public override async Task<(bool Unchanged, long Rows)> ProbeAsync(string existingPath, DateTime from, DateTime to, CancellationToken cancellationToken)
+        {
+            var records = await _kind.Probe(from, to, cancellationToken).ConfigureAwait(false);
+            var probed = new List<KeyValuePair<object[], T>>();
+            if (records != null)
+            {
+                foreach (var record in records)
+                {
+                    if (record == null) continue;
+                    var day = DayOf(_columns.Columns[_kind.DayIndex].GetValue(record));
+                    if (day >= from && day <= to) probed.Add(new KeyValuePair<object[], T>(KeyOf(record), record));
+                }
+            }
+            probed.Sort((a, b) => CompareKeys(a.Key, b.Key));
+
+            int keys = _kind.KeyIndexes.Length;
+            var probe = _kind.ProbeIndexes;
+            var wanted = new int[keys + 1 + probe.Length];
+            Array.Copy(Wanted(), wanted, keys + 1);
+            Array.Copy(probe, 0, wanted, keys + 1, probe.Length);
+            bool unchanged = true;
+            long rows = 0;
+            int next = 0;
+            using (var existing = Open(existingPath, wanted, out _))
+            {
+                while (existing.Read())
+                {
+                    rows++;
+                    if (!unchanged) continue; // only the count is still needed
+                    try
+                    {
+                        var day = DayOf(_columns.Columns[_kind.DayIndex].Parse(existing.Fields[keys] ?? throw new FormatException("a column is missing")));
+                        if (day < from || day > to) continue;
+                        if (next >= probed.Count) { unchanged = false; continue; } // a row the server no longer has
+                        var key = new object[keys];
+                        for (int i = 0; i < keys; i++) key[i] = _columns.Columns[_kind.KeyIndexes[i]].Parse(existing.Fields[i] ?? throw new FormatException("a column is missing"));
+                        var (probedKey, record) = (probed[next].Key, probed[next].Value);
+                        next++;
+                        if (CompareKeys(key, probedKey) != 0 || (next < probed.Count && CompareKeys(probedKey, probed[next].Key) == 0)) { unchanged = false; continue; }
+                        for (int i = 0; i < probe.Length; i++)
+                        {
+                            var column = _columns.Columns[probe[i]];
+                            if (!SameValue(Parsed(column, existing.Fields[keys + 1 + i]), column.GetValue(record))) { unchanged = false; break; }
+                        }
+                    }
+                    catch (Exception e) when (e is FormatException || e is OverflowException || e is ArgumentException)
+                    {
+                        unchanged = false; // the full merge reports the damaged row
+                    }
+                }
+            }
+            return (unchanged && next == probed.Count, rows);
+        }
+
+        private static object Parsed(RecordColumn<T> column, string text) =>
+            string.IsNullOrEmpty(text) ? null : column.Parse(text);
+
+        /// <summary>Equal as the file would show them: null and "" are both an empty cell; times must
+        /// have the same offset too (DateTimeOffset.Equals compares instants only).</summary>
+        private static bool SameValue(object fromFile, object probed)
+        {
+            if (probed is string s && s.Length == 0) probed = null;
+            if (fromFile is string f && f.Length == 0) fromFile = null;
+            if (fromFile is DateTimeOffset a && probed is DateTimeOffset b) return a.EqualsExact(b);
+            return Equals(fromFile, probed);
         }
 
         private struct NewRow

@@ -17,12 +17,40 @@ public class EmulatorExportTests
 
     public EmulatorExportTests(ITestOutputHelper output) { _output = output; }
 
-    /// <summary>Google data types each kind is built from: the fewest requests a re-read can cost.</summary>
+    /// <summary>Google data types each kind is built from: what a full re-read of the window costs.</summary>
     private static readonly Dictionary<string, int> DataTypesPerKind = new()
     {
         ["Weight"] = 3,   // weight, body-fat, height (for BMI)
         ["Activity"] = 7, // one dailyRollUp per data type (steps, distance, floors, calories, active energy, AZM, activity level)
     };
+
+    /// <summary>The data type (emulator path segment) each kind's no-op run may ask for: one per kind,
+    /// the change probe for multi-type kinds; SleepStage shares Sleep's read.</summary>
+    private static readonly Dictionary<string, string> NoOpDataType = new()
+    {
+        ["Weight"] = "weight",
+        ["Activity"] = "total-calories",
+        ["Sleep"] = "sleep",
+        ["RestingHeartRate"] = "daily-resting-heart-rate",
+        ["HeartRateVariability"] = "daily-heart-rate-variability",
+        ["OxygenSaturation"] = "daily-oxygen-saturation",
+        ["BreathingRate"] = "daily-respiratory-rate",
+        ["SkinTemperature"] = "daily-sleep-temperature-derivations",
+        ["CardioFitness"] = "daily-vo2-max",
+        ["Exercise"] = "exercise",
+    };
+
+    private static string DataTypeOf(HealthApiEmulator.Hosting.LoggedRequest r)
+    {
+        int i = r.Path.IndexOf("/dataTypes/", StringComparison.Ordinal) + "/dataTypes/".Length;
+        int end = r.Path.IndexOf('/', i);
+        string id = end < 0 ? r.Path[i..] : r.Path[i..end];
+        int colon = id.IndexOf(':');
+        return colon < 0 ? id : id[..colon];
+    }
+
+    private static List<string> DataTypesRequestedSince(ReaderHarness h, int before, bool answeredOnly = false) =>
+        h.Emulator.Requests.HealthApi.Skip(before).Where(r => r.Path.Contains("/dataTypes/") && (!answeredOnly || r.Status != 401)).Select(DataTypeOf).ToList();
 
     private static async Task<ReaderHarness> Start(Action<EmulatorOptions>? configure = null) =>
         await ReaderHarness.StartAsync(o => { o.QuotaPerMinute = 0; configure?.Invoke(o); });
@@ -36,7 +64,7 @@ public class EmulatorExportTests
     private static int DataRequestsSince(ReaderHarness h, int before) => h.Emulator.Requests.HealthApi.Count(r => r.Path.Contains("/dataTypes/")) - before;
 
     [Fact]
-    public async Task A_second_run_with_nothing_new_costs_one_request_per_data_type_and_changes_nothing()
+    public async Task A_second_run_with_nothing_new_costs_at_most_one_request_per_kind_and_changes_nothing()
     {
         await using var h = await Start();
         using var dir = new TempFolder();
@@ -52,18 +80,134 @@ public class EmulatorExportTests
         int requestsBefore = h.Emulator.Requests.HealthApi.Count;
         int dataBefore = DataRequestsSince(h, 0);
         var second = await Export(h, dir.Path);
+        var asked = DataTypesRequestedSince(h, requestsBefore);
+        _output.WriteLine("no-op asked for: " + string.Join(", ", asked));
         foreach (var r in second)
         {
             _output.WriteLine($"no-op {r.Kind,-22} {r.Requests} request(s), {r.From:yyyy-MM-dd}..{r.To:yyyy-MM-dd}");
-            Assert.Equal(DataTypesPerKind.GetValueOrDefault(r.Kind, 1), r.Requests);
+            Assert.True(r.Requests <= 1, $"{r.Kind} cost {r.Requests} requests");
+            // The emulator agrees per kind: the one data type the kind may ask for, once (SleepStage: none of its own).
+            if (r.Kind == "SleepStage") Assert.Equal(0, r.Requests);
+            else Assert.Equal(1, asked.Count(t => t == NoOpDataType[r.Kind]));
             Assert.Equal((0L, 0L, 0L), (r.RowsAdded, r.RowsUpdated, r.RowsRemoved));
             Assert.False(r.Changed);
             Assert.Equal(new DateTime(2026, 11, 17), r.From); // last complete day 11-19, 3-day window
         }
+        // Nothing behind the probes was read: no body fat, no height, no other activity type.
+        Assert.Equal(second.Count - 1, asked.Count); // one per kind, SleepStage shares Sleep's
+        Assert.Equal(asked.Count, asked.Distinct().Count());
         // The emulator agrees: only data requests, exactly as many as the results say (no profile lookup).
         Assert.Equal(second.Sum(r => r.Requests), DataRequestsSince(h, dataBefore));
         Assert.Equal(second.Sum(r => r.Requests), h.Emulator.Requests.HealthApi.Count - requestsBefore);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+    }
+
+    [Fact]
+    public async Task A_sync_later_the_same_day_is_seen_by_the_probe_and_the_folder_equals_a_fresh_export()
+    {
+        // Data reaches Google 3 h after it is recorded (09:00 of 12:00 in New York, after the morning
+        // weigh-in and wake-up); 40 minutes later 40 more minutes have synced.
+        await using var h = await Start(o => o.Person.SyncLag = TimeSpan.FromHours(3));
+        using var dir = new TempFolder();
+        string[] kinds = { "Weight", "Activity", "Sleep", "SleepStage" };
+        await Export(h, dir.Path, From, kinds);
+        var weightBefore = File.ReadAllBytes(Path.Combine(dir.Path, "weight.csv"));
+
+        h.Emulator.Clock.Advance(TimeSpan.FromMinutes(40)); // 12:40 in New York: the same day, the same access token
+        int before = h.Emulator.Requests.HealthApi.Count;
+        var second = (await Export(h, dir.Path, null, kinds)).ToDictionary(r => r.Kind);
+        var asked = DataTypesRequestedSince(h, before);
+        foreach (var r in second.Values) _output.WriteLine($"{r.Kind,-10} {r.Requests} requests +{r.RowsAdded} ~{r.RowsUpdated} -{r.RowsRemoved}");
+
+        // Activity: the probe saw the new minutes' calories, so every type was read, and the probe's
+        // own request was the total-calories read of that full read (7, not 8).
+        Assert.True(second["Activity"].Changed);
+        Assert.True(second["Activity"].RowsUpdated >= 1);
+        Assert.Equal(DataTypesPerKind["Activity"], second["Activity"].Requests);
+        Assert.Equal(1, asked.Count(t => t == "total-calories"));
+        // Weight: no weigh-in in that hour: one request, file untouched.
+        Assert.Equal(1, second["Weight"].Requests);
+        Assert.False(second["Weight"].Changed);
+        Assert.DoesNotContain("body-fat", asked);
+        Assert.Equal(weightBefore, File.ReadAllBytes(Path.Combine(dir.Path, "weight.csv")));
+
+        using var fresh = new TempFolder();
+        await Export(h, fresh.Path, From, kinds);
+        var expected = FolderSnapshot.Take(fresh.Path);
+        var actual = FolderSnapshot.Take(dir.Path);
+        foreach (var r in second.Values)
+        {
+            string name = Path.GetFileName(r.File);
+            Assert.True(expected[name].AsSpan().SequenceEqual(actual[name]), $"{name} differs from a fresh export");
+        }
+        Assert.True(expected[ExportState.FileName].AsSpan().SequenceEqual(actual[ExportState.FileName]), "the state file differs from a fresh export's");
+
+        // And once that is in the folder, the next run is a no-op again.
+        int third = h.Emulator.Requests.HealthApi.Count;
+        var again = await Export(h, dir.Path, null, kinds);
+        Assert.All(again, r => Assert.False(r.Changed));
+        Assert.Equal(3, h.Emulator.Requests.HealthApi.Count - third); // weight, total-calories, sleep
+    }
+
+    [Fact]
+    public async Task The_first_run_of_a_new_day_reads_every_data_type_behind_a_probe()
+    {
+        // The probe (total calories, the weight list) cannot see a change that adds no minutes, such
+        // as a body fat logged on its own or a new height; the emulator cannot make one, so what is
+        // tested is the documented bound: the first run of each day re-reads everything.
+        await using var h = await Start();
+        using var dir = new TempFolder();
+        string[] kinds = { "Weight", "Activity" };
+        await Export(h, dir.Path, From, kinds);
+        h.Emulator.Clock.Advance(TimeSpan.FromDays(1)); // (the access token expires too: 401s and retries are not counted)
+        int before = h.Emulator.Requests.HealthApi.Count;
+        await Export(h, dir.Path, null, kinds);
+        var asked = DataTypesRequestedSince(h, before, answeredOnly: true);
+        _output.WriteLine("first run of the day asked for: " + string.Join(", ", asked));
+        Assert.Equal(new[] { "active-energy-burned", "active-zone-minutes", "activity-level", "body-fat", "distance", "floors", "height", "steps", "total-calories", "weight" },
+            asked.OrderBy(t => t, StringComparer.Ordinal));
+        var same = await Export(h, dir.Path, null, kinds);
+        Assert.All(same, r => Assert.Equal(1, r.Requests));
+    }
+
+    [Fact]
+    public async Task The_probe_compares_json_lines_as_it_compares_csv()
+    {
+        await using var h = await Start();
+        using var dir = new TempFolder();
+        string[] kinds = { "Weight", "Activity" };
+        await Export(h, dir.Path, From, kinds, ExportFormat.Json);
+        var before = FolderSnapshot.Take(dir.Path);
+        var second = await Export(h, dir.Path, null, kinds, ExportFormat.Json);
+        Assert.All(second, r => Assert.Equal(1, r.Requests));
+        Assert.All(second, r => Assert.False(r.Changed));
+        FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+
+        h.Emulator.Person.LogWeight(h.Emulator.Clock.UtcNow.AddDays(-1), 80.5, bodyFatPercent: 21.5);
+        var third = (await Export(h, dir.Path, null, kinds, ExportFormat.Json)).ToDictionary(r => r.Kind);
+        Assert.Equal((1L, 3L), (third["Weight"].RowsAdded, third["Weight"].Requests));
+        Assert.Single(File.ReadAllLines(third["Weight"].File), l => l.Contains("\"WeightKg\":80.5,") && l.Contains("\"BodyFatPercent\":21.5,"));
+        Assert.Equal(1, third["Activity"].Requests);
+    }
+
+    [Fact]
+    public async Task Sleep_and_sleep_stages_together_cost_the_sleep_requests_once()
+    {
+        await using var h = await Start();
+        using var alone = new TempFolder();
+        using var both = new TempFolder();
+        int before = h.Emulator.Requests.HealthApi.Count;
+        await Export(h, alone.Path, From, new[] { "Sleep" });
+        int sleepAlone = DataTypesRequestedSince(h, before).Count(t => t == "sleep");
+
+        before = h.Emulator.Requests.HealthApi.Count;
+        var results = await Export(h, both.Path, From, new[] { "Sleep", "SleepStage" });
+        var asked = DataTypesRequestedSince(h, before);
+        Assert.True(sleepAlone >= 1);
+        Assert.Equal(sleepAlone, asked.Count(t => t == "sleep"));
+        Assert.Equal(0, results.Single(r => r.Kind == "SleepStage").Requests);
+        Assert.True(results.Single(r => r.Kind == "SleepStage").RowsTotal > 0);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(alone.Path, "sleep-sessions.csv")), File.ReadAllBytes(Path.Combine(both.Path, "sleep-sessions.csv")));
     }
 
     [Fact]
@@ -113,6 +257,8 @@ public class EmulatorExportTests
         h.Emulator.Person.LogWeight(at, 81.25);
         var second = (await Export(h, dir.Path, null, new[] { "Weight" })).Single();
         Assert.Equal((1L, 0L, 0L), (second.RowsAdded, second.RowsUpdated, second.RowsRemoved));
+        // The probe (the weight list) saw it; its answer served the full read: weight, body fat, height.
+        Assert.Equal(3, second.Requests);
         var after = File.ReadAllLines(file);
         Assert.Equal(before.Length + 1, after.Length);
         Assert.Single(after, l => l.Contains(",81.25,"));
@@ -120,6 +266,7 @@ public class EmulatorExportTests
         // Running again finds nothing new: the late weigh-in is not duplicated.
         var third = (await Export(h, dir.Path, null, new[] { "Weight" })).Single();
         Assert.Equal((0L, 0L, 0L), (third.RowsAdded, third.RowsUpdated, third.RowsRemoved));
+        Assert.Equal(1, third.Requests);
         Assert.Equal(after, File.ReadAllLines(file));
     }
 

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Export;
+using Newtonsoft.Json.Linq;
+
+namespace FitbitPS.Bench;
+
+/// <summary>
+/// Scenario 2: one year of weight + daily activity + sleep + resting heart rate exported into an empty
+/// folder (Export-FitbitData's engine) vs the lower bound and vs a naive sequential client.
+/// Scenario 4: the same export run again at once (nothing new).
+/// </summary>
+public static class BackfillScenario
+{
+    private static readonly string[] Kinds = { "Weight", "Activity", "Sleep", "RestingHeartRate" };
+
+    /// <summary>BENCH_DEBUG=1: when each data type's requests started and ended.</summary>
+    private static void DebugTimeline(EmulatorSession s, TimeSpan total)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") != "1") return;
+        var log = s.RoundTrips.Timeline;
+        var t0 = log.Min(r => r.Start);
+        foreach (var g in log.GroupBy(r => r.Path.Split('/').Skip(5).FirstOrDefault() ?? r.Path))
+            Console.Error.WriteLine($"{g.Key,-28} {g.Count(),3} first {(g.Min(r => r.Start) - t0).TotalSeconds,6:0.00} last end {(g.Max(r => r.End) - t0).TotalSeconds,6:0.00} mean {g.Average(r => (r.End - r.Start).TotalMilliseconds),5:0} ms");
+        Console.Error.WriteLine($"total {total.TotalSeconds:0.00} s");
+    }
+
+    public static async Task RunAsync(BenchSettings settings, ResultTable table, bool backfill, bool incremental)
+    {
+        var range = RequestsScenario.Years(1);
+        var L = settings.Latency;
+        var folder = Path.Combine(Path.GetTempPath(), "fitbitps-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Untimed warm-up on a throwaway emulator (another user): JIT of the client, the exporter and the
+            // in-process emulator, and the first connection, so the timed run measures the steady state.
+            await using (var w = await EmulatorSession.StartAsync(settings))
+            {
+                var warmFolder = folder + "-warmup";
+                var week = new CivilRange(range.To.AddDays(-6), range.To);
+                await Exporter.RunAsync(HealthExport.Request(w.Reader, warmFolder, Kinds, false, ExportFormat.Csv, week.From, null, false), HealthExport.Options(w.Reader));
+                await Exporter.RunAsync(HealthExport.Request(w.Reader, warmFolder, Kinds, false, ExportFormat.Csv, null, null, false), HealthExport.Options(w.Reader));
+                await new NaiveClient(w.Emulator.BaseUrl, w.Tokens.CurrentAccessToken).ReadDayAsync(range.To);
+                Directory.Delete(warmFolder, true);
+            }
+
+            await using var s = await EmulatorSession.StartAsync(settings);
+            var person = s.Emulator.Person;
+            s.Warm(range);
+
+            // --- FitbitPS: Export-FitbitData -From <a year ago> -DataType Weight,Activity,Sleep,RestingHeartRate
+            var request = HealthExport.Request(s.Reader, folder, Kinds, false, ExportFormat.Csv, range.From, null, false);
+            var sw = Stopwatch.StartNew();
+            var results = await Exporter.RunAsync(request, HealthExport.Options(s.Reader));
+            var fitbitPs = sw.Elapsed;
+            int made = s.HealthRequests;
+            DebugTimeline(s, fitbitPs);
+
+            // The bound, from the physical minimum of requests (scenario 1's derivation).
+            int sleepPages = RequestsScenario.SleepMinimum(person, range).Requests;
+            int n = RequestsScenario.WeightMinimum(person, range).Requests + RequestsScenario.ActivityMinimum(range).Requests
+                    + sleepPages + RequestsScenario.RestingHeartRateMinimum(range).Requests;
+            int c = s.Client.Throttle.MaxInFlight, q = settings.Quota;
+            var quotaBound = TimeSpan.FromMinutes((n - 1) / q) + L;
+            var latencyBound = TimeSpan.FromTicks(L.Ticks * RequestsScenario.Ceil(n, c));
+            var chainBound = TimeSpan.FromTicks(L.Ticks * sleepPages);
+            var bound = new[] { quotaBound, latencyBound, chainBound }.Max();
+            TimeSpan BoundAt(TimeSpan l) => new[] { TimeSpan.FromMinutes((n - 1) / q) + l, TimeSpan.FromTicks(l.Ticks * RequestsScenario.Ceil(n, c)), TimeSpan.FromTicks(l.Ticks * sleepPages) }.Max();
+            var observed = s.RoundTrips.Mean;
+
+            if (backfill)
+            {
+                table.Ratio("2 backfill 1y", $"requests ({string.Join("+", results.Select(r => r.Requests))})", made, n, "", max: 1.0, format: "0");
+                table.Ratio("2 backfill 1y", "wall time vs lower bound", fitbitPs.TotalSeconds, bound.TotalSeconds, " s", max: 1.1, format: "0.0");
+                table.Note($"2 backfill: N = {n} requests (minimum), L = {L.TotalMilliseconds:0} ms added latency, C = {c} in flight (FitbitPS's throttle; Google documents no cap), Q = {q}/min. " +
+                           $"Bound = max(quota: floor((N-1)/Q) min + L = {quotaBound.TotalSeconds:0.00} s; latency: ceil(N/C)×L = {latencyBound.TotalSeconds:0.00} s; " +
+                           $"sleep page chain (each page needs the previous token): {sleepPages}×L = {chainBound.TotalSeconds:0.00} s) = {bound.TotalSeconds:0.00} s. " +
+                           $"The rate form N÷(Q/min) = {n * 60.0 / q:0.0} s only bounds backfills of more than Q requests: {n} requests fit in the first minute's quota.");
+                table.Note($"2 backfill: observed mean round trip {observed.TotalMilliseconds:0} ms (L + the emulator's work, on this loaded machine); the same bound at that round trip = {BoundAt(observed).TotalSeconds:0.00} s, ratio {fitbitPs / BoundAt(observed):0.00}.");
+                table.Note($"2 backfill: per kind {string.Join(", ", results.Select(r => $"{r.Kind} {r.Requests} req/{r.RowsTotal} rows"))}; {s.Count429} answered 429.");
+
+                // What overlapping the kinds would give (the four readers at once on the same client and throttle).
+                s.ResetLog();
+                s.RoundTrips.Clear();
+                sw.Restart();
+                await Task.WhenAll(
+                    Task.Run(() => s.Reader.ReadBodyWeight(range, default).Count()),
+                    Task.Run(() => s.Reader.ReadActivityDays(range, default).Count()),
+                    Task.Run(() => s.Reader.ReadSleep(range, default).Count()),
+                    Task.Run(() => s.Reader.ReadRestingHeartRate(range, default).Count()));
+                var overlapped = sw.Elapsed;
+                DebugTimeline(s, overlapped);
+                table.Ratio("2 backfill 1y", "4 readers at once (no files) vs bound", overlapped.TotalSeconds, bound.TotalSeconds, " s", max: 1.1, format: "0.0");
+                table.Note($"2 backfill: the four readers started together (same client, same throttle) made {s.HealthRequests} requests in {overlapped.TotalSeconds:0.0} s (mean round trip {s.RoundTrips.Mean.TotalMilliseconds:0} ms; bound at that round trip {BoundAt(s.RoundTrips.Mean).TotalSeconds:0.00} s).");
+            }
+
+            if (incremental)
+            {
+                // --- Scenario 4: the same export again, nothing new on the server.
+                s.ResetLog();
+                var again = HealthExport.Request(s.Reader, folder, Kinds, false, ExportFormat.Csv, null, null, false);
+                sw.Restart();
+                var second = await Exporter.RunAsync(again, HealthExport.Options(s.Reader));
+                var noop = sw.Elapsed;
+                int dataTypes = 3 + RequestsScenario.ActivityTypes.Length + 1 + 1; // weight+body-fat+height, 7 activity, sleep, RHR
+                table.Ratio("4 incremental no-op", $"requests ({string.Join("+", second.Select(r => r.Requests))}) per data type read", s.HealthRequests, dataTypes, "", max: 1.0, format: "0");
+                table.Ratio("4 incremental no-op", "requests per export kind", s.HealthRequests / (double)Kinds.Length, 1, "", max: 1.0, format: "0.00");
+                var noopBound = L.TotalSeconds * RequestsScenario.Ceil(dataTypes, c);
+                table.Ratio("4 incremental no-op", "wall time vs ceil(requests/C)×L", noop.TotalSeconds, noopBound, " s", format: "0.00");
+                table.Note($"4 incremental: {string.Join(", ", second.Select(r => $"{r.Kind} {r.Requests} req, {r.From:MM-dd}..{r.To:MM-dd}, changed={r.Changed}"))}; " +
+                           $"{second.Sum(r => r.RowsAdded + r.RowsUpdated + r.RowsRemoved)} rows changed. Each run re-reads a 3-day trailing window (late syncs); " +
+                           "one request per Google data type is the floor for that (no batch or changes endpoint in v4).");
+            }
+
+            if (backfill)
+            {
+                // --- The naive client: one request at a time, one day per request, raw lists, no roll-ups.
+                // Its own emulator: its own user and quota, days generated ahead like FitbitPS's.
+                await using var ns = await EmulatorSession.StartAsync(settings);
+                var sampleTo = range.To;
+                var sampleFrom = sampleTo.AddDays(-(settings.NaiveDays - 1));
+                ns.Warm(new CivilRange(sampleFrom, sampleTo));
+                var naive = new NaiveClient(ns.Emulator.BaseUrl, ns.Tokens.CurrentAccessToken);
+                sw.Restart();
+                for (var d = sampleFrom; d <= sampleTo; d = d.AddDays(1)) await naive.ReadDayAsync(d);
+                var sample = sw.Elapsed;
+                int sampleRequests = ns.HealthRequests;
+                double perDay = sample.TotalSeconds / settings.NaiveDays;
+                double yearRequests = (double)sampleRequests / settings.NaiveDays * range.Days;
+                double byTime = perDay * range.Days;
+                double byQuota = Math.Floor((yearRequests - 1) / q) * 60 + L.TotalSeconds;
+                double naiveYear = Math.Max(byTime, byQuota);
+                // Baseline column = the naive client; ratio = naive ÷ FitbitPS (how many times more / slower).
+                table.Add(new ResultRow("2 backfill 1y", $"requests, naive ÷ FitbitPS (naive: {settings.NaiveDays} days ×{range.Days}/{settings.NaiveDays})",
+                    ResultRow.F(made, "0"), ResultRow.F(yearRequests, "0"), ResultRow.F(yearRequests / made), "—", "—"));
+                double faster = naiveYear / fitbitPs.TotalSeconds;
+                table.Add(new ResultRow("2 backfill 1y", "wall time, naive ÷ FitbitPS (× faster)", ResultRow.F(fitbitPs.TotalSeconds, "0.0") + " s",
+                    ResultRow.F(naiveYear, "0") + " s", ResultRow.F(faster), "≥ 5.00", faster >= 5 ? "pass" : "FAIL"));
+                table.Note($"2 naive client: {settings.NaiveDays} days ({sampleFrom:yyyy-MM-dd}..{sampleTo:yyyy-MM-dd}) really run: {sampleRequests} requests in {sample.TotalSeconds:0.0} s " +
+                           $"({naive.Retries} retries after 429). Year = max(linear {perDay:0.00} s/day × {range.Days} = {byTime:0} s, quota floor((N-1)/Q) min + L = {byQuota:0} s for N = {yearRequests:0}) = {naiveYear:0} s. " +
+                           "Per day: lists of steps, distance, floors, active energy, AZM, activity level (raw minutes, summed), weight, body fat, sleep, resting HR; " +
+                           "pageSize 10000 (25 for sleep) and nextPageToken followed; total calories left out (roll-up only), which favours the naive client.");
+            }
+        }
+        finally
+        {
+            try { if (Directory.Exists(folder)) Directory.Delete(folder, true); } catch (IOException) { }
+        }
+    }
+}
+
+/// <summary>What a person writes by hand: for each day, for each data type, list that day's raw points
+/// (one request at a time, following nextPageToken), parse the JSON and sum. On 429 it waits Retry-After.</summary>
+public sealed class NaiveClient
+{
+    private static readonly string[] Types =
+    {
+        "steps", "distance", "floors", "active-energy-burned", "active-zone-minutes", "activity-level",
+        "weight", "body-fat", "sleep", "daily-resting-heart-rate",
+    };
+
+    private readonly HttpClient _http = new();
+    private readonly Uri _base;
+
+    public NaiveClient(Uri baseUrl, string accessToken)
+    {
+        _base = baseUrl;
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+    }
+
+    public int Retries { get; private set; }
+
+    public async Task<double> ReadDayAsync(DateTime day)
+    {
+        double sum = 0;
+        foreach (var id in Types)
+        {
+            var type = DataTypeCatalog.Get(id);
+            var filter = type.CivilFilter(day, day);
+            string? token = null;
+            do
+            {
+                var url = $"v4/users/me/dataTypes/{id}/dataPoints?filter={Uri.EscapeDataString(filter!)}&pageSize={(id == "sleep" ? 25 : 10000)}"
+                          + (token == null ? "" : "&pageToken=" + Uri.EscapeDataString(token));
+                using var response = await _http.GetAsync(new Uri(_base, url));
+                if ((int)response.StatusCode == 429)
+                {
+                    Retries++;
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                    continue;
+                }
+                response.EnsureSuccessStatusCode();
+                var page = JObject.Parse(await response.Content.ReadAsStringAsync());
+                foreach (var point in page["dataPoints"] ?? new JArray())
+                    foreach (var leaf in point.SelectTokens("..*").OfType<JValue>())
+                        if (leaf.Type is JTokenType.Integer or JTokenType.Float) { sum += leaf.Value<double>(); break; }
+                token = (string?)page["nextPageToken"];
+            } while (token != null);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Auth;
+using HealthApiEmulator.Hosting;
+using HealthApiEmulator.OAuth;
+using Emu = HealthApiEmulator.Hosting.Emulator;
+
+namespace FitbitPS.Bench;
+
+/// <summary>Run-wide settings (from the command line).</summary>
+public sealed class BenchSettings
+{
+    /// <summary>The emulator's frozen "now": a Friday evening in New York.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 11, 20, 17, 0, 0, TimeSpan.Zero);
+    public static DateTime Today => new(2026, 11, 20);
+
+    public bool Quick { get; set; }
+    /// <summary>Latency the emulator adds to every /v4 request.</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(150);
+    /// <summary>Google's per-user quota, requests per rolling minute.</summary>
+    public int Quota { get; set; } = 300;
+    /// <summary>Days the naive client really runs (its year is extrapolated from them).</summary>
+    public int NaiveDays { get; set; } = 14;
+    public bool RunBenchmarkDotNet { get; set; } = true;
+    public string? WriteResults { get; set; }
+    public string? Only { get; set; }
+}
+
+/// <summary>Access tokens from a real consented grant of the emulator; refreshed through its /token.</summary>
+public sealed class EmulatorTokenSource : IAccessTokenSource
+{
+    private readonly Uri _baseUrl;
+    private readonly string _refresh;
+    private readonly HttpClient _http = new();
+    private string _access;
+
+    public EmulatorTokenSource(Uri baseUrl, string access, string refresh) { _baseUrl = baseUrl; _access = access; _refresh = refresh; }
+
+    public static readonly string[] AllReadScopes = { Scopes.ActivityAndFitness, Scopes.HealthMetrics, Scopes.Sleep, Scopes.Profile, Scopes.Settings };
+
+    public static EmulatorTokenSource For(Emu emu)
+    {
+        var issued = emu.OAuth.IssueTokens(AllReadScopes);
+        return new EmulatorTokenSource(emu.BaseUrl, issued.AccessToken, issued.RefreshToken);
+    }
+
+    public string CurrentAccessToken => _access;
+
+    public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        if (!forceRefresh) return _access;
+        using var response = await _http.PostAsync(new Uri(_baseUrl, "token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = _refresh,
+            ["client_id"] = OAuthServer.DefaultClientId,
+            ["client_secret"] = OAuthServer.DefaultClientSecret,
+        }), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        _access = doc.RootElement.GetProperty("access_token").GetString()!;
+        return _access;
+    }
+}
+
+/// <summary>An in-process emulator (latency + quota on) and FitbitPS's client and reader signed in to it.</summary>
+public sealed class EmulatorSession : IAsyncDisposable
+{
+    private EmulatorSession(Emu emu, EmulatorTokenSource tokens, HealthClient client)
+    {
+        Emulator = emu; Tokens = tokens; Client = client; Reader = new FitbitReader(client);
+    }
+
+    public Emu Emulator { get; }
+    public EmulatorTokenSource Tokens { get; }
+    public HealthClient Client { get; }
+    public FitbitReader Reader { get; }
+    /// <summary>Waits the client reported (429 retries would show here; quota waits of our own throttle too).</summary>
+    public List<RequestWait> Waits { get; } = new();
+
+    public static async Task<EmulatorSession> StartAsync(BenchSettings settings, TimeSpan? latency = null)
+    {
+        var emu = await Emu.StartAsync(new EmulatorOptions
+        {
+            Now = BenchSettings.Now,
+            Latency = latency ?? settings.Latency,
+            QuotaPerMinute = settings.Quota,
+        });
+        var tokens = EmulatorTokenSource.For(emu);
+        // The same client a signed-in session gets: the default throttle (4 in flight, 300/min).
+        var timing = new TimingHandler(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
+        var client = new HealthClient(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, timing, throttle: new RequestThrottle())
+        {
+            Clock = () => emu.Clock.UtcNow,
+        };
+        var session = new EmulatorSession(emu, tokens, client) { RoundTrips = timing };
+        client.Waiting += w => { lock (session.Waits) session.Waits.Add(w); };
+        return session;
+    }
+
+    /// <summary>Every /v4 request the emulator answered (the server's own log).</summary>
+    /// <summary>Round-trip times of the client's requests (added latency + the emulator's own work).</summary>
+    public TimingHandler RoundTrips { get; private init; } = null!;
+
+    /// <summary>Makes the emulator generate the person's days in the range now (its data is lazy), so
+    /// timed runs measure serving, not the synthetic data generator. No request is made.</summary>
+    public void Warm(CivilRange range)
+        => Emulator.Person.SleepSessions(DateOnly.FromDateTime(range.From.AddDays(-1)), DateOnly.FromDateTime(range.To.AddDays(1)));
+
+    public int HealthRequests => Emulator.Requests.HealthApi.Count;
+
+    public int RequestsFor(string dataType)
+        => Emulator.Requests.HealthApi.Count(r => r.Path.Contains($"/dataTypes/{dataType}/", StringComparison.Ordinal));
+
+    public int Count429 => Emulator.Requests.HealthApi.Count(r => r.Status == 429);
+
+    public void ResetLog() => Emulator.Requests.Clear();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>Records how long each request took from send to the end of its body.</summary>
+public sealed class TimingHandler : DelegatingHandler
+{
+    private readonly List<TimeSpan> _times = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    public TimingHandler(HttpMessageHandler inner) : base(inner) { }
+
+    /// <summary>(path, start, end) on this handler's clock, for BENCH_DEBUG timelines.</summary>
+    public List<(string Path, TimeSpan Start, TimeSpan End)> Timeline { get; } = new();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var start = _clock.Elapsed;
+        var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        var end = _clock.Elapsed;
+        lock (_times) { _times.Add(end - start); Timeline.Add((request.RequestUri!.AbsolutePath, start, end)); }
+        return response;
+    }
+
+    public void Clear() { lock (_times) { _times.Clear(); Timeline.Clear(); } }
+    public TimeSpan Mean { get { lock (_times) return _times.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)_times.Average(t => t.Ticks)); } }
+}
+
+public static class Timing
+{
+    public static async Task<(T Result, TimeSpan Elapsed)> Time<T>(Func<Task<T>> run)
+    {
+        var sw = Stopwatch.StartNew();
+        var r = await run();
+        return (r, sw.Elapsed);
+    }
+}
