@@ -79,6 +79,32 @@ namespace FitbitPS.Engine.Api
                 return false;
             }
 
+            private readonly Dictionary<string, TaskCompletionSource<bool>> _running = new Dictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
+
+            /// <summary>True: the caller fetches (and must call <see cref="EndList"/>). False: the same
+            /// read is under way; <paramref name="running"/> completes when it ends.</summary>
+            public bool TryStartList(string typeId, string key, out Task running)
+            {
+                lock (_gate)
+                {
+                    if (_running.TryGetValue(typeId + "|" + key, out var other)) { running = other.Task; return false; }
+                    _running[typeId + "|" + key] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    running = null;
+                    return true;
+                }
+            }
+
+            public void EndList(string typeId, string key)
+            {
+                TaskCompletionSource<bool> done;
+                lock (_gate)
+                {
+                    if (!_running.TryGetValue(typeId + "|" + key, out done)) return;
+                    _running.Remove(typeId + "|" + key);
+                }
+                done.TrySetResult(true);
+            }
+
             public void KeepList(string typeId, string key, ListResult result)
             {
                 lock (_gate)
@@ -622,13 +648,29 @@ namespace FitbitPS.Engine.Api
             if (shared == null) return FetchAllPagesAsync(type, range, reconcile, cancellationToken);
             string key = RequestPlanner.ListFilter(type, range) + "|" + reconcile;
             if (shared.TryGetList(type.Id, key, out var kept)) return Task.FromResult(kept);
+            // Kinds of one export run at the same time (Sleep and SleepStage read the same list):
+            // the second asks to join the fetch already under way instead of sending its own.
+            if (!shared.TryStartList(type.Id, key, out var running)) return JoinAsync(running);
             return FetchAndKeepAsync();
 
             async Task<ListResult> FetchAndKeepAsync()
             {
-                var result = await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
-                if (result.Failure == null) shared.KeepList(type.Id, key, result);
-                return result;
+                ListResult result = null;
+                try
+                {
+                    result = await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
+                    if (result.Failure == null) shared.KeepList(type.Id, key, result);
+                    return result;
+                }
+                finally { shared.EndList(type.Id, key); }
+            }
+
+            async Task<ListResult> JoinAsync(Task running)
+            {
+                try { await running.ConfigureAwait(false); } catch { /* the owner reports its own failure */ }
+                // Kept (a reference of our own) when it succeeded; otherwise read on our own.
+                if (shared.TryGetList(type.Id, key, out var joined)) return joined;
+                return await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
             }
         }
 

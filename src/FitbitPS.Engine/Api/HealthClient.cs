@@ -118,7 +118,7 @@ namespace FitbitPS.Engine.Api
             var path = $"v4/users/me/dataTypes/{type.Id}/dataPoints{(reconcile ? ":reconcile" : "")}?{query}";
             return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter,
                 $"{type.Id} {(reconcile ? "reconcile" : "list")}",
-                body => new RawPage(body, NextPageTokenOf(type, body)), cancellationToken);
+                body => new RawPage(body, NextPageTokenOf(type, body)), cancellationToken, chain: true);
         }
 
         /// <summary>Checks a page is whole, well-formed JSON (else it is retried) and finds its next-page token.
@@ -136,17 +136,17 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>One page of dataPoints:rollUp (physical windows).</summary>
         public Task<RollUpDataPointsResponse> RollUpAsync(DataTypeInfo type, RollUpDataPointsRequest request, CancellationToken cancellationToken)
-            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:rollUp", request, $"{type.Id} rollUp", cancellationToken);
+            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:rollUp", request, $"{type.Id} rollUp", cancellationToken, chain: !string.IsNullOrEmpty(request.PageToken));
 
         /// <summary>One page of dataPoints:dailyRollUp (civil days).</summary>
         public Task<RollUpDataPointsResponse> DailyRollUpAsync(DataTypeInfo type, DailyRollUpDataPointsRequest request, CancellationToken cancellationToken)
-            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:dailyRollUp", request, $"{type.Id} dailyRollUp", cancellationToken);
+            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:dailyRollUp", request, $"{type.Id} dailyRollUp", cancellationToken, chain: !string.IsNullOrEmpty(request.PageToken));
 
-        private Task<RollUpDataPointsResponse> PostJsonAsync(DataTypeInfo type, string path, object body, string what, CancellationToken cancellationToken)
+        private Task<RollUpDataPointsResponse> PostJsonAsync(DataTypeInfo type, string path, object body, string what, CancellationToken cancellationToken, bool chain)
         {
             var json = JsonConvert.SerializeObject(body, Formatting.None);
             return SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(_apiBase, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
-                type, null, what, Deserialize<RollUpDataPointsResponse>, cancellationToken);
+                type, null, what, Deserialize<RollUpDataPointsResponse>, cancellationToken, chain);
         }
 
         // ---------------------------------------------------------------- users
@@ -196,7 +196,7 @@ namespace FitbitPS.Engine.Api
         // ---------------------------------------------------------------- the request loop
 
         private async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
-            Func<byte[], T> parse, CancellationToken cancellationToken)
+            Func<byte[], T> parse, CancellationToken cancellationToken, bool chain = false)
         {
             bool refreshed = false, malformedRetried = false;
             int retries = 0;
@@ -205,7 +205,7 @@ namespace FitbitPS.Engine.Api
                 cancellationToken.ThrowIfCancellationRequested();
                 TimeSpan? wait = null;
                 string waitReason = null;
-                using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken).ConfigureAwait(false))
+                using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
                 {
                     var token = await _tokens.GetAccessTokenAsync(refreshed, cancellationToken).ConfigureAwait(false);
                     HttpResponseMessage response = null;
@@ -219,6 +219,7 @@ namespace FitbitPS.Engine.Api
                             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                             Interlocked.Increment(ref _requestCount);
+                            RequestTally.CountOne();
                             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                             // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
                             var current = response;

@@ -36,6 +36,11 @@ namespace FitbitPS.Engine.Api
 
         private void Append(byte[] body)
         {
+            lock (_pages) AppendLocked(body);
+        }
+
+        private void AppendLocked(byte[] body)
+        {
             _file.Seek(0, SeekOrigin.End);
             _pages.Add((_file.Position, body.Length));
             _file.Write(body, 0, body.Length);
@@ -49,13 +54,18 @@ namespace FitbitPS.Engine.Api
             {
                 var (offset, length) = _pages[i];
                 var buffer = new byte[length];
-                _file.Seek(offset, SeekOrigin.Begin);
-                int read = 0;
-                while (read < length)
+                // A shared read (Sleep and SleepStage of one export) replays the same spool from two
+                // threads at once: seek and read must not interleave.
+                lock (_pages)
                 {
-                    var n = _file.Read(buffer, read, length - read);
-                    if (n == 0) throw new EndOfStreamException("The page spool file was truncated.");
-                    read += n;
+                    _file.Seek(offset, SeekOrigin.Begin);
+                    int read = 0;
+                    while (read < length)
+                    {
+                        var n = _file.Read(buffer, read, length - read);
+                        if (n == 0) throw new EndOfStreamException("The page spool file was truncated.");
+                        read += n;
+                    }
                 }
                 yield return buffer;
             }

@@ -21,7 +21,11 @@ namespace FitbitPS.Engine.Api
         // A small guard so a request that reaches the server a little late still falls outside the window.
         private static readonly TimeSpan Guard = TimeSpan.FromMilliseconds(500);
 
-        private readonly SemaphoreSlim _inFlight;
+        private readonly object _slotGate = new object();
+        private int _freeSlots;
+        // Waiters for a slot: a page chain's requests are served before prefetched chunks (see EnterAsync).
+        private readonly LinkedList<TaskCompletionSource<bool>> _chainWaiters = new LinkedList<TaskCompletionSource<bool>>();
+        private readonly LinkedList<TaskCompletionSource<bool>> _otherWaiters = new LinkedList<TaskCompletionSource<bool>>();
         private readonly object _gate = new object();
         private readonly Queue<TimeSpan> _starts = new Queue<TimeSpan>();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -31,7 +35,7 @@ namespace FitbitPS.Engine.Api
             if (maxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(maxInFlight));
             MaxInFlight = maxInFlight;
             RequestsPerMinute = requestsPerMinute;
-            _inFlight = new SemaphoreSlim(maxInFlight, maxInFlight);
+            _freeSlots = maxInFlight;
         }
 
         public int MaxInFlight { get; }
@@ -42,9 +46,13 @@ namespace FitbitPS.Engine.Api
         public static RequestThrottle For(object signIn) => Shared.GetValue(signIn, _ => new RequestThrottle());
 
         /// <summary>Waits for a slot; <paramref name="onQuotaWait"/> is told how long when the minute's quota is used up.</summary>
-        public async Task<IDisposable> EnterAsync(Action<TimeSpan> onQuotaWait, CancellationToken cancellationToken)
+        /// <param name="chain">The request is a step of a sequential page chain (a list page: each needs the
+        /// previous page's token). Why it goes first: a chain can use only one slot at a time, so it is the
+        /// critical path of a read of several data types, while roll-up chunks fetched ahead have slack;
+        /// first come first served would queue every page of the chain behind a lookahead's worth of chunks.</param>
+        public async Task<IDisposable> EnterAsync(Action<TimeSpan> onQuotaWait, CancellationToken cancellationToken, bool chain = false)
         {
-            await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await AcquireSlotAsync(chain, cancellationToken).ConfigureAwait(false);
             try
             {
                 while (true)
@@ -57,7 +65,7 @@ namespace FitbitPS.Engine.Api
                         if (RequestsPerMinute <= 0 || _starts.Count < RequestsPerMinute)
                         {
                             _starts.Enqueue(now);
-                            return new Releaser(_inFlight);
+                            return new Releaser(this);
                         }
                         wait = _starts.Peek() + TimeSpan.FromMinutes(1) + Guard - now;
                     }
@@ -67,16 +75,62 @@ namespace FitbitPS.Engine.Api
             }
             catch
             {
-                _inFlight.Release();
+                ReleaseSlot();
                 throw;
             }
         }
 
+        private Task AcquireSlotAsync(bool chain, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TaskCompletionSource<bool> waiter;
+            LinkedListNode<TaskCompletionSource<bool>> node;
+            var queue = chain ? _chainWaiters : _otherWaiters;
+            lock (_slotGate)
+            {
+                if (_freeSlots > 0) { _freeSlots--; return Task.CompletedTask; }
+                waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                node = queue.AddLast(waiter);
+            }
+            if (cancellationToken.CanBeCanceled)
+            {
+                var registration = cancellationToken.Register(() =>
+                {
+                    bool removed;
+                    lock (_slotGate)
+                    {
+                        // Still queued: withdraw. Already handed a slot: ReleaseSlot set the result first.
+                        removed = node.List != null;
+                        if (removed) queue.Remove(node);
+                    }
+                    if (removed) waiter.TrySetCanceled(cancellationToken);
+                });
+                waiter.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+            }
+            return waiter.Task;
+        }
+
+        private void ReleaseSlot()
+        {
+            TaskCompletionSource<bool> next = null;
+            lock (_slotGate)
+            {
+                var queue = _chainWaiters.Count > 0 ? _chainWaiters : _otherWaiters.Count > 0 ? _otherWaiters : null;
+                if (queue == null) _freeSlots++;
+                else
+                {
+                    next = queue.First.Value;
+                    queue.RemoveFirst();
+                }
+            }
+            next?.TrySetResult(true);
+        }
+
         private sealed class Releaser : IDisposable
         {
-            private SemaphoreSlim _semaphore;
-            public Releaser(SemaphoreSlim semaphore) { _semaphore = semaphore; }
-            public void Dispose() => Interlocked.Exchange(ref _semaphore, null)?.Release();
+            private RequestThrottle _throttle;
+            public Releaser(RequestThrottle throttle) { _throttle = throttle; }
+            public void Dispose() => Interlocked.Exchange(ref _throttle, null)?.ReleaseSlot();
         }
     }
 }
