@@ -152,13 +152,22 @@ public static class ParseScenario
         GC.WaitForPendingFinalizers();
     }
 
-    /// <summary>As FitbitReader.ReadHeartRateSamples does: every page body is spooled as it arrives (a new
-    /// array each time, like an HTTP body), then replayed oldest first: last page first, each page reversed.</summary>
+    /// <summary>As FitbitReader.ReadHeartRateSamples does: every page body is spooled as it arrives (read into
+    /// a pooled buffer, like HealthClient's HTTP body), then replayed oldest first through one pooled buffer:
+    /// last page first, each page reversed.</summary>
     public static long Replay(byte[] page, int pages, Action? checkpoint)
     {
         long points = 0;
         using var spool = new PageSpool();
-        for (int i = 0; i < pages; i++) { spool.Add((byte[])page.Clone()); checkpoint?.Invoke(); }
+        for (int i = 0; i < pages; i++)
+        {
+            // As HealthClient does: the body is read into a pooled buffer, checked, copied into the spool, returned.
+            var body = PageSpool.BufferPool.Rent(page.Length);
+            Buffer.BlockCopy(page, 0, body, 0, page.Length);
+            spool.Add(body, page.Length);
+            PageSpool.BufferPool.Return(body);
+            checkpoint?.Invoke();
+        }
         foreach (var body in spool.NewestLast())
         {
             var records = FitbitReader.ParseHeartRatePage(body);

@@ -683,9 +683,8 @@ namespace FitbitPS.Engine.Api
             {
                 do
                 {
-                    var page = await _client.ListPageAsync(type, filter, type.MaxPageSize, token, reconcile, cancellationToken).ConfigureAwait(false);
-                    result.Pages.Add(page.Body);
-                    token = page.NextPageToken;
+                    // The body goes from the client's pooled buffer into the spool once it is whole and parses.
+                    token = await _client.ListPageIntoAsync(type, filter, type.MaxPageSize, token, reconcile, result.Pages, cancellationToken).ConfigureAwait(false);
                 } while (token != null);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { result.Dispose(); throw; }
@@ -701,7 +700,7 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>Replays fetched pages oldest first: the last page first, each page reversed.</summary>
         private IEnumerable<ReadItem<T>> Ascending<T>(DataTypeInfo type, CivilRange range, Task<ListResult> fetch,
-            Func<byte[], List<T>> parse, Func<T, DateTime?> dayOf, CancellationToken cancellationToken)
+            Func<ArraySegment<byte>, List<T>> parse, Func<T, DateTime?> dayOf, CancellationToken cancellationToken)
         {
             using (var result = Await(fetch, cancellationToken))
             {
@@ -712,7 +711,7 @@ namespace FitbitPS.Engine.Api
                     var last = result.Pages.Last();
                     if (last != null)
                     {
-                        var records = parse(last);
+                        var records = parse(new ArraySegment<byte>(last));
                         var day = records.Count == 0 ? null : dayOf(records[records.Count - 1]);
                         if (day.HasValue && day.Value >= range.From && day.Value <= range.To) to = day.Value;
                     }
@@ -733,17 +732,20 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>A raw heart-rate list page (newest first, as sent) into records: the byte scanner, or
         /// Newtonsoft when the page has another shape. Public for the parse benchmark.</summary>
-        public static List<HeartRateSample> ParseHeartRatePage(byte[] body)
+        public static List<HeartRateSample> ParseHeartRatePage(byte[] body) => ParseHeartRatePage(new ArraySegment<byte>(body));
+
+        /// <summary>The same over a page in a (pooled) buffer.</summary>
+        public static List<HeartRateSample> ParseHeartRatePage(ArraySegment<byte> body)
         {
             var samples = new List<HeartRateSample>(10000);
-            if (HeartRatePageScanner.TryParse(body, samples, out _)) return samples;
+            if (body.Offset == 0 && HeartRatePageScanner.TryParse(body.Array, body.Count, samples, out _)) return samples;
             return ParsePage(body).Where(p => p.HeartRate?.SampleTime != null).Select(ToHeartRateSample).ToList();
         }
 
-        private static List<DataPoint> ParsePage(byte[] body)
+        private static List<DataPoint> ParsePage(ArraySegment<byte> body)
         {
             var points = new List<DataPoint>(1024);
-            using (var ms = new MemoryStream(body, false)) DataPointReader.ReadPage(ms, points.Add);
+            using (var ms = new MemoryStream(body.Array, body.Offset, body.Count, false)) DataPointReader.ReadPage(ms, points.Add);
             return points;
         }
 
