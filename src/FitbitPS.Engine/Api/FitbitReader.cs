@@ -37,7 +37,7 @@ namespace FitbitPS.Engine.Api
         public HealthClient Client => _client;
 
         /// <summary>Roll-up chunks requested ahead of the one being yielded, per data type.</summary>
-        public int Lookahead { get; set; } = 4;
+        public int Lookahead { get; set; } = 8;
 
         private SharedReads _shared;
 
@@ -250,7 +250,12 @@ namespace FitbitPS.Engine.Api
         public IEnumerable<ReadItem<ActivityDay>> ReadActivityDays(CivilRange range, CancellationToken cancellationToken)
         {
             var types = ActivityDayTypes;
-            var streams = types.Select(t => DailyRollUpAscending(t, range, cancellationToken)).ToList();
+            // Prefetches start as their streams are made, and the throttle serves chunks in that order:
+            // the type with the most chunks (total calories: 14 days a request, 90 for the others) is the
+            // longest sequence, so it starts first and the others fill in around it (streams keep type order).
+            var streams = new IEnumerable<ReadItem<RollupDataPoint>>[types.Count];
+            foreach (var i in Enumerable.Range(0, types.Count).OrderBy(i => RequestPlanner.DailyRollUpChunks(types[i], range).Count * -1))
+                streams[i] = DailyRollUpAscending(types[i], range, cancellationToken);
             foreach (var row in JoinAscending(streams, p => p.CivilStartTime.ToDateTime().Ticks))
             {
                 if (row.IsError) { yield return ReadItem<ActivityDay>.Failed(row.Error); continue; }

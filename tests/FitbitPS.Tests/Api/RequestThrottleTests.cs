@@ -38,4 +38,19 @@ public class RequestThrottleTests
         // The slot came back: a new request gets it at once.
         Assert.True(throttle.EnterAsync(null, CancellationToken.None).IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public async Task A_chain_keeps_its_slot_for_its_next_page_and_a_queued_chunk_gets_it_when_none_comes()
+    {
+        var throttle = new RequestThrottle(maxInFlight: 1, requestsPerMinute: 0);
+        var page1 = await throttle.EnterAsync(null, CancellationToken.None, chain: true);
+        var chunk = throttle.EnterAsync(null, CancellationToken.None);
+        page1.Dispose();
+        // The chain's next page, sent right after the previous one was answered, goes before the queued chunk.
+        var page2 = throttle.EnterAsync(null, CancellationToken.None, chain: true);
+        Assert.True(page2.IsCompletedSuccessfully);
+        Assert.False(chunk.IsCompleted);
+        (await page2).Dispose(); // the chain's last page: no next page comes
+        (await chunk.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
 }
