@@ -62,7 +62,7 @@ public static class ParseScenario
                    $"Live = highest heap after a forced full GC every 5 pages (what the reader keeps); GC heap = highest heap size sampled every 2 ms in the timed pass, garbage not yet collected included; both minus the heap before the run. A page of JSON is {page.Length / 1e6:0.0} MB; the spool keeps the range's pages on disk, not in memory. " +
                    $"Peak working set (a fresh process per run, runtime included; worst of 3 runs for week and year, 1 for two years): week {weekChild.PeakWorkingSetMb:0} MB, year {yearChild.PeakWorkingSetMb:0} MB, two years {twoYearChild.PeakWorkingSetMb:0} MB" +
                    (twoYearChild.PeakWorkingSetMb <= yearChild.PeakWorkingSetMb * 1.1
-                       ? " (levels off once the GC's large-object budget is reached: uncollected 3.5 MB page arrays, not data kept)."
+                       ?  " (levels off once the GC's generation-0 budget is reached: records not yet collected, not data kept; page buffers are pooled)."
                        : " (still growing past a year)."));
     }
 
