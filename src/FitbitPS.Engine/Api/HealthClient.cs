@@ -246,110 +246,110 @@ namespace FitbitPS.Engine.Api
                 byte[] rented = null;
                 try
                 {
-                using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
-                {
-                    var token = await _tokens.GetAccessTokenAsync(refreshed, cancellationToken).ConfigureAwait(false);
-                    HttpResponseMessage response = null;
-                    byte[] body = null; // rented from PageSpool.BufferPool; returned before the next attempt
-                    int bodyLength = 0;
-                    Exception transport = null;
-                    bool truncated = false;
-                    try
+                    using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
                     {
-                        using (var request = createRequest())
+                        var token = await _tokens.GetAccessTokenAsync(refreshed, cancellationToken).ConfigureAwait(false);
+                        HttpResponseMessage response = null;
+                        byte[] body = null; // rented from PageSpool.BufferPool; returned before the next attempt
+                        int bodyLength = 0;
+                        Exception transport = null;
+                        bool truncated = false;
+                        try
                         {
-                            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                            Interlocked.Increment(ref _requestCount);
-                            RequestTally.CountOne();
-                            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                            // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
-                            var current = response;
-                            using (cancellationToken.Register(() => current.Dispose()))
-                                (body, bodyLength) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                            rented = body;
-                            cancellationToken.ThrowIfCancellationRequested();
-                        }
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
-                    catch (Exception e) when (cancellationToken.IsCancellationRequested)
-                    {
-                        // e.g. ObjectDisposedException from the aborted body read
-                        response?.Dispose();
-                        throw new OperationCanceledException("The read was cancelled.", e, cancellationToken);
-                    }
-                    catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException)
-                    {
-                        // Connection reset, truncated body (Content-Length not met), timeout: transient on reads.
-                        transport = e;
-                        // Headers said 2xx but the body broke off: a truncated answer, not an unreachable server.
-                        truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
-                        response?.Dispose();
-                        response = null;
-                    }
-                    finally
-                    {
-                        RequestCompleted?.Invoke(RequestCount);
-                    }
-
-                    if (transport != null && truncated)
-                    {
-                        if (malformedRetried)
-                            throw new HealthApiException($"Google Health cut the answer for {what} short twice: {transport.Message}", 200, inner: transport);
-                        malformedRetried = true;
-                        wait = TimeSpan.Zero;
-                        waitReason = "truncated body";
-                    }
-                    else if (transport != null)
-                    {
-                        if (retries >= MaxRetries)
-                            throw new HealthApiException($"Could not reach Google Health for {what} after {retries + 1} attempts: {transport.Message}", inner: transport);
-                        wait = Backoff(retries);
-                        waitReason = "connection failed (" + transport.GetType().Name + ": " + transport.Message + ")";
-                    }
-                    else
-                    {
-                        using (response)
-                        {
-                            var status = (int)response.StatusCode;
-                            if (status >= 200 && status < 300)
+                            using (var request = createRequest())
                             {
-                                try { return parse(body, bodyLength); }
-                                catch (JsonException e)
-                                {
-                                    if (malformedRetried)
-                                        throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {bodyLength} bytes): {e.Message}", status, inner: e);
-                                    malformedRetried = true;
-                                    wait = TimeSpan.Zero;
-                                    waitReason = "malformed or truncated JSON";
-                                }
-                            }
-                            else
-                            {
-                                var errorBody = Copy(body, bodyLength);
-                                var error = ParseError(errorBody);
-                                if (status == 401)
-                                {
-                                    if (refreshed) throw new AuthenticationFailedException(error?.Message ?? "HTTP 401");
-                                    refreshed = true;
-                                    continue;
-                                }
-                                bool html = error == null;
-                                bool transient = status == 429 || status == 503 || status == 500 || status == 502 || status == 504 || (html && status >= 500);
-                                if (!transient) throw MapError(status, error, errorBody, type, filter, what);
-                                if (retries >= MaxRetries)
-                                    throw new HealthApiException($"Google Health still answered {status} {error?.StatusName} for {what} after {retries + 1} attempts: {error?.Message ?? "(no JSON body)"}",
-                                        status, error?.StatusName, ReasonOf(error));
-                                var retryAfter = RetryAfter(response);
-                                if (retryAfter.HasValue) wait = retryAfter.Value + TimeSpan.FromMilliseconds(Jitter(250));
-                                else if (status == 429) // Google: back off at least 30 s after a quota refusal that names no time
-                                    wait = Max(Backoff(retries), TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, MaxBackoff.Ticks)));
-                                else wait = Backoff(retries);
-                                waitReason = status + " " + (error?.StatusName ?? (html ? "HTML error page" : ""));
+                                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                                Interlocked.Increment(ref _requestCount);
+                                RequestTally.CountOne();
+                                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                                // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
+                                var current = response;
+                                using (cancellationToken.Register(() => current.Dispose()))
+                                    (body, bodyLength) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                                rented = body;
+                                cancellationToken.ThrowIfCancellationRequested();
                             }
                         }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
+                        catch (Exception e) when (cancellationToken.IsCancellationRequested)
+                        {
+                            // e.g. ObjectDisposedException from the aborted body read
+                            response?.Dispose();
+                            throw new OperationCanceledException("The read was cancelled.", e, cancellationToken);
+                        }
+                        catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException)
+                        {
+                            // Connection reset, truncated body (Content-Length not met), timeout: transient on reads.
+                            transport = e;
+                            // Headers said 2xx but the body broke off: a truncated answer, not an unreachable server.
+                            truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
+                            response?.Dispose();
+                            response = null;
+                        }
+                        finally
+                        {
+                            RequestCompleted?.Invoke(RequestCount);
+                        }
+    
+                        if (transport != null && truncated)
+                        {
+                            if (malformedRetried)
+                                throw new HealthApiException($"Google Health cut the answer for {what} short twice: {transport.Message}", 200, inner: transport);
+                            malformedRetried = true;
+                            wait = TimeSpan.Zero;
+                            waitReason = "truncated body";
+                        }
+                        else if (transport != null)
+                        {
+                            if (retries >= MaxRetries)
+                                throw new HealthApiException($"Could not reach Google Health for {what} after {retries + 1} attempts: {transport.Message}", inner: transport);
+                            wait = Backoff(retries);
+                            waitReason = "connection failed (" + transport.GetType().Name + ": " + transport.Message + ")";
+                        }
+                        else
+                        {
+                            using (response)
+                            {
+                                var status = (int)response.StatusCode;
+                                if (status >= 200 && status < 300)
+                                {
+                                    try { return parse(body, bodyLength); }
+                                    catch (JsonException e)
+                                    {
+                                        if (malformedRetried)
+                                            throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {bodyLength} bytes): {e.Message}", status, inner: e);
+                                        malformedRetried = true;
+                                        wait = TimeSpan.Zero;
+                                        waitReason = "malformed or truncated JSON";
+                                    }
+                                }
+                                else
+                                {
+                                    var errorBody = Copy(body, bodyLength);
+                                    var error = ParseError(errorBody);
+                                    if (status == 401)
+                                    {
+                                        if (refreshed) throw new AuthenticationFailedException(error?.Message ?? "HTTP 401");
+                                        refreshed = true;
+                                        continue;
+                                    }
+                                    bool html = error == null;
+                                    bool transient = status == 429 || status == 503 || status == 500 || status == 502 || status == 504 || (html && status >= 500);
+                                    if (!transient) throw MapError(status, error, errorBody, type, filter, what);
+                                    if (retries >= MaxRetries)
+                                        throw new HealthApiException($"Google Health still answered {status} {error?.StatusName} for {what} after {retries + 1} attempts: {error?.Message ?? "(no JSON body)"}",
+                                            status, error?.StatusName, ReasonOf(error));
+                                    var retryAfter = RetryAfter(response);
+                                    if (retryAfter.HasValue) wait = retryAfter.Value + TimeSpan.FromMilliseconds(Jitter(250));
+                                    else if (status == 429) // Google: back off at least 30 s after a quota refusal that names no time
+                                        wait = Max(Backoff(retries), TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, MaxBackoff.Ticks)));
+                                    else wait = Backoff(retries);
+                                    waitReason = status + " " + (error?.StatusName ?? (html ? "HTML error page" : ""));
+                                }
+                            }
+                        }
                     }
-                }
                 }
                 finally
                 {
