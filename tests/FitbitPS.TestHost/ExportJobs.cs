@@ -65,15 +65,21 @@ internal static class ExportJobs
         // Pause right before the n-th rename (data and state files count), so a test can kill us there.
         int pauseAt = opts.Has("pause-before-replace") ? int.Parse(opts.Get("pause-before-replace") ?? "1", CultureInfo.InvariantCulture) : 0;
         int replaces = 0;
+        // Kinds run concurrently: once one kind pauses, every other kind stops at its next callback,
+        // so the paused process changes nothing more (what a test that kills it there relies on).
+        var paused = new ManualResetEventSlim(false);
+        void HoldIfPaused() { if (paused.IsSet) Thread.Sleep(Timeout.Infinite); }
         var options = new ExportOptions
         {
             LockTimeout = TimeSpan.FromMilliseconds(int.Parse(opts.Get("lock-timeout-ms") ?? "60000", CultureInfo.InvariantCulture)),
-            Progress = p => { Log($"progress {p.Kind} {p.Rows}"); Step(); },
+            Progress = p => { HoldIfPaused(); Log($"progress {p.Kind} {p.Rows}"); Step(); },
             BeforeReplace = file =>
             {
+                HoldIfPaused();
                 Log("replace " + Path.GetFileName(file));
                 Step();
-                if (++replaces != pauseAt) return;
+                if (Interlocked.Increment(ref replaces) != pauseAt) return;
+                paused.Set();
                 Console.Out.WriteLine("PAUSED " + Path.GetFileName(file));
                 Console.Out.Flush();
                 Thread.Sleep(Timeout.Infinite);

@@ -37,7 +37,7 @@ namespace FitbitPS.Engine.Api
         public HealthClient Client => _client;
 
         /// <summary>Roll-up chunks requested ahead of the one being yielded, per data type.</summary>
-        public int Lookahead { get; set; } = 4;
+        public int Lookahead { get; set; } = 8;
 
         private SharedReads _shared;
 
@@ -77,6 +77,32 @@ namespace FitbitPS.Engine.Api
                 }
                 result = null;
                 return false;
+            }
+
+            private readonly Dictionary<string, TaskCompletionSource<bool>> _running = new Dictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
+
+            /// <summary>True: the caller fetches (and must call <see cref="EndList"/>). False: the same
+            /// read is under way; <paramref name="running"/> completes when it ends.</summary>
+            public bool TryStartList(string typeId, string key, out Task running)
+            {
+                lock (_gate)
+                {
+                    if (_running.TryGetValue(typeId + "|" + key, out var other)) { running = other.Task; return false; }
+                    _running[typeId + "|" + key] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    running = null;
+                    return true;
+                }
+            }
+
+            public void EndList(string typeId, string key)
+            {
+                TaskCompletionSource<bool> done;
+                lock (_gate)
+                {
+                    if (!_running.TryGetValue(typeId + "|" + key, out done)) return;
+                    _running.Remove(typeId + "|" + key);
+                }
+                done.TrySetResult(true);
             }
 
             public void KeepList(string typeId, string key, ListResult result)
@@ -224,7 +250,12 @@ namespace FitbitPS.Engine.Api
         public IEnumerable<ReadItem<ActivityDay>> ReadActivityDays(CivilRange range, CancellationToken cancellationToken)
         {
             var types = ActivityDayTypes;
-            var streams = types.Select(t => DailyRollUpAscending(t, range, cancellationToken)).ToList();
+            // Prefetches start as their streams are made, and the throttle serves chunks in that order:
+            // the type with the most chunks (total calories: 14 days a request, 90 for the others) is the
+            // longest sequence, so it starts first and the others fill in around it (streams keep type order).
+            var streams = new IEnumerable<ReadItem<RollupDataPoint>>[types.Count];
+            foreach (var i in Enumerable.Range(0, types.Count).OrderBy(i => RequestPlanner.DailyRollUpChunks(types[i], range).Count * -1))
+                streams[i] = DailyRollUpAscending(types[i], range, cancellationToken);
             foreach (var row in JoinAscending(streams, p => p.CivilStartTime.ToDateTime().Ticks))
             {
                 if (row.IsError) { yield return ReadItem<ActivityDay>.Failed(row.Error); continue; }
@@ -622,13 +653,29 @@ namespace FitbitPS.Engine.Api
             if (shared == null) return FetchAllPagesAsync(type, range, reconcile, cancellationToken);
             string key = RequestPlanner.ListFilter(type, range) + "|" + reconcile;
             if (shared.TryGetList(type.Id, key, out var kept)) return Task.FromResult(kept);
+            // Kinds of one export run at the same time (Sleep and SleepStage read the same list):
+            // the second asks to join the fetch already under way instead of sending its own.
+            if (!shared.TryStartList(type.Id, key, out var running)) return JoinAsync(running);
             return FetchAndKeepAsync();
 
             async Task<ListResult> FetchAndKeepAsync()
             {
-                var result = await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
-                if (result.Failure == null) shared.KeepList(type.Id, key, result);
-                return result;
+                ListResult result = null;
+                try
+                {
+                    result = await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
+                    if (result.Failure == null) shared.KeepList(type.Id, key, result);
+                    return result;
+                }
+                finally { shared.EndList(type.Id, key); }
+            }
+
+            async Task<ListResult> JoinAsync(Task running)
+            {
+                try { await running.ConfigureAwait(false); } catch { /* the owner reports its own failure */ }
+                // Kept (a reference of our own) when it succeeded; otherwise read on our own.
+                if (shared.TryGetList(type.Id, key, out var joined)) return joined;
+                return await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -641,9 +688,8 @@ namespace FitbitPS.Engine.Api
             {
                 do
                 {
-                    var page = await _client.ListPageAsync(type, filter, type.MaxPageSize, token, reconcile, cancellationToken).ConfigureAwait(false);
-                    result.Pages.Add(page.Body);
-                    token = page.NextPageToken;
+                    // The body goes from the client's pooled buffer into the spool once it is whole and parses.
+                    token = await _client.ListPageIntoAsync(type, filter, type.MaxPageSize, token, reconcile, result.Pages, cancellationToken).ConfigureAwait(false);
                 } while (token != null);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { result.Dispose(); throw; }
@@ -659,7 +705,7 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>Replays fetched pages oldest first: the last page first, each page reversed.</summary>
         private IEnumerable<ReadItem<T>> Ascending<T>(DataTypeInfo type, CivilRange range, Task<ListResult> fetch,
-            Func<byte[], List<T>> parse, Func<T, DateTime?> dayOf, CancellationToken cancellationToken)
+            Func<ArraySegment<byte>, List<T>> parse, Func<T, DateTime?> dayOf, CancellationToken cancellationToken)
         {
             using (var result = Await(fetch, cancellationToken))
             {
@@ -670,7 +716,7 @@ namespace FitbitPS.Engine.Api
                     var last = result.Pages.Last();
                     if (last != null)
                     {
-                        var records = parse(last);
+                        var records = parse(new ArraySegment<byte>(last));
                         var day = records.Count == 0 ? null : dayOf(records[records.Count - 1]);
                         if (day.HasValue && day.Value >= range.From && day.Value <= range.To) to = day.Value;
                     }
@@ -691,17 +737,20 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>A raw heart-rate list page (newest first, as sent) into records: the byte scanner, or
         /// Newtonsoft when the page has another shape. Public for the parse benchmark.</summary>
-        public static List<HeartRateSample> ParseHeartRatePage(byte[] body)
+        public static List<HeartRateSample> ParseHeartRatePage(byte[] body) => ParseHeartRatePage(new ArraySegment<byte>(body));
+
+        /// <summary>The same over a page in a (pooled) buffer.</summary>
+        public static List<HeartRateSample> ParseHeartRatePage(ArraySegment<byte> body)
         {
             var samples = new List<HeartRateSample>(10000);
-            if (HeartRatePageScanner.TryParse(body, samples, out _)) return samples;
+            if (body.Offset == 0 && HeartRatePageScanner.TryParse(body.Array, body.Count, samples, out _)) return samples;
             return ParsePage(body).Where(p => p.HeartRate?.SampleTime != null).Select(ToHeartRateSample).ToList();
         }
 
-        private static List<DataPoint> ParsePage(byte[] body)
+        private static List<DataPoint> ParsePage(ArraySegment<byte> body)
         {
             var points = new List<DataPoint>(1024);
-            using (var ms = new MemoryStream(body, false)) DataPointReader.ReadPage(ms, points.Add);
+            using (var ms = new MemoryStream(body.Array, body.Offset, body.Count, false)) DataPointReader.ReadPage(ms, points.Add);
             return points;
         }
 

@@ -57,7 +57,11 @@ namespace FitbitPS.Engine.Export
         /// <summary>How long a second export waits for the folder's lock before failing.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-        /// <summary>Progress per kind and overall.</summary>
+        /// <summary>How many kinds are read at the same time (1: one after another). Requests in flight
+        /// and per minute are capped by the client's throttle whatever this is.</summary>
+        public int MaxConcurrentKinds { get; set; } = 4;
+
+        /// <summary>Progress per kind and overall (called for one kind at a time, from any thread).</summary>
         public Action<ExportProgress> Progress { get; set; }
 
         /// <summary>Messages for verbose output.</summary>

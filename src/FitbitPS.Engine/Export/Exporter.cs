@@ -43,16 +43,90 @@ namespace FitbitPS.Engine.Export
                 var state = ExportState.Load(folder);
                 ExportFolder.DeleteStaleTemps(folder);
                 var plan = await PlanCoreAsync(request, options, folder, state, cancellationToken).ConfigureAwait(false);
-                var results = new List<ExportResult>(plan.Count);
                 using (request.ShareReads?.Invoke())
+                    return await ExportKindsConcurrentlyAsync(request, options, folder, state, plan, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Reads the kinds at the same time (at most <see cref="ExportOptions.MaxConcurrentKinds"/>).
+        /// Why: a kind's reads are mostly waiting on the network, and one kind's sequential page
+        /// chain (sleep: each page needs the previous token) would otherwise start only after the
+        /// other kinds' requests; the shared client's throttle still caps requests in flight and per
+        /// minute. Each kind still replaces its own file atomically; the state file is written under
+        /// one lock (<see cref="KindRun.StateGate"/>) so every write holds every finished kind.
+        /// A kind that fails the whole run stops the others (they are cancelled, their finished files
+        /// and state entries stay: the next run picks up from there, as after a crash).
+        /// </summary>
+        private static async Task<IReadOnlyList<ExportResult>> ExportKindsConcurrentlyAsync(ExportRequest request, ExportOptions options,
+            string folder, ExportState state, IReadOnlyList<ExportPlanItem> plan, CancellationToken cancellationToken)
+        {
+            var run = new KindRun(options, plan.Count);
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (var slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentKinds)))
+            {
+                var tasks = new Task<ExportResult>[plan.Count];
+                for (int i = 0; i < plan.Count; i++)
                 {
-                    for (int i = 0; i < plan.Count; i++)
+                    int index = i;
+                    // Task.Run: the readers block on their fetches while a merger enumerates them.
+                    tasks[i] = Task.Run(async () =>
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        results.Add(await ExportKindAsync(request, options, folder, state, plan[i], i, plan.Count, cancellationToken).ConfigureAwait(false));
-                    }
+                        await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                        try
+                        {
+                            stop.Token.ThrowIfCancellationRequested();
+                            Api.RequestTally.Begin();
+                            return await ExportKindAsync(request, options, run, folder, state, plan[index], index, plan.Count, stop.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (!(e is OperationCanceledException))
+                        {
+                            stop.Cancel(); // the run fails: don't start or finish more work than the sequential run would have
+                            throw;
+                        }
+                        finally { slots.Release(); }
+                    });
                 }
-                return results;
+                try { await Task.WhenAll(tasks).ConfigureAwait(false); }
+                catch
+                {
+                    // The first real failure in plan order, not a cancellation it caused in the others.
+                    var failed = tasks.FirstOrDefault(t => t.IsFaulted && !(t.Exception.GetBaseException() is OperationCanceledException));
+                    if (failed != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed.Exception.GetBaseException()).Throw();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw;
+                }
+                return tasks.Select(t => t.Result).ToList();
+            }
+        }
+
+        /// <summary>What the kinds of one run share: serialized callbacks, each kind's progress, the state-file lock.</summary>
+        private sealed class KindRun
+        {
+            private readonly ExportOptions _options;
+            private readonly object _callbackGate = new object();
+            private readonly int[] _percents;
+            public readonly object StateGate = new object();
+
+            public KindRun(ExportOptions options, int count) { _options = options; _percents = new int[count]; }
+
+            public void Verbose(string message)
+            {
+                if (_options.Verbose == null) return;
+                lock (_callbackGate) _options.Verbose(message);
+            }
+
+            /// <summary>Reports one kind's progress; the overall percentage is the mean over all kinds.</summary>
+            public void Progress(ExportProgress progress)
+            {
+                if (_options.Progress == null) return;
+                lock (_callbackGate)
+                {
+                    // Never backwards, whatever order the kinds' reports interleave in.
+                    _percents[progress.KindIndex] = Math.Max(_percents[progress.KindIndex], progress.KindPercent);
+                    progress.OverallPercent = _percents.Sum() / _percents.Length;
+                    _options.Progress(progress);
+                }
             }
         }
 
@@ -139,13 +213,14 @@ namespace FitbitPS.Engine.Export
             return items;
         }
 
-        private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, string folder, ExportState state,
+        private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, KindRun run, string folder, ExportState state,
             ExportPlanItem item, int index, int count, CancellationToken cancellationToken)
         {
             var kind = item.ExportKind;
             string fileName = Path.GetFileName(item.File);
             var result = new ExportResult { Kind = kind.Name, File = item.File, Format = request.Format, From = item.From, To = item.To };
-            state.Kinds.TryGetValue(kind.Name, out var entry);
+            ExportKindState entry;
+            lock (run.StateGate) state.Kinds.TryGetValue(kind.Name, out entry);
 
             void Report(DateTime? day, long rows, bool done)
             {
@@ -156,7 +231,7 @@ namespace FitbitPS.Engine.Export
                     double all = (item.To.Value - item.From.Value).TotalDays + 1;
                     kindPercent = (int)Math.Min(99, Math.Max(0, ((day.Value - item.From.Value).TotalDays + 1) * 100 / all));
                 }
-                options.Progress(new ExportProgress
+                run.Progress(new ExportProgress
                 {
                     Kind = kind.Name,
                     KindIndex = index,
@@ -164,7 +239,6 @@ namespace FitbitPS.Engine.Export
                     Day = day,
                     Rows = rows,
                     KindPercent = kindPercent,
-                    OverallPercent = (index * 100 + kindPercent) / count,
                     Completed = done,
                     Status = done ? $"{kind.Name}: {rows} rows in {fileName}"
                         : day.HasValue ? $"{kind.Name}: read up to {day:yyyy-MM-dd}, {rows} rows"
@@ -179,7 +253,7 @@ namespace FitbitPS.Engine.Export
                 return result;
             }
 
-            options.Verbose?.Invoke($"{kind.Name}: {item.Action}.");
+            run.Verbose($"{kind.Name}: {item.Action}.");
             Report(null, 0, done: false);
             long requestsBefore = options.RequestCount?.Invoke() ?? 0;
             var merger = kind.CreateMerger(request.Format);
@@ -200,7 +274,7 @@ namespace FitbitPS.Engine.Export
                     var (unchanged, rows) = await merger.ProbeAsync(existing, item.From.Value, item.To.Value, cancellationToken).ConfigureAwait(false);
                     if (unchanged)
                     {
-                        options.Verbose?.Invoke($"{kind.Name}: nothing synced since {fileName} was written ({item.From:yyyy-MM-dd}..{item.To:yyyy-MM-dd} probed); the other data types were not read.");
+                        run.Verbose($"{kind.Name}: nothing synced since {fileName} was written ({item.From:yyyy-MM-dd}..{item.To:yyyy-MM-dd} probed); the other data types were not read.");
                         counts = new MergeCounts { Total = rows };
                     }
                 }
@@ -281,14 +355,23 @@ namespace FitbitPS.Engine.Export
             if (entry == null || entry.File != updated.File || entry.Format != updated.Format || entry.From != updated.From
                 || entry.LastCompleteDay != updated.LastCompleteDay || entry.RowCount != updated.RowCount)
             {
-                state.Kinds[kind.Name] = updated;
-                try
+                IOException failed = null;
+                lock (run.StateGate)
                 {
-                    ExportFolder.WriteAllText(folder, ExportState.FileName, state.ToJson(), options.BeforeReplace);
+                    state.Kinds[kind.Name] = updated;
+                    try
+                    {
+                        ExportFolder.WriteAllText(folder, ExportState.FileName, state.ToJson(), options.BeforeReplace);
+                    }
+                    catch (IOException io)
+                    {
+                        if (entry == null) state.Kinds.Remove(kind.Name); else state.Kinds[kind.Name] = entry;
+                        failed = io;
+                    }
                 }
-                catch (IOException io)
+                if (failed != null)
                 {
-                    if (entry == null) state.Kinds.Remove(kind.Name); else state.Kinds[kind.Name] = entry;
+                    var io = failed;
                     throw new ExportException(ExportFolder.IsDiskFull(io) ? ExportErrorKind.DiskFull : ExportErrorKind.WriteFailed,
                         $"{fileName} was written, but the state file could not be updated ({io.Message}). The next export reads those days again; nothing is lost or duplicated.",
                         Path.Combine(folder, ExportState.FileName), io);

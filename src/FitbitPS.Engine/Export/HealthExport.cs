@@ -108,7 +108,8 @@ namespace FitbitPS.Engine.Export
         public static ExportOptions Options(FitbitReader reader, ExportOptions options = null)
         {
             options = options ?? new ExportOptions();
-            options.RequestCount = () => reader.Client.RequestCount;
+            // Kinds are read concurrently: each kind's requests are counted in its own flow.
+            options.RequestCount = () => RequestTally.Current?.Count ?? reader.Client.RequestCount;
             options.IsKindError = e => e is MissingScopeException;
             return options;
         }

@@ -80,12 +80,14 @@ public sealed class TestData
 public static class FolderSnapshot
 {
     /// <param name="except">A file to leave out (e.g. a lock file another process holds).</param>
-    public static SortedDictionary<string, byte[]> Take(string folder, string? except = null)
+    /// <param name="withoutTemps">Leave out the temporary files of an export still running (another
+    /// process's kinds may hold theirs open while it is paused); the files a person uses are all there.</param>
+    public static SortedDictionary<string, byte[]> Take(string folder, string? except = null, bool withoutTemps = false)
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         if (!Directory.Exists(folder)) return files;
         foreach (var f in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-            if (Path.GetFileName(f) != except) files[Path.GetRelativePath(folder, f)] = File.ReadAllBytes(f);
+            if (Path.GetFileName(f) != except && !(withoutTemps && Path.GetFileName(f).StartsWith(".fitbitps-tmp.", StringComparison.Ordinal))) files[Path.GetRelativePath(folder, f)] = File.ReadAllBytes(f);
         return files;
     }
 

@@ -29,10 +29,14 @@ namespace FitbitPS.Engine.Api.Wire
         /// <summary>Parses a page into <paramref name="samples"/> in server order (newest first).
         /// False (and nothing added) when the page is not the plain shape; use the general reader then.</summary>
         public static bool TryParse(byte[] page, List<HeartRateSample> samples, out string nextPageToken)
+            => TryParse(page, page.Length, samples, out nextPageToken);
+
+        /// <summary>The same over the first <paramref name="length"/> bytes of a (pooled) buffer.</summary>
+        public static bool TryParse(byte[] page, int length, List<HeartRateSample> samples, out string nextPageToken)
         {
             nextPageToken = null;
             var start = samples.Count;
-            var s = new Scanner(page);
+            var s = new Scanner(page, length);
             try
             {
                 if (s.ParsePage(samples, out nextPageToken)) return true;
@@ -48,6 +52,7 @@ namespace FitbitPS.Engine.Api.Wire
         private struct Scanner
         {
             private readonly byte[] _b;
+            private readonly int _n; // the page's length: a pooled buffer may be longer
             private int _i;
             private int _lastSourceStart, _lastSourceLength;
             private string _lastSource;
@@ -57,9 +62,10 @@ namespace FitbitPS.Engine.Api.Wire
             private int _lastCivilKey;
             private DateTime _lastCivil;
 
-            public Scanner(byte[] bytes)
+            public Scanner(byte[] bytes, int length)
             {
-                _b = bytes; _i = 0; _lastSourceStart = -1; _lastSourceLength = 0; _lastSource = null;
+                if (length < 0 || length > bytes.Length) throw new ArgumentOutOfRangeException(nameof(length));
+                _b = bytes; _n = length; _i = 0; _lastSourceStart = -1; _lastSourceLength = 0; _lastSource = null;
                 _lastDayAt = -1; _lastDayTicks = 0; _lastCivilKey = 0; _lastCivil = default(DateTime);
             }
 
@@ -92,7 +98,7 @@ namespace FitbitPS.Engine.Api.Wire
                 return Take((byte)'}') && End();
             }
 
-            private bool End() { Ws(); return _i == _b.Length; }
+            private bool End() { Ws(); return _i == _n; }
 
             private bool Point(List<HeartRateSample> into)
             {
@@ -109,7 +115,7 @@ namespace FitbitPS.Engine.Api.Wire
                         Ws();
                         int vs = _i;
                         // Usually the same bytes as the previous point's source: compare, don't re-scan.
-                        if (_lastSourceStart >= 0 && vs + _lastSourceLength < _b.Length && Equal(vs, _lastSourceStart, _lastSourceLength)
+                        if (_lastSourceStart >= 0 && vs + _lastSourceLength < _n && Equal(vs, _lastSourceStart, _lastSourceLength)
                             && (_b[vs + _lastSourceLength] == ',' || _b[vs + _lastSourceLength] == '}'))
                         {
                             _i = vs + _lastSourceLength;
@@ -244,7 +250,7 @@ namespace FitbitPS.Engine.Api.Wire
             private void Ws()
             {
                 var b = _b;
-                while (_i < b.Length)
+                while (_i < _n)
                 {
                     var c = b[_i];
                     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') _i++;
@@ -252,12 +258,12 @@ namespace FitbitPS.Engine.Api.Wire
                 }
             }
 
-            private byte Peek() { Ws(); return _i < _b.Length ? _b[_i] : (byte)0; }
+            private byte Peek() { Ws(); return _i < _n ? _b[_i] : (byte)0; }
 
             private bool Take(byte c)
             {
                 Ws();
-                if (_i < _b.Length && _b[_i] == c) { _i++; return true; }
+                if (_i < _n && _b[_i] == c) { _i++; return true; }
                 return false;
             }
 
@@ -278,6 +284,7 @@ namespace FitbitPS.Engine.Api.Wire
                 int k = _i;
                 while (true)
                 {
+                    if (k >= _n) return false; // the page ends inside a string: truncated
                     var c = b[k];
                     if (c == '"') break;
                     if (c == '\\' || c < 0x20) return false;
@@ -300,16 +307,16 @@ namespace FitbitPS.Engine.Api.Wire
             {
                 value = 0;
                 Ws();
-                bool quoted = _i < _b.Length && _b[_i] == '"';
+                bool quoted = _i < _n && _b[_i] == '"';
                 if (quoted) _i++;
-                bool negative = _i < _b.Length && _b[_i] == '-';
+                bool negative = _i < _n && _b[_i] == '-';
                 if (negative) _i++;
                 int digits = 0;
-                while (_i < _b.Length && _b[_i] >= '0' && _b[_i] <= '9' && digits < 18) { value = value * 10 + (_b[_i] - '0'); _i++; digits++; }
+                while (_i < _n && _b[_i] >= '0' && _b[_i] <= '9' && digits < 18) { value = value * 10 + (_b[_i] - '0'); _i++; digits++; }
                 if (digits == 0) return false;
                 if (negative) value = -value;
                 if (quoted) { if (_b[_i] != '"') return false; _i++; }
-                else if (_i < _b.Length && (_b[_i] == '.' || _b[_i] == 'e' || _b[_i] == 'E' || (_b[_i] >= '0' && _b[_i] <= '9'))) return false;
+                else if (_i < _n && (_b[_i] == '.' || _b[_i] == 'e' || _b[_i] == 'E' || (_b[_i] >= '0' && _b[_i] <= '9'))) return false;
                 return true;
             }
 
@@ -384,6 +391,7 @@ namespace FitbitPS.Engine.Api.Wire
                     _i++;
                     while (true)
                     {
+                        if (_i >= _n) return false;
                         c = b[_i++];
                         if (c == '\\') _i++;
                         else if (c == '"') return true;
@@ -394,11 +402,13 @@ namespace FitbitPS.Engine.Api.Wire
                     int depth = 0;
                     while (true)
                     {
+                        if (_i >= _n) return false;
                         c = b[_i++];
                         if (c == '"')
                         {
                             while (true)
                             {
+                                if (_i >= _n) return false;
                                 var d = b[_i++];
                                 if (d == '\\') _i++;
                                 else if (d == '"') break;
@@ -410,7 +420,7 @@ namespace FitbitPS.Engine.Api.Wire
                 }
                 // number or literal
                 int start = _i;
-                while (_i < b.Length)
+                while (_i < _n)
                 {
                     c = b[_i];
                     if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t') break;
