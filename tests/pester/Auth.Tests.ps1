@@ -3,24 +3,10 @@
 # The browser is replaced through FITBITPS_BROWSER by a script that follows the sign-in redirect.
 
 BeforeAll {
-    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
-    $manifest = Join-Path $repo 'out' 'FitbitPS' 'FitbitPS.psd1'
-    $emulatorDll = Get-ChildItem (Join-Path $repo 'tests' 'HealthApiEmulator' 'bin') -Recurse -Filter HealthApiEmulator.dll |
-        Where-Object { $_.Directory.Name -like 'net*' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
-    if (-not $emulatorDll) { throw 'Build the solution first (dotnet build FitbitPS.sln): HealthApiEmulator.dll not found.' }
-
-    # The standalone emulator: first stdout line "Listening on http://127.0.0.1:PORT/", then the client file.
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve', '--client-secrets-out', (Join-Path $TestDrive 'client_secret.json'))) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardInput = $true   # the emulator stops when we close its stdin
-    $psi.UseShellExecute = $false
-    $script:emulator = [System.Diagnostics.Process]::Start($psi)
-    $first = $script:emulator.StandardOutput.ReadLine()
-    if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Emulator did not start: $first" }
-    $script:baseUrl = $Matches[1]
-    $script:clientFile = Join-Path $TestDrive 'client_secret.json'
-    while (-not (Test-Path $script:clientFile)) { Start-Sleep -Milliseconds 50 }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:emu = Start-TestEmulator -ClientSecretsFile (Join-Path $TestDrive 'client_secret.json')
+    $script:baseUrl = $script:emu.BaseUrl
+    $script:clientFile = $script:emu.ClientSecretsFile
 
     # One cache folder for this file and a passphrase cache (no keyring needed for Pester). Not under
     # $TestDrive: Pester removes what a Describe wrote to TestDrive when it ends, and the profile signed in
@@ -30,23 +16,15 @@ BeforeAll {
     $env:FITBITPS_CACHE_PASSPHRASE = 'pester passphrase'
 
     # The "browser": a script that requests the sign-in URL and follows the redirects to FitbitPS's listener.
-    $browserScript = Join-Path $TestDrive 'follow-redirect.ps1'
-    Set-Content -Path $browserScript -Value @'
-param([string] $Url)
-Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
-'@
-    $pwsh = (Get-Process -Id $PID).Path
-    $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
+    Set-TestBrowser -Folder $TestDrive
 
-    Import-Module $manifest -Force
+    $manifest = Import-BuiltFitbitPS
+    $pwsh = (Get-Process -Id $PID).Path
 }
 
 AfterAll {
     Remove-Module FitbitPS -ErrorAction SilentlyContinue
-    if ($script:emulator -and -not $script:emulator.HasExited) {
-        $script:emulator.StandardInput.Close()
-        if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
-    }
+    Stop-TestEmulator $script:emu
     Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME, Env:FITBITPS_CACHE_PASSPHRASE -ErrorAction SilentlyContinue
     if ($script:cacheDir) { Remove-Item -LiteralPath $script:cacheDir -Recurse -Force -ErrorAction SilentlyContinue }
 }

@@ -3,40 +3,18 @@
 # Run from the repository root after a build:  Invoke-Pester tests/pester/Readers.Tests.ps1
 
 BeforeAll {
-    $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
-    $manifest = Join-Path $repo 'out/FitbitPS/FitbitPS.psd1'
-    if (-not (Test-Path $manifest)) { throw "Build first: $manifest is missing (dotnet build FitbitPS.sln)." }
-    Import-Module $manifest -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-BuiltFitbitPS | Out-Null
+    $script:emu = Start-TestEmulator -ClientSecretsFile (Join-Path $TestDrive 'client_secret.json')
+    $script:baseUrl = $script:emu.BaseUrl
+    $script:secretsFile = $script:emu.ClientSecretsFile
 
-    $emulatorDll = Get-ChildItem (Join-Path $repo 'tests/HealthApiEmulator/bin') -Recurse -Filter HealthApiEmulator.dll |
-        Where-Object { $_.FullName -match 'net10\.0' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
-    if (-not $emulatorDll) { throw 'Build the emulator first (tests/HealthApiEmulator).' }
-
-    # The emulator lives as long as its stdin is open: keep the pipe, close it in AfterAll.
-    $script:secretsFile = Join-Path $TestDrive 'client_secret.json'
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($emulatorDll.FullName, '--port', '0', '--auto-approve', '--client-secrets-out', $script:secretsFile)) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $script:emulator = [System.Diagnostics.Process]::Start($psi)
-    $first = $script:emulator.StandardOutput.ReadLine()
-    if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Unexpected emulator output: $first" }
-    $script:baseUrl = $Matches[1]
-    while (-not (Test-Path $script:secretsFile)) { Start-Sleep -Milliseconds 50 }
-
-    # Sign in for real: the emulator auto-approves; the "browser" is a script that requests the sign-in
-    # URL and follows the redirects to Connect-Fitbit's loopback listener. Tokens stay in process memory.
+    # Sign in for real: the emulator auto-approves; the "browser" follows the redirects to
+    # Connect-Fitbit's loopback listener. Tokens stay in process memory.
     $script:cacheDir = Join-Path $TestDrive 'cache'
     New-Item -ItemType Directory -Path $script:cacheDir -Force | Out-Null
     $env:FITBITPS_HOME = $script:cacheDir
-    $browserScript = Join-Path $TestDrive 'follow-redirect.ps1'
-    Set-Content -Path $browserScript -Value @'
-param([string] $Url)
-Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
-'@
-    $pwsh = (Get-Process -Id $PID).Path
-    $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
+    Set-TestBrowser -Folder $TestDrive
     Connect-Fitbit -ClientSecretFile $script:secretsFile -TokenCache Process -Scope Activity, HealthMetrics, Sleep, Profile, Settings -TimeoutSec 60 | Out-Null
 
     function Add-EmulatorFault([string] $Kind, [int] $Count, [string] $PathContains, [int] $RetryAfterSeconds = 1) {
@@ -48,10 +26,7 @@ Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
 
 AfterAll {
     Disconnect-Fitbit -ErrorAction SilentlyContinue | Out-Null
-    if ($script:emulator) {
-        $script:emulator.StandardInput.Close()
-        if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
-    }
+    Stop-TestEmulator $script:emu
     Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME -ErrorAction SilentlyContinue
     Remove-Module FitbitPS -ErrorAction SilentlyContinue
 }
