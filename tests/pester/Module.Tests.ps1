@@ -53,4 +53,22 @@ Describe 'FitbitPS module manifest' {
         foreach ($p in 'Path', 'DataType', 'From', 'To', 'Format', 'Profile', 'Full', 'IncludeIntraday') { $cmd.Parameters.Keys | Should -Contain $p }
         $cmd.Parameters['Path'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).Mandatory | Should -Contain $true
     }
+
+    It 'has Get-Help for Connect-Fitbit: synopsis, examples and described parameters (en-US/FitbitPS.dll-Help.xml)' {
+        Join-Path (Split-Path $script:manifestPath) 'en-US/FitbitPS.dll-Help.xml' | Should -Exist
+        $help = Get-Help Connect-Fitbit -Full
+        # Without a help file Get-Help falls back to the syntax as the synopsis and has no examples.
+        $help.Synopsis | Should -Match '^Signs a profile in to Google'
+        @($help.examples.example | Where-Object code).Count | Should -BeGreaterOrEqual 1
+        @($help.examples.example | Where-Object code)[0].code | Should -Match 'Connect-Fitbit -ClientSecretFile'
+        ($help.parameters.parameter | Where-Object name -eq 'NoBrowser').description.Text | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has a synopsis and at least one example for every exported cmdlet' {
+        foreach ($name in $script:manifest.ExportedCmdlets.Keys) {
+            $help = Get-Help $name -Full
+            $help.Synopsis | Should -Not -Match "^\s*$name\s" -Because "$name needs a synopsis, not its syntax"
+            @($help.examples.example | Where-Object code).Count | Should -BeGreaterOrEqual 1 -Because "$name needs an example"
+        }
+    }
 }

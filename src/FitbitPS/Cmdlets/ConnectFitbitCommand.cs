@@ -11,6 +11,25 @@ namespace FitbitPS.Cmdlets
     /// Signs a profile in to Google (browser with a loopback listener, or -NoBrowser paste-back), or
     /// silently re-uses its saved refresh token. Writes one FitbitContext.
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Connect-Fitbit -ClientSecretFile ~/Downloads/client_secret_1234.json
+    /// </code>
+    /// <para>Signs in the first time: opens the browser at Google's consent page, listens on 127.0.0.1 for the answer and saves the refresh token and the client in the OS-protected cache. Later sessions need only Connect-Fitbit (or nothing: every cmdlet opens the saved profile silently).</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Connect-Fitbit -NoBrowser -ClientSecretFile ./client.json
+    /// </code>
+    /// <para>Signs in on a machine without a browser (SSH): prints the sign-in address to open on any device; paste back the whole address the browser ends on (http://127.0.0.1:PORT/?state=...&amp;code=...).</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// $env:FITBITPS_CACHE_PASSPHRASE = Get-Content ~/.config/fitbitps-passphrase
+    /// Connect-Fitbit -ClientSecretFile ~/Downloads/client_secret_1234.json -TokenCache Passphrase -NoBrowser
+    /// </code>
+    /// <para>Signs in for cron or a server without a keyring: tokens go to an AES-256 file keyed from the passphrase in FITBITPS_CACHE_PASSPHRASE.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Connect, "Fitbit", DefaultParameterSetName = SavedSet)]
     [OutputType(typeof(FitbitContext))]
     public sealed class ConnectFitbitCommand : FitbitCmdletBase
@@ -25,10 +44,12 @@ namespace FitbitPS.Cmdlets
         [ValidateNotNullOrEmpty]
         public string ClientSecretFile { get; set; }
 
+        /// <summary>The OAuth client ID, instead of -ClientSecretFile (use with -ClientSecret).</summary>
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
         [ValidateNotNullOrEmpty]
         public string ClientId { get; set; }
 
+        /// <summary>The OAuth client secret for -ClientId (Google requires it even for Desktop clients).</summary>
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
         public SecureString ClientSecret { get; set; }
 
@@ -61,6 +82,7 @@ namespace FitbitPS.Cmdlets
         [ValidateRange(1, 65535)]
         public int Port { get; set; }
 
+        /// <summary>Seconds to wait for the browser sign-in (default 300); Ctrl+C also stops waiting.</summary>
         [Parameter]
         [ValidateRange(5, 3600)]
         public int TimeoutSec { get; set; } = 300;

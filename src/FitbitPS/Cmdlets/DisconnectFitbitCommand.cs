@@ -4,6 +4,18 @@ using FitbitPS.Engine.Auth;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Removes a profile's cached tokens and client configuration; with -Revoke also revokes the grant at Google.</summary>
+    /// <example>
+    /// <code>
+    /// Disconnect-Fitbit -Profile partner -Revoke
+    /// </code>
+    /// <para>Revokes FitbitPS's access at Google for the profile 'partner' and removes its cached tokens and client configuration.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Disconnect-Fitbit -WhatIf
+    /// </code>
+    /// <para>Shows what would be removed for the default profile without removing anything.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Disconnect, "Fitbit", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
     public sealed class DisconnectFitbitCommand : FitbitCmdletBase

@@ -13,6 +13,25 @@ namespace FitbitPS.Cmdlets
     /// and merge by key, so nothing is duplicated. Files are replaced atomically; a second export
     /// into the same folder waits for the first. Never prompts: safe for Task Scheduler and cron.
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Export-FitbitData -Path ~/FitbitExport
+    /// </code>
+    /// <para>Creates or brings up to date the local copy: one CSV file per kind of record plus fitbitps-export.json. The first run backfills from the start of the account; later runs read only what is new plus a 3-day trailing window. Writes one result per kind (Kind, File, RowsAdded, RowsUpdated, RowsRemoved, RowsTotal, From, To, Requests).</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Export-FitbitData -Path ~/FitbitExport -DataType Weight,Sleep -From 2024-01-01 -Format Json
+    /// </code>
+    /// <para>Only weight and sleep, from 1 January 2024, as JSON lines (.jsonl).</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// $ErrorActionPreference = 'Stop'
+    /// Export-FitbitData -Path 'D:\FitbitExport' | Format-Table Kind, RowsAdded, RowsUpdated, RowsTotal, Requests
+    /// </code>
+    /// <para>A scheduled export script (Task Scheduler, cron): it never prompts, and when the profile needs a person it stops with one error, so the script exits with code 1.</para>
+    /// </example>
     [Cmdlet(VerbsData.Export, "FitbitData", SupportsShouldProcess = true)]
     [OutputType(typeof(ExportResult))]
     public sealed class ExportFitbitDataCommand : FitbitCmdletBase
@@ -39,6 +58,7 @@ namespace FitbitPS.Cmdlets
         [Parameter]
         public DateTime? To { get; set; }
 
+        /// <summary>Csv (default) or Json (JSON lines, .jsonl); same columns and value text.</summary>
         [Parameter]
         public ExportFormat Format { get; set; } = ExportFormat.Csv;
 

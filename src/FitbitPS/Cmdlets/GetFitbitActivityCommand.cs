@@ -5,6 +5,24 @@ namespace FitbitPS.Cmdlets
 {
     /// <summary>One row per day (steps, distance, floors, calories, active-zone and intensity minutes);
     /// with -Interval one row per hour, quarter hour or minute.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitActivity -From 2026-01-01 | Export-Csv activity-2026.csv
+    /// </code>
+    /// <para>One row per day since 1 January 2026 (steps, distance, floors, calories, minutes per intensity), as CSV.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitActivity -From 2026-01-01 -To 2026-01-01 -Interval Hour | Format-Table Start, Steps
+    /// </code>
+    /// <para>Steps per hour on one day.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitActivity -Days 30 | Measure-Object Steps -Average -Maximum
+    /// </code>
+    /// <para>Average and best daily step count of the last 30 days.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitActivity")]
     [OutputType(typeof(ActivityDay), typeof(ActivityInterval))]
     public sealed class GetFitbitActivityCommand : FitbitReaderCmdletBase

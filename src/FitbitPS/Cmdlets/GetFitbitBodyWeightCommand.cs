@@ -4,6 +4,18 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Weigh-ins: kg and lb, body fat of the same weigh-in, BMI from the latest height, source.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitBodyWeight -Days 90 | Format-Table Date, WeightKg, BodyFatPercent, Bmi
+    /// </code>
+    /// <para>Weigh-ins of the last 90 days.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitBodyWeight -From 2026-01-01 | Export-Csv weight-2026.csv
+    /// </code>
+    /// <para>Every weigh-in since 1 January 2026, as CSV.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitBodyWeight")]
     [OutputType(typeof(BodyWeight))]
     public sealed class GetFitbitBodyWeightCommand : FitbitReaderCmdletBase

@@ -4,6 +4,12 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Daily breathing (respiratory) rate during sleep.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitBreathingRate -From 2026-01-01 -To 2026-01-31 | Format-Table Date, BreathsPerMinute
+    /// </code>
+    /// <para>Breathing rate during sleep for each night of January 2026.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitBreathingRate")]
     [OutputType(typeof(BreathingRate))]
     public sealed class GetFitbitBreathingRateCommand : FitbitReaderCmdletBase

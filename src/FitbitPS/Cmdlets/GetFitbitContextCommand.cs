@@ -4,6 +4,18 @@ using FitbitPS.Engine.Auth;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Shows a profile's sign-in (user id, scopes, cache, expiry), or every profile with -ListAvailable. Never a token.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitContext
+    /// </code>
+    /// <para>Shows the signed-in default profile: account, granted and missing scopes, token cache and access-token expiry.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitContext -ListAvailable
+    /// </code>
+    /// <para>Lists every profile saved on this machine.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitContext")]
     [OutputType(typeof(FitbitContext))]
     public sealed class GetFitbitContextCommand : FitbitCmdletBase

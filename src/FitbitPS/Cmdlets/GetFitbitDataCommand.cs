@@ -11,6 +11,18 @@ namespace FitbitPS.Cmdlets
 {
     /// <summary>Any Google Health data type as generic flat records: raw points (List), one value per
     /// moment (Reconcile), daily totals (DailyRollUp) or totals per window (RollUp -WindowSize).</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitData steps -Days 1 -Method RollUp -WindowSize 01:00:00
+    /// </code>
+    /// <para>Steps per hour today, as generic HealthDataPoint records (Type, Date, Start, End, Value, Values, Source).</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitData daily-oxygen-saturation -Days 7
+    /// </code>
+    /// <para>Any Google Health data type by its name; press Tab after Get-FitbitData to complete the names.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitData")]
     [OutputType(typeof(HealthDataPoint))]
     public sealed class GetFitbitDataCommand : FitbitReaderCmdletBase

@@ -4,6 +4,18 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Exercises: type, start, duration, distance (km and miles), calories, average heart rate, steps.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitExercise -Days 30 | Format-Table Date, Type, DurationMinutes, DistanceKm, AverageHeartRate
+    /// </code>
+    /// <para>The exercises of the last 30 days.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitExercise -From 2026-01-01 | Group-Object Type | Select-Object Name, Count
+    /// </code>
+    /// <para>How many exercises of each type since 1 January 2026.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitExercise")]
     [OutputType(typeof(Exercise))]
     public sealed class GetFitbitExerciseCommand : FitbitReaderCmdletBase

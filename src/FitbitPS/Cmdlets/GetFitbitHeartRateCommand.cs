@@ -4,6 +4,24 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Resting heart rate per day; -Interval gives min/avg/max per window; -Raw every sample.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitHeartRate -Days 30
+    /// </code>
+    /// <para>Resting heart rate per day for the last 30 days.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitHeartRate -From 2026-03-01 -To 2026-03-01 -Interval FifteenMinutes | Format-Table Start, MinBpm, AverageBpm, MaxBpm
+    /// </code>
+    /// <para>Minimum, average and maximum heart rate per quarter hour on one day.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitHeartRate -Days 1 -Raw | Export-Csv heart-rate-samples.csv
+    /// </code>
+    /// <para>Every heart-rate sample of today (many per minute: keep raw ranges short).</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitHeartRate", DefaultParameterSetName = "Resting")]
     [OutputType(typeof(RestingHeartRate), ParameterSetName = new[] { "Resting" })]
     [OutputType(typeof(HeartRateInterval), ParameterSetName = new[] { "Interval" })]

@@ -4,6 +4,12 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Daily heart-rate variability (RMSSD during sleep).</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitHeartRateVariability -Days 30 | Format-Table Date, RmssdMilliseconds, DeepSleepRmssdMilliseconds
+    /// </code>
+    /// <para>Nightly heart-rate variability (RMSSD) of the last 30 days.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitHeartRateVariability")]
     [OutputType(typeof(HeartRateVariability))]
     public sealed class GetFitbitHeartRateVariabilityCommand : FitbitReaderCmdletBase

@@ -4,6 +4,12 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Daily blood oxygen saturation (SpO2) during sleep.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitOxygenSaturation -Days 14 | Format-Table Date, AveragePercent, LowerBoundPercent, UpperBoundPercent
+    /// </code>
+    /// <para>Nightly SpO2 of the last 14 days.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitOxygenSaturation")]
     [OutputType(typeof(OxygenSaturation))]
     public sealed class GetFitbitOxygenSaturationCommand : FitbitReaderCmdletBase

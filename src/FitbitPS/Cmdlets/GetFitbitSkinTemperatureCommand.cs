@@ -4,6 +4,12 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Nightly skin temperature and its variation from the personal baseline.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitSkinTemperature -Days 30 | Format-Table Date, NightlyCelsius, VariationCelsius
+    /// </code>
+    /// <para>Nightly skin temperature and its variation from your baseline over the last 30 days.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitSkinTemperature")]
     [OutputType(typeof(SkinTemperature))]
     public sealed class GetFitbitSkinTemperatureCommand : FitbitReaderCmdletBase

@@ -6,6 +6,24 @@ namespace FitbitPS.Cmdlets
     /// <summary>One row per sleep, dated by the day the person woke up: start, end, minutes asleep,
     /// awake and to fall asleep, time in bed, main sleep or nap, minutes per stage. -Stages gives the
     /// stage segments instead (same as Get-FitbitSleepStage).</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitSleep -Days 14 | Export-Csv sleep.csv
+    /// </code>
+    /// <para>The sleeps of the last 14 days, dated by the day you woke up, as CSV.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitSleep -Days 7 | Where-Object IsMainSleep | Format-Table Date, MinutesAsleep, DeepMinutes, RemMinutes
+    /// </code>
+    /// <para>Only the main sleep of each night of the last week.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitSleep -Days 1 -Stages
+    /// </code>
+    /// <para>The stage segments of last night (same as Get-FitbitSleepStage).</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitSleep")]
     [OutputType(typeof(SleepSession), typeof(SleepStage))]
     public sealed class GetFitbitSleepCommand : FitbitReaderCmdletBase

@@ -4,6 +4,18 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>The stage segments (deep, light, REM, wake…) of each sleep, dated by wake day, for charts.</summary>
+    /// <example>
+    /// <code>
+    /// Get-FitbitSleepStage -Days 1 | Format-Table Start, Stage, Minutes
+    /// </code>
+    /// <para>The stage segments of last night, for a chart.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-FitbitSleepStage -Days 30 | Group-Object Stage | Select-Object Name, Count
+    /// </code>
+    /// <para>How many segments of each stage the last 30 days had.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FitbitSleepStage")]
     [OutputType(typeof(SleepStage))]
     public sealed class GetFitbitSleepStageCommand : FitbitReaderCmdletBase
