@@ -6,6 +6,8 @@ using HealthApiEmulator.Hosting;
 using HealthApiEmulator.OAuth;
 using Emu = HealthApiEmulator.Hosting.Emulator;
 
+using FitbitPS.Testing;
+
 namespace FitbitPS.Bench;
 
 /// <summary>Run-wide settings (from the command line).</summary>
@@ -25,43 +27,6 @@ public sealed class BenchSettings
     public bool RunBenchmarkDotNet { get; set; } = true;
     public string? WriteResults { get; set; }
     public string? Only { get; set; }
-}
-
-/// <summary>Access tokens from a real consented grant of the emulator; refreshed through its /token.</summary>
-public sealed class EmulatorTokenSource : IAccessTokenSource
-{
-    private readonly Uri _baseUrl;
-    private readonly string _refresh;
-    private readonly HttpClient _http = new();
-    private string _access;
-
-    public EmulatorTokenSource(Uri baseUrl, string access, string refresh) { _baseUrl = baseUrl; _access = access; _refresh = refresh; }
-
-    public static readonly string[] AllReadScopes = { Scopes.ActivityAndFitness, Scopes.HealthMetrics, Scopes.Sleep, Scopes.Profile, Scopes.Settings };
-
-    public static EmulatorTokenSource For(Emu emu)
-    {
-        var issued = emu.OAuth.IssueTokens(AllReadScopes);
-        return new EmulatorTokenSource(emu.BaseUrl, issued.AccessToken, issued.RefreshToken);
-    }
-
-    public string CurrentAccessToken => _access;
-
-    public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
-    {
-        if (!forceRefresh) return _access;
-        using var response = await _http.PostAsync(new Uri(_baseUrl, "token"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = _refresh,
-            ["client_id"] = OAuthServer.DefaultClientId,
-            ["client_secret"] = OAuthServer.DefaultClientSecret,
-        }), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        _access = doc.RootElement.GetProperty("access_token").GetString()!;
-        return _access;
-    }
 }
 
 /// <summary>An in-process emulator (latency + quota on) and FitbitPS's client and reader signed in to it.</summary>
@@ -87,7 +52,7 @@ public sealed class EmulatorSession : IAsyncDisposable
             Latency = latency ?? settings.Latency,
             QuotaPerMinute = settings.Quota,
         });
-        var tokens = EmulatorTokenSource.For(emu);
+        var tokens = new EmulatorTokenSource(emu);
         // The same client a signed-in session gets: the default throttle (4 in flight, 300/min).
         var timing = new TimingHandler(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
         var client = new HealthClient(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, timing, throttle: new RequestThrottle())

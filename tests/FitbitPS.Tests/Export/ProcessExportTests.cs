@@ -37,7 +37,7 @@ public class ProcessExportTests
                 QuotaPerMinute = 0,                       // hundreds of runs in a minute
                 Latency = TimeSpan.FromMilliseconds(15),  // spreads a run over ~1 s for random kills
             });
-            var token = emu.OAuth.IssueTokens(FitbitPS.Tests.Readers.EmulatorTokenSource.AllReadScopes).AccessToken;
+            var token = emu.OAuth.IssueTokens(FitbitPS.Testing.EmulatorTokenSource.AllReadScopes).AccessToken;
             return new Source
             {
                 Emulator = emu,

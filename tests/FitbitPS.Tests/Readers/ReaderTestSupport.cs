@@ -6,49 +6,9 @@ using HealthApiEmulator.Hosting;
 using Emu = HealthApiEmulator.Hosting.Emulator;
 using HealthApiEmulator.OAuth;
 
+using FitbitPS.Testing;
+
 namespace FitbitPS.Tests.Readers;
-
-/// <summary>An access-token source over a real grant of the real emulator: IssueTokens for the
-/// consent, the emulator's /token endpoint for every refresh (no mock of our HTTP layer).</summary>
-internal sealed class EmulatorTokenSource : IAccessTokenSource
-{
-    private readonly Emu _emu;
-    private readonly HttpClient _http = new();
-    private string _access;
-    private readonly string _refresh;
-
-    public EmulatorTokenSource(Emu emu, IEnumerable<string>? scopes = null)
-    {
-        _emu = emu;
-        var issued = emu.OAuth.IssueTokens(scopes ?? AllReadScopes);
-        _access = issued.AccessToken;
-        _refresh = issued.RefreshToken;
-    }
-
-    public static readonly string[] AllReadScopes =
-    {
-        Scopes.ActivityAndFitness, Scopes.HealthMetrics, Scopes.Sleep, Scopes.Profile, Scopes.Settings,
-    };
-
-    public int Refreshes { get; private set; }
-
-    public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
-    {
-        if (!forceRefresh) return _access;
-        Refreshes++;
-        using var response = await _http.PostAsync(new Uri(_emu.BaseUrl, "token"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = _refresh,
-            ["client_id"] = OAuthServer.DefaultClientId,
-            ["client_secret"] = OAuthServer.DefaultClientSecret,
-        }), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        _access = doc.RootElement.GetProperty("access_token").GetString()!;
-        return _access;
-    }
-}
 
 /// <summary>A started emulator with a frozen clock plus a reader signed in to it.</summary>
 internal sealed class ReaderHarness : IAsyncDisposable
