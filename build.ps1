@@ -1,35 +1,44 @@
 <#
 .SYNOPSIS
-    Builds FitbitPS (the importable module in out/FitbitPS/), runs its tests, or runs the demo.
+    Builds FitbitPS (the importable module in out/FitbitPS/), runs its tests, or runs the main job as a demo.
 
 .DESCRIPTION
     ./build.ps1            dotnet build of the solution in Release; lays out out/FitbitPS/ (manifest,
-                           assemblies, format file) ready for Import-Module.
-    ./build.ps1 -Test      build, then the xunit suite (unless -SkipXunit) and the Pester suite
-                           (Invoke-Pester tests/pester; results in TestResults/; Pester 5 from $env:PSModulePath, else installed for the current user).
-    ./build.ps1 -Demo      build, start the standalone emulator of Google OAuth + Health API v4
-                           (--auto-approve), Import-Module out/FitbitPS, Connect-Fitbit against it,
-                           Get-FitbitSleep -Days 7 | Format-Table, Export-FitbitData into -DemoPath,
-                           then stop the emulator. No Google account needed.
+                           assemblies, format file, help) ready for Import-Module.
+    ./build.ps1 -Test      build, then the xunit suite (unless -SkipXunit) and the Pester suite on this pwsh
+                           (Pester 5.9.1 from the NuGet cache, restored by 'dotnet restore FitbitPS.sln';
+                           results in TestResults/). Fails when either fails.
+    ./build.ps1 -Demo      build, then the main job in PowerShell: start the bundled emulator of Google OAuth +
+                           Health API v4 (consent auto-approved), Import-Module out/FitbitPS, Connect-Fitbit,
+                           Get-FitbitSleep -Days 7 | Format-Table, Export-FitbitData into -DemoPath. No Google
+                           account needed. With -ClientSecretFile the same runs against your own Google account.
 
-    Needs the .NET 10 SDK (and PowerShell 7 for -Demo and Pester; the module itself also loads in
-    Windows PowerShell 5.1).
+    Needs the .NET 10 SDK and PowerShell 7 (the pinned one: 'dotnet tool restore', then 'dotnet pwsh').
+    The module itself also loads in Windows PowerShell 5.1.
 
 .EXAMPLE
-    pwsh ./build.ps1 -Demo
+    dotnet pwsh ./build.ps1 -Demo
 .EXAMPLE
-    pwsh ./build.ps1 -Test -SkipXunit
+    dotnet pwsh ./build.ps1 -Test -SkipXunit
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Demo -ClientSecretFile ~/Downloads/client_secret_1234.json
 #>
 [CmdletBinding()]
 param(
     # Run the tests after building.
     [switch] $Test,
-    # With -Test: only Pester (test.sh runs xunit itself, inside a D-Bus session with a keyring).
+    # With -Test: only Pester (test.sh runs xunit itself).
     [switch] $SkipXunit,
-    # Run the demo against the standalone emulator.
+    # With -Test: only these Pester files or folders (default: tests/pester).
+    [string[]] $PesterPath,
+    # Run the main job (against the bundled emulator unless -ClientSecretFile is given).
     [switch] $Demo,
     # Where -Demo exports.
     [string] $DemoPath = './demo-export',
+    # -Demo against your own Google account: the OAuth client JSON from Google Cloud console.
+    [string] $ClientSecretFile,
+    # Skip the build (the solution was just built).
+    [switch] $NoBuild,
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
 )
@@ -37,6 +46,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $repo = $PSScriptRoot
+Import-Module (Join-Path $repo 'tools/FitbitPS.Dev.psm1') -Force
 Push-Location $repo
 try {
     function Invoke-Native([string] $File, [string[]] $Arguments) {
@@ -45,99 +55,104 @@ try {
     }
 
     # ---------------------------------------------------------------- build
-    Write-Host "Building FitbitPS ($Configuration)..."
-    Invoke-Native dotnet @('build', 'FitbitPS.sln', '-c', $Configuration, '-nologo', '-v', 'q')
     $manifest = Join-Path $repo 'out/FitbitPS/FitbitPS.psd1'
+    if (-not $NoBuild) {
+        Write-Host "Building FitbitPS ($Configuration)..."
+        Invoke-Native dotnet @('build', 'FitbitPS.sln', '-c', $Configuration, '-nologo', '-v', 'q')
+    }
     if (-not (Test-Path $manifest)) { throw "The build did not lay out $manifest." }
     Write-Host "Module: $manifest"
 
     # ---------------------------------------------------------------- tests
     if ($Test) {
+        $failures = @()
         if (-not $SkipXunit) {
             Write-Host 'Running xunit...'
-            Invoke-Native dotnet @('test', 'FitbitPS.sln', '-c', $Configuration, '--no-build', '-nologo')
+            & dotnet test FitbitPS.sln -c $Configuration --no-build -nologo
+            if ($LASTEXITCODE -ne 0) { $failures += "xunit (exit code $LASTEXITCODE)" }
         }
-        # Any Pester 5 on $env:PSModulePath will do (e.g. one saved from NuGet into a folder on it);
-        # only when there is none is it installed from the PowerShell Gallery.
-        $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.0') | Sort-Object Version -Descending | Select-Object -First 1
-        if (-not $pester) {
-            if (-not (Get-Command Install-Module -ErrorAction SilentlyContinue)) {
-                throw 'Pester 5 is not on $env:PSModulePath and Install-Module (PowerShellGet) is not available: put Pester 5 in a folder on $env:PSModulePath.'
-            }
-            Write-Host 'Installing Pester 5 for the current user...'
-            Install-Module Pester -MinimumVersion 5.5.0 -Scope CurrentUser -Force -SkipPublisherCheck
-        }
-        Import-Module Pester -MinimumVersion 5.0
-        Write-Host 'Running Pester (tests/pester)...'
-        # Each test file imports out/FitbitPS and starts its own emulator. Exit code = failed tests; the
-        # NUnit results go to TestResults/ (ignored by git), not into the repository root as -CI would.
-        # A child pwsh keeps this session free of the module (its assemblies cannot be unloaded).
-        $pwsh = (Get-Process -Id $PID).Path
+        $pester = Get-PesterManifest
+        $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $repo 'tests/pester') }
         $results = Join-Path $repo 'TestResults/pester-results.xml'
-        & $pwsh -NoProfile -Command "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$(Join-Path $repo 'tests/pester')'; `$c.Run.Exit = `$true; `$c.TestResult.Enabled = `$true; `$c.TestResult.OutputPath = '$results'; Invoke-Pester -Configuration `$c"
-        if ($LASTEXITCODE -ne 0) { throw "Pester: $LASTEXITCODE test(s) failed." }
+        Write-Host "Running Pester ($pester) on $((Get-CurrentPwsh) -join ' ')..."
+        # A child pwsh keeps this session free of the module (its assemblies cannot be unloaded). Its exit
+        # code is the number of failed tests (and failed blocks); the NUnit results go to TestResults/.
+        $runner = @'
+param($PesterManifest, $ResultsFile, [string] $Paths)
+Import-Module $PesterManifest -Force
+$c = New-PesterConfiguration
+$c.Run.Path = @($Paths -split ',')
+$c.Run.Exit = $true
+$c.Output.Verbosity = 'Detailed'
+$c.TestResult.Enabled = $true
+$c.TestResult.OutputPath = $ResultsFile
+Invoke-Pester -Configuration $c
+'@
+        $runnerFile = Join-Path ([System.IO.Path]::GetTempPath()) ('fitbitps-pester-' + [guid]::NewGuid() + '.ps1')
+        Set-Content -Path $runnerFile -Value $runner
+        try {
+            Invoke-CurrentPwsh -NoProfile -File $runnerFile -PesterManifest $pester -ResultsFile $results -Paths ($paths -join ',')
+            $code = $LASTEXITCODE
+        }
+        finally { Remove-Item $runnerFile -ErrorAction SilentlyContinue }
+        if ($code -ne 0) { $failures += "Pester ($code failed)" }
+        if ($failures) { throw "Tests failed: $($failures -join '; ')." }
+        Write-Host 'All tests passed.'
     }
 
     # ---------------------------------------------------------------- demo
     if ($Demo) {
-        $emulatorDll = Join-Path $repo "tests/HealthApiEmulator/bin/$Configuration/net10.0/HealthApiEmulator.dll"
-        if (-not (Test-Path $emulatorDll)) { throw "The emulator is missing: $emulatorDll" }
         $demoHome = Join-Path ([System.IO.Path]::GetTempPath()) ('fitbitps-demo-' + [guid]::NewGuid())
         New-Item -ItemType Directory -Path $demoHome | Out-Null
-        $secretsFile = Join-Path $demoHome 'client_secret.json'
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @($emulatorDll, '--port', '0', '--auto-approve', '--client-secrets-out', $secretsFile)) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes
-        $psi.UseShellExecute = $false
-        $emulator = [System.Diagnostics.Process]::Start($psi)
+        $emulator = $null
         $saved = @{ FITBITPS_HOME = $env:FITBITPS_HOME; FITBITPS_BROWSER = $env:FITBITPS_BROWSER }
         try {
-            $first = $emulator.StandardOutput.ReadLine()
-            if ($first -notmatch '^Listening on (http://127\.0\.0\.1:\d+/)$') { throw "Unexpected emulator output: $first" }
-            $baseUrl = $Matches[1]
-            while (-not (Test-Path $secretsFile)) { Start-Sleep -Milliseconds 50 }
-            Write-Host "Emulator of Google OAuth + Health API v4: $baseUrl"
-
-            # A throw-away profile folder, and a "browser" (a pwsh script) that follows the emulator's
-            # auto-approved consent back to Connect-Fitbit's loopback listener.
-            $env:FITBITPS_HOME = $demoHome
-            $browserScript = Join-Path $demoHome 'follow-redirect.ps1'
-            Set-Content -Path $browserScript -Value @'
-param([string] $Url)
-Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
-'@
-            $pwsh = (Get-Process -Id $PID).Path
-            $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$browserScript`""
+            $connect = @{}
+            if ($ClientSecretFile) {
+                # Your own account: the real browser, tokens in the OS-protected cache under profile 'demo'.
+                $connect = @{ ClientSecretFile = (Resolve-Path $ClientSecretFile).Path; Profile = 'demo' }
+            }
+            else {
+                $emulator = Start-FitbitEmulator -ClientSecretsFile (Join-Path $demoHome 'client_secret.json') -Configuration $Configuration
+                Write-Host "Emulator of Google OAuth + Health API v4: $($emulator.BaseUrl)"
+                # A throw-away profile folder, tokens in process memory, and a "browser" that follows the
+                # emulator's auto-approved consent back to Connect-Fitbit's loopback listener.
+                $env:FITBITPS_HOME = $demoHome
+                $null = Set-FollowRedirectBrowser -Folder $demoHome
+                $connect = @{ ClientSecretFile = $emulator.ClientSecretsFile; TokenCache = 'Process' }
+            }
 
             # The module runs in a child pwsh so this session never loads (and locks) its assemblies.
             $demoScript = @'
-param($Manifest, $SecretsFile, $DemoPath)
+param($Manifest, $ConnectJson, $DemoPath)
 $ErrorActionPreference = 'Stop'
+$connect = @{}
+($ConnectJson | ConvertFrom-Json).PSObject.Properties | ForEach-Object { $connect[$_.Name] = $_.Value }
 Import-Module $Manifest
-Connect-Fitbit -ClientSecretFile $SecretsFile -TokenCache Process | Format-List Profile, TokenCacheKind, GrantedScopes
-Write-Host 'Get-FitbitSleep -Days 7 | Format-Table'
-Get-FitbitSleep -Days 7 | Format-Table
-$from = if (Test-Path (Join-Path $DemoPath 'fitbitps-export.json')) { $null } else { (Get-Date).Date.AddDays(-89) }
-Write-Host "Export-FitbitData -Path $DemoPath"
-$params = @{ Path = $DemoPath }
-if ($from) { $params.From = $from }
-Export-FitbitData @params | Format-Table
-Disconnect-Fitbit
+Write-Host "`nConnect-Fitbit" -ForegroundColor Cyan
+Connect-Fitbit @connect | Format-List Profile, HealthUserId, GrantedScopes, TokenCacheKind
+$who = @{}
+if ($connect.Profile) { $who.Profile = $connect.Profile }
+Write-Host 'Get-FitbitSleep -Days 7 | Format-Table' -ForegroundColor Cyan
+Get-FitbitSleep -Days 7 @who | Format-Table
+$export = @{ Path = $DemoPath } + $who
+if (-not (Test-Path (Join-Path $DemoPath 'fitbitps-export.json'))) { $export.From = (Get-Date).Date.AddDays(-89) }
+Write-Host "Export-FitbitData -Path $DemoPath" -ForegroundColor Cyan
+Export-FitbitData @export | Format-Table
 '@
             $scriptFile = Join-Path $demoHome 'demo.ps1'
             Set-Content -Path $scriptFile -Value $demoScript
-            $target = [System.IO.Path]::GetFullPath((Join-Path (Get-Location).ProviderPath $DemoPath))
-            if ([System.IO.Path]::IsPathRooted($DemoPath)) { $target = [System.IO.Path]::GetFullPath($DemoPath) }
-            # Not -NonInteractive: Connect-Fitbit opens the (command-line) browser only in an interactive session.
-            & $pwsh -NoProfile -File $scriptFile -Manifest $manifest -SecretsFile $secretsFile -DemoPath $target
+            $target = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DemoPath)
+            # Not -NonInteractive: Connect-Fitbit opens the browser only in an interactive session.
+            Invoke-CurrentPwsh -NoProfile -File $scriptFile -Manifest $manifest -ConnectJson ($connect | ConvertTo-Json -Compress) -DemoPath $target
             if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
-            Write-Host "Exported into $target. Run -Demo again: the second export reads only the last few days."
+            Write-Host "Exported into $target. Run the demo again: the second export reads only the last few days."
         }
         finally {
-            $emulator.StandardInput.Close()
-            if (-not $emulator.WaitForExit(10000)) { $emulator.Kill() }
-            foreach ($k in $saved.Keys) { Set-Item "Env:$k" -Value $saved[$k] -ErrorAction SilentlyContinue; if ($null -eq $saved[$k]) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } }
+            Stop-FitbitEmulator $emulator
+            foreach ($k in $saved.Keys) {
+                if ($null -eq $saved[$k]) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } else { Set-Item "Env:$k" -Value $saved[$k] }
+            }
             Remove-Item $demoHome -Recurse -Force -ErrorAction SilentlyContinue
         }
     }

@@ -19,7 +19,6 @@ BeforeAll {
     Set-TestBrowser -Folder $TestDrive
 
     $manifest = Import-BuiltFitbitPS
-    $pwsh = (Get-Process -Id $PID).Path
 }
 
 AfterAll {
@@ -52,25 +51,20 @@ Describe 'Connect-Fitbit' {
             ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'without a browser'
         }
         finally {
-            $pwsh = (Get-Process -Id $PID).Path
-            $env:FITBITPS_BROWSER = "`"$pwsh`" -NoProfile -File `"$(Join-Path $TestDrive 'follow-redirect.ps1')`""
+            Set-TestBrowser -Folder $TestDrive
         }
     }
 
     It 'fails at once in a non-interactive session with the command to run' {
-        $pwsh = (Get-Process -Id $PID).Path
-        $out = & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$manifest'; try { Connect-Fitbit -Profile never -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" 2>&1
+        $out = Invoke-CurrentPwsh -NoProfile -NonInteractive -Command "Import-Module '$manifest'; try { Connect-Fitbit -Profile never -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" 2>&1
         ($out -join "`n") | Should -Match 'FitbitInteractiveSignInRequired'
         ($out -join "`n") | Should -Match 'Connect-Fitbit -Profile never'
     }
 
     It '-NoBrowser reads the pasted redirect address from piped input' {
-        $pwsh = (Get-Process -Id $PID).Path
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
-        foreach ($a in @('-NoProfile', '-Command', "Import-Module '$manifest'; Connect-Fitbit -Profile piped -NoBrowser -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase | ForEach-Object { 'HEALTHUSER=' + `$_.HealthUserId }")) { $psi.ArgumentList.Add($a) }
+        $psi = New-CurrentPwshStartInfo -ArgumentList @('-NoProfile', '-Command', "Import-Module '$manifest'; Connect-Fitbit -Profile piped -NoBrowser -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase | ForEach-Object { 'HEALTHUSER=' + `$_.HealthUserId }")
         $psi.RedirectStandardInput = $true
         $psi.RedirectStandardOutput = $true
-        $psi.UseShellExecute = $false
         $child = [System.Diagnostics.Process]::Start($psi)
         try {
             $url = $null
@@ -92,7 +86,6 @@ Describe 'Connect-Fitbit' {
     }
 
     It '-NoBrowser can be finished later by piping the redirect address to Connect-Fitbit' {
-        $pwsh = (Get-Process -Id $PID).Path
         $script = @"
 Import-Module '$manifest'
 try { Connect-Fitbit -Profile later -NoBrowser -ClientSecretFile '$($script:clientFile)' -TokenCache Passphrase -InformationVariable iv -ErrorAction Stop }
@@ -100,11 +93,9 @@ catch { 'ERRORID=' + `$_.FullyQualifiedErrorId }
 `$redirect = [Console]::In.ReadLine()
 `$redirect | Connect-Fitbit -Profile later | ForEach-Object { 'HEALTHUSER=' + `$_.HealthUserId }
 "@
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
-        foreach ($a in @('-NoProfile', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+        $psi = New-CurrentPwshStartInfo -ArgumentList @('-NoProfile', '-Command', $script)
         $psi.RedirectStandardInput = $true
         $psi.RedirectStandardOutput = $true
-        $psi.UseShellExecute = $false
         $child = [System.Diagnostics.Process]::Start($psi)
         try {
             $child.StandardInput.WriteLine('')   # the person presses Enter at the prompt: finish later

@@ -129,11 +129,10 @@ Import-Module '$($script:manifest)'
 Export-FitbitData -Path '$target'
 "@ | Set-Content -Path $job
 
-        $pwsh = (Get-Process -Id $PID).Path
         $saved = $env:FITBITPS_HOME
         try {
             $env:FITBITPS_HOME = $jobHome
-            $output = & $pwsh -NoProfile -NonInteractive -File $job 2>&1 | Out-String
+            $output = Invoke-CurrentPwsh -NoProfile -NonInteractive -File $job 2>&1 | Out-String
             $exit = $LASTEXITCODE
         }
         finally { $env:FITBITPS_HOME = $saved }
