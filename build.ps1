@@ -72,13 +72,16 @@ try {
             if ($LASTEXITCODE -ne 0) { $failures += "xunit (exit code $LASTEXITCODE)" }
         }
         $pester = Get-PesterManifest
-        $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $repo 'tests/pester') }
+        $paths = if ($PesterPath) { $PesterPath -split ',' | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $repo 'tests/pester') }
         $results = Join-Path $repo 'TestResults/pester-results.xml'
         Write-Host "Running Pester ($pester) on $((Get-CurrentPwsh) -join ' ')..."
         # A child pwsh keeps this session free of the module (its assemblies cannot be unloaded). Its exit
         # code is the number of failed tests (and failed blocks); the NUnit results go to TestResults/.
         $runner = @'
 param($PesterManifest, $ResultsFile, [string] $Paths)
+# Plain text from every child pwsh a test starts: escape codes in a failure message break the NUnit XML.
+$env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
 Import-Module $PesterManifest -Force
 $c = New-PesterConfiguration
 $c.Run.Path = @($Paths -split ',')

@@ -49,7 +49,7 @@ internal static class AuthJobs
         }
         catch (FitbitEngineException ex)
         {
-            Print(new { ok = false, errorId = ex.ErrorId, message = ex.Message });
+            Print(new { ok = false, errorId = ex.ErrorId, message = ex.Message, recommendedAction = ex.RecommendedAction });
             return 2;
         }
     }

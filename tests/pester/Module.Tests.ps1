@@ -71,4 +71,46 @@ Describe 'FitbitPS module manifest' {
             @($help.examples.example | Where-Object code).Count | Should -BeGreaterOrEqual 1 -Because "$name needs an example"
         }
     }
+
+    It 'states every real default in the help (<Name>)' -ForEach @(
+        @{ Name = 'Connect-Fitbit' }, @{ Name = 'Export-FitbitData' }, @{ Name = 'Get-FitbitSleep' }, @{ Name = 'Get-FitbitData' }, @{ Name = 'Disconnect-Fitbit' }
+    ) {
+        $cmd = Get-Command $Name
+        $instance = [Activator]::CreateInstance($cmd.ImplementingType)
+        $help = Get-Help $Name -Full
+        foreach ($p in $cmd.ImplementingType.GetProperties() | Where-Object { $_.GetCustomAttributes([System.Management.Automation.ParameterAttribute], $true) }) {
+            $value = $p.GetValue($instance)
+            $type = if ($p.PropertyType.IsValueType) { [Activator]::CreateInstance($p.PropertyType) } else { $null }
+            if ($null -eq $value -or $value -is [System.Management.Automation.SwitchParameter] -or "$value" -eq "$type") { continue }
+            $documented = ($help.parameters.parameter | Where-Object name -eq $p.Name).defaultValue
+            $documented | Should -Not -Be 'None' -Because "-$($p.Name) of $Name defaults to $value"
+            $documented | Should -Match ([regex]::Escape((@($value) -join ', '))) -Because "-$($p.Name) of $Name defaults to $value"
+        }
+    }
+
+    It 'says -Days defaults to 7 (readers)' {
+        ((Get-Help Get-FitbitSleep -Full).parameters.parameter | Where-Object name -eq Days).defaultValue | Should -Match '^7\b'
+        ((Get-Help Get-FitbitActivity -Full).parameters.parameter | Where-Object name -eq Days).defaultValue | Should -Match '^7\b'
+    }
+
+    It 'gives every cmdlet a description that says more than its synopsis, and related links' {
+        foreach ($name in $script:manifest.ExportedCmdlets.Keys) {
+            $help = Get-Help $name -Full
+            $description = ($help.description | ForEach-Object Text) -join ' '
+            $description.Length | Should -BeGreaterThan 80 -Because "$name needs a description"
+            $description | Should -Not -BeLike ($help.Synopsis + '*') -Because "$name's description repeats its synopsis"
+            @($help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 2 -Because "$name needs related links"
+            $help.relatedLinks.navigationLink.linkText | Should -Contain 'about_FitbitPS'
+            foreach ($link in $help.relatedLinks.navigationLink.linkText | Where-Object { $_ -notlike 'about_*' }) {
+                Get-Command $link -Module FitbitPS | Should -Not -BeNullOrEmpty -Because "$name links to $link"
+            }
+        }
+    }
+
+    It 'has an about_FitbitPS topic' {
+        $about = Get-Help about_FitbitPS
+        ($about | Out-String) | Should -Match 'SHORT DESCRIPTION'
+        ($about | Out-String) | Should -Match 'Connect-Fitbit'
+    }
 }
+

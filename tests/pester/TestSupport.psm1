@@ -1,12 +1,15 @@
-# Shared set-up for the Pester files: the built module, the standalone emulator and a "browser" that
-# follows the sign-in redirect. Imported by each *.Tests.ps1 in its BeforeAll. The general helpers
-# (current pwsh, emulator process) live in tools/FitbitPS.Dev.psm1, which build.ps1 uses too.
+# Shared set-up for the Pester files: the built module, the standalone emulator, a "browser" that
+# follows the sign-in redirect and the emulator's control API. Imported by each *.Tests.ps1 in its
+# BeforeAll. The general helpers (current pwsh, emulator process) live in tools/FitbitPS.Dev.psm1,
+# which build.ps1 uses too.
 
 Import-Module (Join-Path $PSScriptRoot '..' '..' 'tools' 'FitbitPS.Dev.psm1') -Force -Global
 
+function Get-BuiltManifest { Join-Path (Get-RepoRoot) 'out' 'FitbitPS' 'FitbitPS.psd1' }
+
 function Import-BuiltFitbitPS {
     # The module folder every build lays out; tests never import from src/.
-    $manifest = Join-Path (Get-RepoRoot) 'out' 'FitbitPS' 'FitbitPS.psd1'
+    $manifest = Get-BuiltManifest
     if (-not (Test-Path $manifest)) { throw "Build first: $manifest is missing (dotnet build FitbitPS.sln)." }
     Import-Module $manifest -Force -Global
     $manifest
@@ -24,4 +27,57 @@ function Set-TestBrowser {
     $null = Set-FollowRedirectBrowser -Folder $Folder
 }
 
-Export-ModuleMember -Function Import-BuiltFitbitPS, Start-TestEmulator, Stop-TestEmulator, Set-TestBrowser
+function Initialize-SignedInSession {
+    <#
+    .SYNOPSIS
+        The usual BeforeAll of a file that reads: the built module, a fresh emulator, a private cache folder,
+        the redirect-following browser and one sign-in (tokens in process memory). Returns the emulator.
+    #>
+    param([Parameter(Mandatory)] [string] $Folder, [string[]] $EmulatorArguments = @(), [string[]] $Scope)
+    Import-BuiltFitbitPS | Out-Null
+    $emu = Start-TestEmulator -ClientSecretsFile (Join-Path $Folder 'client_secret.json') -ExtraArguments $EmulatorArguments
+    $cache = Join-Path $Folder 'cache'
+    New-Item -ItemType Directory -Path $cache -Force | Out-Null
+    $env:FITBITPS_HOME = $cache
+    Set-TestBrowser -Folder $Folder
+    $connect = @{ ClientSecretFile = $emu.ClientSecretsFile; TokenCache = 'Process'; TimeoutSec = 60 }
+    if ($Scope) { $connect.Scope = $Scope }
+    Connect-Fitbit @connect | Out-Null
+    $emu
+}
+
+function Complete-SignedInSession {
+    param($Emulator)
+    Disconnect-Fitbit -ErrorAction SilentlyContinue | Out-Null
+    Stop-TestEmulator $Emulator
+    Remove-Item Env:FITBITPS_BROWSER, Env:FITBITPS_HOME -ErrorAction SilentlyContinue
+    Remove-Module FitbitPS -ErrorAction SilentlyContinue
+}
+
+function Add-EmulatorFault {
+    # Queues a fault for the next $Count matching requests (see tests/HealthApiEmulator/Faults/FaultPlan.cs).
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Kind, [int] $Count = 1, [string] $PathContains,
+        [int] $RetryAfterSeconds = -1, [int] $LatencyMs = -1)
+    $body = @{ kind = $Kind; count = $Count }
+    if ($PathContains) { $body.pathContains = $PathContains }
+    if ($RetryAfterSeconds -ge 0) { $body.retryAfterSeconds = $RetryAfterSeconds }
+    if ($LatencyMs -ge 0) { $body.latencyMs = $LatencyMs }
+    Invoke-RestMethod -Method Post -Uri ($Emulator.BaseUrl + '_emulator/faults') -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function Clear-EmulatorFaults { param([Parameter(Mandatory)] $Emulator) Invoke-RestMethod -Method Delete -Uri ($Emulator.BaseUrl + '_emulator/faults') | Out-Null }
+
+function Get-EmulatorRequestCount {
+    param([Parameter(Mandatory)] $Emulator, [string] $PathContains)
+    $uri = $Emulator.BaseUrl + '_emulator/requests' + $(if ($PathContains) { '?pathContains=' + [uri]::EscapeDataString($PathContains) })
+    (Invoke-RestMethod -Uri $uri).count
+}
+
+function Clear-EmulatorRequests { param([Parameter(Mandatory)] $Emulator) Invoke-RestMethod -Method Delete -Uri ($Emulator.BaseUrl + '_emulator/requests') | Out-Null }
+
+function Invoke-EmulatorTokenExpiry { param([Parameter(Mandatory)] $Emulator) Invoke-RestMethod -Method Post -Uri ($Emulator.BaseUrl + '_emulator/tokens/expire') | Out-Null }
+
+
+Export-ModuleMember -Function Get-BuiltManifest, Import-BuiltFitbitPS, Start-TestEmulator, Stop-TestEmulator, Set-TestBrowser,
+    Initialize-SignedInSession, Complete-SignedInSession, Add-EmulatorFault, Clear-EmulatorFaults, Get-EmulatorRequestCount,
+    Clear-EmulatorRequests, Invoke-EmulatorTokenExpiry

@@ -45,8 +45,9 @@ namespace FitbitPS.HelpGen
                 .Where(x => x.Attr != null && !x.Type.IsAbstract)
                 .Select(x => (x.Type, Verb: (string)x.Attr!.ConstructorArguments[0].Value!, Noun: (string)x.Attr.ConstructorArguments[1].Value!, x.Attr))
                 .OrderBy(x => x.Verb + "-" + x.Noun, StringComparer.OrdinalIgnoreCase);
+            var names = cmdlets.ToDictionary(c => "T:" + c.Type.FullName, c => c.Verb + "-" + c.Noun, StringComparer.Ordinal);
             foreach (var c in cmdlets)
-                root.Add(CommandElement(c.Type, c.Verb, c.Noun, c.Attr, docs));
+                root.Add(CommandElement(c.Type, c.Verb, c.Noun, c.Attr, docs, names));
             return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
         }
 
@@ -55,19 +56,27 @@ namespace FitbitPS.HelpGen
             public string Name = "";
             public Type Type = null!;
             public string Description = "";
+            public string DefaultValue = "";
             public string[] Aliases = Array.Empty<string>();
             public string[] ValidValues = Array.Empty<string>();
             public List<(string Set, bool Mandatory, int? Position, bool Pipeline, bool ByName)> Sets = new();
             public bool IsSwitch => Type.FullName == Sma + "SwitchParameter";
         }
 
-        private static XElement CommandElement(Type type, string verb, string noun, CustomAttributeData cmdletAttr, Dictionary<string, XElement> docs)
+        private static XElement CommandElement(Type type, string verb, string noun, CustomAttributeData cmdletAttr, Dictionary<string, XElement> docs,
+            IReadOnlyDictionary<string, string> cmdletNames)
         {
             var name = verb + "-" + noun;
             docs.TryGetValue("T:" + type.FullName, out var typeDoc);
             var summary = Paragraphs(typeDoc?.Element("summary"));
             var remarks = Paragraphs(typeDoc?.Element("remarks"));
             var synopsis = FirstSentence(summary.FirstOrDefault() ?? "");
+            // The description says more than the synopsis: the rest of the summary, then the remarks.
+            var description = new List<string>();
+            var restOfSummary = (summary.FirstOrDefault() ?? "").Substring(synopsis.Length).Trim();
+            if (restOfSummary.Length > 0) description.Add(restOfSummary);
+            description.AddRange(summary.Skip(1));
+            description.AddRange(remarks);
             var defaultSet = cmdletAttr.NamedArguments.Where(a => a.MemberName == "DefaultParameterSetName").Select(a => (string?)a.TypedValue.Value).FirstOrDefault();
             var shouldProcess = cmdletAttr.NamedArguments.Any(a => a.MemberName == "SupportsShouldProcess" && (bool)a.TypedValue.Value!);
 
@@ -158,14 +167,29 @@ namespace FitbitPS.HelpGen
                     new XElement(Command + "verb", verb),
                     new XElement(Command + "noun", noun),
                     new XElement(Maml + "description", Para(synopsis))),
-                new XElement(Maml + "description", summary.Concat(remarks).Select(Para)),
+                new XElement(Maml + "description", description.Select(Para)),
                 syntax,
                 paramsElement,
                 inputs,
                 outputs,
                 new XElement(Maml + "alertSet", new XElement(Maml + "alert", notes.Select(Para))),
                 examples,
-                new XElement(Command + "relatedLinks"));
+                new XElement(Command + "relatedLinks", RelatedLinks(typeDoc, cmdletNames)));
+        }
+
+        /// <summary>&lt;seealso cref="OtherCommand"/&gt; names another cmdlet; &lt;seealso href="about_X"&gt; an about topic or a web page.</summary>
+        private static IEnumerable<XElement> RelatedLinks(XElement? typeDoc, IReadOnlyDictionary<string, string> cmdletNames)
+        {
+            foreach (var see in typeDoc?.Elements("seealso") ?? Enumerable.Empty<XElement>())
+            {
+                var cref = (string?)see.Attribute("cref");
+                var href = (string?)see.Attribute("href");
+                string text, uri = "";
+                if (cref != null && cmdletNames.TryGetValue(cref, out var cmdlet)) text = cmdlet;
+                else if (href != null) { text = see.Value.Length > 0 ? Squash(see.Value) : href; if (href.Contains("://")) uri = href; }
+                else throw new InvalidOperationException($"<seealso> '{cref ?? see.ToString()}' names no cmdlet of this module.");
+                yield return new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", text), new XElement(Maml + "uri", uri));
+            }
         }
 
         private static ParamInfo Switch(string name, string description, string alias) => new()
@@ -191,6 +215,7 @@ namespace FitbitPS.HelpGen
                     Name = prop.Name,
                     Type = prop.PropertyType,
                     Description = string.Join(" ", Paragraphs(propDoc?.Element("summary"))),
+                    DefaultValue = DefaultOf(propDoc),
                 };
                 foreach (var a in paramAttrs)
                 {
@@ -238,8 +263,17 @@ namespace FitbitPS.HelpGen
             if (!isSwitch)
                 e.Add(new XElement(Command + "parameterValue", new XAttribute("required", "true"), new XAttribute("variableLength", "false"), typeName));
             e.Add(new XElement(Dev + "type", new XElement(Maml + "name", fullType), new XElement(Maml + "uri")));
-            e.Add(new XElement(Dev + "defaultValue", isSwitch ? "False" : "None"));
+            e.Add(new XElement(Dev + "defaultValue", p.DefaultValue.Length > 0 ? p.DefaultValue : isSwitch ? "False" : "None"));
             return e;
+        }
+
+        /// <summary>A parameter's default comes from its &lt;value&gt;Default: …&lt;/value&gt; doc (a Pester test checks
+        /// it against the default the cmdlet really has).</summary>
+        private static string DefaultOf(XElement? propDoc)
+        {
+            var value = Text(propDoc?.Element("value") ?? new XElement("value"));
+            const string prefix = "Default:";
+            return value.StartsWith(prefix, StringComparison.Ordinal) ? value.Substring(prefix.Length).Trim() : value;
         }
 
         private static XElement TypeEntry(XName element, string typeName, string description) =>

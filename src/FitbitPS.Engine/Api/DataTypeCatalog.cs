@@ -132,8 +132,9 @@ namespace FitbitPS.Engine.Api
         }
 
         public static DataTypeInfo Get(string name)
-            => Find(name) ?? throw new ArgumentException(
-                $"'{name}' is not a Google Health data type. Known types: {string.Join(", ", All.Select(x => x.Id))}.", nameof(name));
+            => Find(name) ?? throw new Core.FitbitInputException(Core.FitbitInputException.UnknownDataType,
+                $"'{name}' is not a Google Health data type.", name,
+                $"Use one of: {string.Join(", ", All.Select(x => x.Id))} (Tab completes them after Get-FitbitData).");
 
         public static readonly DataTypeInfo Weight = Get("weight"), BodyFat = Get("body-fat"), Height = Get("height"),
             Steps = Get("steps"), Distance = Get("distance"), Floors = Get("floors"), TotalCalories = Get("total-calories"),

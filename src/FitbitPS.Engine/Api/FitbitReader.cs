@@ -578,12 +578,30 @@ namespace FitbitPS.Engine.Api
             };
         }
 
+        /// <summary>Any data type by name ("steps", "heartRate"), any read method by name (null: the type's
+        /// default, or RollUp when a window is given), as generic flat records. Unknown names and methods the
+        /// type does not support are <see cref="Core.FitbitInputException"/>s that say what would work.</summary>
+        public IEnumerable<ReadItem<HealthDataPoint>> ReadData(string typeName, string methodName, CivilRange range, TimeSpan? window, CancellationToken cancellationToken)
+        {
+            var type = DataTypeCatalog.Get(typeName);
+            if (window.HasValue && window.Value < TimeSpan.FromSeconds(1))
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidArgument, $"-WindowSize {window.Value} is shorter than one second.",
+                    window.Value, "Give -WindowSize 00:00:01 or longer, e.g. (New-TimeSpan -Hours 1).");
+            DataTypeMethods method;
+            if (string.IsNullOrEmpty(methodName)) method = window.HasValue ? DataTypeMethods.RollUp : DefaultMethod(type);
+            else if (!Enum.TryParse(methodName, true, out method) || method == DataTypeMethods.None)
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidArgument, $"'{methodName}' is not a read method.", methodName,
+                    "Use List, Reconcile, DailyRollUp or RollUp.");
+            return ReadData(type, method, range, window, cancellationToken);
+        }
+
         /// <summary>Any data type, any read method, as generic flat records.</summary>
         public IEnumerable<ReadItem<HealthDataPoint>> ReadData(DataTypeInfo type, DataTypeMethods method, CivilRange range, TimeSpan? window, CancellationToken cancellationToken)
         {
             if (method == DataTypeMethods.None) method = DefaultMethod(type);
             if (!type.Supports(method))
-                throw new ArgumentException($"{type.Id} does not support {method}; it supports {type.Methods}.");
+                throw new Core.FitbitInputException(Core.FitbitInputException.UnsupportedMethod, $"{type.Id} cannot be read with {method}.", type.Id + " " + method,
+                    $"{type.Id} supports {type.Methods}: use -Method {type.Methods.ToString().Split(',')[0].Trim()}.");
             switch (method)
             {
                 case DataTypeMethods.List:

@@ -100,6 +100,10 @@ namespace FitbitPS.Engine.Api
         /// <summary>Raised before every back-off or quota wait.</summary>
         public event Action<RequestWait> Waiting;
 
+        /// <summary>Debug lines, one per HTTP exchange (method, path and query, status, time, size); never a
+        /// token: the bearer header is not part of what is written, and page tokens are shortened.</summary>
+        public EngineLogger Log { get; set; }
+
         /// <summary>Raised when a request completes (successfully or not); argument = total so far.</summary>
         public event Action<int> RequestCompleted;
 
@@ -262,12 +266,23 @@ namespace FitbitPS.Engine.Api
                                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                                 Interlocked.Increment(ref _requestCount);
                                 RequestTally.CountOne();
-                                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                                // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
-                                var current = response;
-                                using (cancellationToken.Register(() => current.Dispose()))
-                                    (body, bodyLength) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                                rented = body;
+                                var started = System.Diagnostics.Stopwatch.StartNew();
+                                try
+                                {
+                                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                                    // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
+                                    var current = response;
+                                    using (cancellationToken.Register(() => current.Dispose()))
+                                        (body, bodyLength) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                                    rented = body;
+                                    if (Log != null)
+                                        Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
+                                }
+                                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                                {
+                                    Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> failed after {started.ElapsedMilliseconds} ms: {e.GetType().Name}: {e.Message}");
+                                    throw;
+                                }
                                 cancellationToken.ThrowIfCancellationRequested();
                             }
                         }
@@ -364,6 +379,26 @@ namespace FitbitPS.Engine.Api
                 }
             }
         }
+
+        /// <summary>The request's path and query as a person debugging wants to read them: unescaped, with
+        /// page tokens cut to their first characters (they are long and mean nothing to a reader).</summary>
+        internal static string Describe(Uri uri)
+        {
+            var text = Uri.UnescapeDataString(uri.PathAndQuery);
+            var at = text.IndexOf("pageToken=", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var start = at + "pageToken=".Length;
+                var end = text.IndexOf('&', start);
+                var token = end < 0 ? text.Substring(start) : text.Substring(start, end - start);
+                if (token.Length > 12) text = text.Substring(0, start) + token.Substring(0, 8) + "…" + (end < 0 ? "" : text.Substring(end));
+            }
+            return text;
+        }
+
+        // A roll-up's JSON body says what was asked (range, window, pageSize); it holds nothing secret.
+        private static string BodyOf(HttpRequestMessage request)
+            => request.Content is StringContent content ? " " + content.ReadAsStringAsync().GetAwaiter().GetResult() : "";
 
         /// <summary>Reads the whole body into a buffer rented from PageSpool.BufferPool (the caller
         /// returns it). Why pooled: a raw heart-rate page is 3.5 MB, and a fresh array per page lands on

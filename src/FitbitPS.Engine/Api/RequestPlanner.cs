@@ -11,7 +11,7 @@ namespace FitbitPS.Engine.Api
         {
             From = DateTime.SpecifyKind(from.Date, DateTimeKind.Unspecified);
             To = DateTime.SpecifyKind(toInclusive.Date, DateTimeKind.Unspecified);
-            if (To < From) throw new ArgumentException($"The range is reversed: -From {From:yyyy-MM-dd} is after -To {To:yyyy-MM-dd}. Swap them.");
+            if (To < From) throw Core.FitbitInputException.Reversed(From, To);
         }
 
         public DateTime From { get; }
@@ -67,8 +67,9 @@ namespace FitbitPS.Engine.Api
         {
             var today = now.ToLocalTime().Date;
             if (days.HasValue && (from.HasValue || to.HasValue) && !(from.HasValue ^ to.HasValue))
-                throw new ArgumentException("Use either -Days or -From/-To, not both.");
-            if (days.HasValue && days.Value < 1) throw new ArgumentException($"-Days must be 1 or more (was {days.Value}).");
+                throw Core.FitbitInputException.DaysWithRange();
+            if (days.HasValue && days.Value < 1)
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidRange, $"-Days must be 1 or more (was {days.Value}).", days.Value, "Give -Days 1 or more.");
             DateTime f, t;
             if (days.HasValue)
             {
@@ -80,12 +81,10 @@ namespace FitbitPS.Engine.Api
                 t = (to ?? (from.HasValue && from.Value.Date > today ? from.Value.Date : today)).Date;
                 f = (from ?? t.AddDays(-(defaultDays - 1))).Date;
             }
-            if (t < f) throw new ArgumentException($"The range is reversed: -From {f:yyyy-MM-dd} is after -To {t:yyyy-MM-dd}. Swap them.");
-            if (f > today.AddDays(1))
-                throw new ArgumentException($"The range {f:yyyy-MM-dd}..{t:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd}); there is no data yet.");
-            if (t > today.AddDays(1))
-                throw new ArgumentException($"-To {t:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd}). Use -To {today:yyyy-MM-dd} or leave it out.");
-            if (f.Year < 2000) throw new ArgumentException($"-From {f:yyyy-MM-dd} is before any Fitbit data could exist.");
+            if (t < f) throw Core.FitbitInputException.Reversed(f, t);
+            if (f > today.AddDays(1)) throw Core.FitbitInputException.Future(f, t, today, onlyTo: false);
+            if (t > today.AddDays(1)) throw Core.FitbitInputException.Future(f, t, today, onlyTo: true);
+            if (f.Year < 2000) throw Core.FitbitInputException.TooEarly(f, t);
             return new CivilRange(f, t);
         }
 

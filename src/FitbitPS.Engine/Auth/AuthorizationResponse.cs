@@ -15,7 +15,8 @@ namespace FitbitPS.Engine.Auth
             if (text.Length == 0 || (q < 0 && !text.Contains("code=") && !text.Contains("error=")))
                 throw new FitbitAuthException(AuthErrorIds.RedirectUrlInvalid, FitbitErrorKind.InvalidArgument,
                     "That is not the redirected address: paste the whole address from the browser's address bar after you approved access " +
-                    "(it starts with http://127.0.0.1 and contains 'code=' and 'state='; the page itself does not load).");
+                    "(it starts with http://127.0.0.1 and contains 'code=' and 'state='; the page itself does not load).")
+                { RecommendedAction = "Paste the whole address from the browser's address bar (http://127.0.0.1:PORT/?state=...&code=...)." };
             var query = q >= 0 ? text.Substring(q + 1) : text;
             var hash = query.IndexOf('#');
             if (hash >= 0) query = query.Substring(0, hash);
@@ -37,21 +38,25 @@ namespace FitbitPS.Engine.Auth
             if (!string.Equals(response.State, expectedState, StringComparison.Ordinal))
                 throw new FitbitAuthException(AuthErrorIds.StateMismatch, FitbitErrorKind.Security,
                     "The redirected address does not belong to this sign-in (its 'state' does not match). " +
-                    $"Use the address from the sign-in link this Connect-Fitbit -Profile {profile} printed, not an older one.") { Profile = profile };
+                    $"Use the address from the sign-in link this Connect-Fitbit -Profile {profile} printed, not an older one.")
+                { Profile = profile, RecommendedAction = $"Use the address the latest sign-in link of Connect-Fitbit -Profile {profile} led to." };
             if (!string.IsNullOrEmpty(response.Error))
             {
                 if (response.Error == "access_denied")
                     throw new FitbitAuthException(AuthErrorIds.AccessDenied, FitbitErrorKind.PermissionDenied,
                         "Access was denied on Google's consent page, so FitbitPS got no tokens. " +
-                        $"Run Connect-Fitbit -Profile {profile} again and choose Allow (tick the data you want FitbitPS to read).") { Profile = profile };
+                        $"Run Connect-Fitbit -Profile {profile} again and choose Allow (tick the data you want FitbitPS to read).")
+                    { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} again and choose Allow." };
                 throw new FitbitAuthException(AuthErrorIds.ConsentError, FitbitErrorKind.Authentication,
                     $"Google's sign-in page answered with error '{response.Error}'" +
                     (string.IsNullOrEmpty(response.ErrorDescription) ? "" : $": {response.ErrorDescription}") +
-                    ". Check the OAuth client (type Desktop app, Google Health API enabled, your account added as a test user) and try again.") { Profile = profile };
+                    ". Check the OAuth client (type Desktop app, Google Health API enabled, your account added as a test user) and try again.")
+                { Profile = profile, RecommendedAction = "Check the OAuth client in Google Cloud console (type Desktop app, Google Health API enabled, your account a test user) and run Connect-Fitbit again." };
             }
             if (string.IsNullOrEmpty(response.Code))
                 throw new FitbitAuthException(AuthErrorIds.RedirectUrlInvalid, FitbitErrorKind.InvalidArgument,
-                    "The redirected address has no authorization code ('code='). Paste the whole address from the address bar.") { Profile = profile };
+                    "The redirected address has no authorization code ('code='). Paste the whole address from the address bar.")
+                { Profile = profile, RecommendedAction = "Paste the whole address from the browser's address bar." };
             return response.Code;
         }
     }

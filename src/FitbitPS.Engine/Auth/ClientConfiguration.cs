@@ -79,10 +79,10 @@ namespace FitbitPS.Engine.Auth
         public static StoredClient FromIdAndSecret(string clientId, string clientSecret)
         {
             if (string.IsNullOrWhiteSpace(clientId))
-                throw new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.InvalidArgument, "-ClientId is empty. " + WhereToGetIt);
+                throw new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.InvalidArgument, "-ClientId is empty. " + WhereToGetIt) { RecommendedAction = WhereToGetIt };
             if (string.IsNullOrEmpty(clientSecret))
                 throw new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.InvalidArgument,
-                    "-ClientSecret is empty. Google requires the client secret even for Desktop clients with PKCE. " + WhereToGetIt);
+                    "-ClientSecret is empty. Google requires the client secret even for Desktop clients with PKCE. " + WhereToGetIt) { RecommendedAction = WhereToGetIt };
             return new StoredClient { ClientId = clientId.Trim(), ClientSecret = clientSecret, ClientType = "installed" };
         }
 
@@ -101,6 +101,6 @@ namespace FitbitPS.Engine.Auth
 
         private static FitbitAuthException Invalid(string path, string what) =>
             new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.InvalidData,
-                $"The client secrets file '{path}' cannot be used: {what}. {WhereToGetIt}");
+                $"The client secrets file '{path}' cannot be used: {what}. {WhereToGetIt}") { Target = path, RecommendedAction = WhereToGetIt };
     }
 }

@@ -39,7 +39,13 @@ namespace FitbitPS.Engine.Auth
         public FitbitAuthException(string errorId, FitbitErrorKind kind, string message, Exception inner = null)
             : base(errorId, kind, message, inner) { }
 
-        /// <summary>The profile concerned, when there is one.</summary>
-        public string Profile { get; set; }
+        private string _profile;
+
+        /// <summary>The profile concerned, when there is one (also the error's target unless another is named).</summary>
+        public string Profile
+        {
+            get => _profile;
+            set { _profile = value; if (Target == null) Target = value; }
+        }
     }
 }

@@ -95,20 +95,43 @@ namespace FitbitPS.Engine.Auth
             return true;
         }
 
-        /// <summary>Every profile in every cache kind (no keyring access, no passphrase needed).</summary>
-        public static IReadOnlyList<FitbitContext> ListProfiles(string cacheFolder = null) =>
+        /// <summary>
+        /// Every profile in every cache kind, each read as far as it can be without Google: its account,
+        /// scopes and status. A cache that cannot be opened (passphrase missing or wrong, keyring locked) or
+        /// cannot be trusted (changed, damaged) is listed with that status and what to do, never as signed in.
+        /// </summary>
+        public static IReadOnlyList<FitbitContext> ListProfiles(string cacheFolder = null, string passphrase = null) =>
             TokenStores.ListAll(cacheFolder).Select(p =>
             {
-                var blobs = TokenStores.Create(p.Value, cacheFolder);
-                return new FitbitContext
+                var blobs = TokenStores.Create(p.Value, cacheFolder, passphrase);
+                try
                 {
-                    Profile = p.Key,
-                    TokenCacheKind = p.Value,
-                    CacheLocation = blobs.Location,
-                    CacheEncrypted = blobs.Encrypted,
-                    SignedIn = true,
-                };
+                    var record = new ProfileStore(blobs).Read(p.Key);
+                    if (record != null) return FitbitContext.From(record, blobs);
+                    return Unreadable(p.Key, blobs, ProfileStatus.Damaged, $"The {blobs.Kind} cache holds no record for this profile. Run Disconnect-Fitbit -Profile {p.Key}, then Connect-Fitbit -Profile {p.Key}.");
+                }
+                catch (FitbitAuthException e)
+                {
+                    var locked = e.ErrorId == AuthErrorIds.PassphraseMissing || e.ErrorId == AuthErrorIds.PassphraseWrong
+                                 || e.ErrorId == AuthErrorIds.KeyringLocked || e.ErrorId == AuthErrorIds.KeyringUnavailable;
+                    return Unreadable(p.Key, blobs, locked ? ProfileStatus.Locked : ProfileStatus.Damaged, e.Message);
+                }
             }).ToList();
+
+        /// <summary>Profile names only, from file names (no keyring, no passphrase): for tab completion.</summary>
+        public static IReadOnlyList<string> ListProfileNames(string cacheFolder = null) =>
+            TokenStores.ListAll(cacheFolder).Select(p => p.Key).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+        private static FitbitContext Unreadable(string profile, IProfileBlobStore blobs, ProfileStatus status, string message) => new FitbitContext
+        {
+            Profile = profile,
+            TokenCacheKind = blobs.Kind,
+            CacheLocation = blobs.Location,
+            CacheEncrypted = blobs.Encrypted,
+            SignedIn = false,
+            Status = status,
+            StatusMessage = message,
+        };
 
         /// <summary>Reads a profile's context without refreshing (Get-FitbitContext for a profile not open in this session).</summary>
         public static FitbitContext ReadContext(SessionOptions options)
@@ -148,14 +171,16 @@ namespace FitbitPS.Engine.Auth
                     catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                     {
                         throw new FitbitAuthException(AuthErrorIds.SignInTimeout, FitbitErrorKind.Timeout,
-                            $"No redirected address was pasted within {options.Timeout.TotalSeconds:0} s. Run Connect-Fitbit -NoBrowser again.") { Profile = profile };
+                            $"No redirected address was pasted within {options.Timeout.TotalSeconds:0} s. Run Connect-Fitbit -NoBrowser again.")
+                        { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} -NoBrowser again (-TimeoutSec gives more time)." };
                     }
                 }
                 if (string.IsNullOrWhiteSpace(pasted))
                     throw new FitbitAuthException(AuthErrorIds.SignInPending, FitbitErrorKind.InvalidOperation,
                         $"Sign-in of profile '{profile}' is waiting for the redirected address. After you approved access, run " +
                         $"Connect-Fitbit -Profile {profile} -RedirectUrl '<the address from the browser>' (or pipe the address to Connect-Fitbit) " +
-                        "in this PowerShell session within 10 minutes.") { Profile = profile };
+                        "in this PowerShell session within 10 minutes.")
+                    { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile} -RedirectUrl '<the address from the browser>', in this session within 10 minutes." };
                 Pending.TryRemove(pendingKey, out _);
                 code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(pasted), state, profile);
             }
@@ -183,7 +208,8 @@ namespace FitbitPS.Engine.Auth
                 Pending.TryRemove(key, out _);
                 throw new FitbitAuthException(AuthErrorIds.RedirectUrlInvalid, FitbitErrorKind.InvalidOperation,
                     $"No sign-in of profile '{profile}' is waiting for a redirected address in this PowerShell session (or it is older than 10 minutes). " +
-                    $"Run Connect-Fitbit -Profile {profile} -NoBrowser first, then paste the address it leads to.") { Profile = profile };
+                    $"Run Connect-Fitbit -Profile {profile} -NoBrowser first, then paste the address it leads to.")
+                { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} -NoBrowser first, then paste the address it leads to." };
             }
             var code = AuthorizationResponse.RequireCode(AuthorizationResponse.Parse(options.RedirectUrl), pending.State, profile);
             Pending.TryRemove(key, out _);
@@ -296,7 +322,8 @@ namespace FitbitPS.Engine.Auth
             else
                 throw new FitbitAuthException(AuthErrorIds.ClientMissing, FitbitErrorKind.InvalidArgument,
                     $"Profile '{profile}' has no OAuth client yet. The first time, run Connect-Fitbit -Profile {profile} -ClientSecretFile <path to the JSON downloaded " +
-                    "from Google Cloud console> (or -ClientId and -ClientSecret); FitbitPS remembers it, encrypted, with the profile.") { Profile = profile };
+                    "from Google Cloud console> (or -ClientId and -ClientSecret); FitbitPS remembers it, encrypted, with the profile.")
+                { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile} -ClientSecretFile <path to the client JSON from Google Cloud console>" };
 
             if (options.EndpointUri != null) ClientConfiguration.SetEndpoints(client, GoogleEndpoints.ForEmulator(options.EndpointUri));
             else if (client.TokenUri == null && existing?.Client?.TokenUri != null && existing.Client.ClientId == client.ClientId)
@@ -317,12 +344,14 @@ namespace FitbitPS.Engine.Auth
 
         internal static FitbitAuthException NotSignedIn(string profile) =>
             new FitbitAuthException(AuthErrorIds.NotSignedIn, FitbitErrorKind.Authentication,
-                $"Profile '{profile}' is not signed in. Run Connect-Fitbit -Profile {profile} (the first time with -ClientSecretFile <path>).") { Profile = profile };
+                $"Profile '{profile}' is not signed in. Run Connect-Fitbit -Profile {profile} (the first time with -ClientSecretFile <path>).")
+            { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile} (the first time with -ClientSecretFile <path>); Get-FitbitContext -ListAvailable lists the saved profiles." };
 
         internal static FitbitAuthException InteractionRequired(string profile, string why) =>
             new FitbitAuthException(AuthErrorIds.InteractionRequired, FitbitErrorKind.Authentication,
                 $"Profile '{profile}' needs an interactive sign-in ({why}), and this session is non-interactive, so FitbitPS did not open a browser or prompt. " +
-                $"Run Connect-Fitbit -Profile {profile} once in an interactive PowerShell as the same user; scheduled runs then sign in silently.") { Profile = profile };
+                $"Run Connect-Fitbit -Profile {profile} once in an interactive PowerShell as the same user; scheduled runs then sign in silently.")
+            { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} once in an interactive PowerShell as the same user." };
 
         internal static FitbitAuthException RefreshRejected(string profile, Exception inner) =>
             new FitbitAuthException(AuthErrorIds.RefreshTokenRejected, FitbitErrorKind.Authentication,
@@ -330,7 +359,7 @@ namespace FitbitPS.Engine.Auth
                 "publishing status, where Google lets refresh tokens live only 7 days; access was removed (Disconnect-Fitbit -Revoke or " +
                 "https://myaccount.google.com/permissions); or the token was unused for 6 months. To end the weekly sign-in, open Google Cloud " +
                 "console → Google Auth Platform → Audience and click \"Publish app\" (status \"In production\"; unverified is fine for your own account). " +
-                $"Then run Connect-Fitbit -Profile {profile} once.", inner) { Profile = profile };
+                $"Then run Connect-Fitbit -Profile {profile} once.", inner) { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile}; to end the weekly sign-in, publish the OAuth app (Google Auth Platform → Audience → Publish app)." };
 
         internal static FitbitAuthException FromTokenError(TokenResponseException ex, string profile, bool refreshing)
         {
@@ -338,18 +367,22 @@ namespace FitbitPS.Engine.Auth
             if (error == "invalid_grant" && refreshing) return RefreshRejected(profile, ex);
             if (error == "invalid_grant")
                 return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
-                    $"Google refused the authorization code (invalid_grant): it was already used, expired, or belongs to another sign-in. Run Connect-Fitbit -Profile {profile} again.", ex) { Profile = profile };
+                    $"Google refused the authorization code (invalid_grant): it was already used, expired, or belongs to another sign-in. Run Connect-Fitbit -Profile {profile} again.", ex)
+                { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile}" };
             if (error == "invalid_client" || error == "unauthorized_client")
                 return new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.Authentication,
                     $"Google does not accept the OAuth client ({error}): the client id or secret is wrong, or the client was deleted. " +
-                    $"Download the client JSON again and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>.", ex) { Profile = profile };
+                    $"Download the client JSON again and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>.", ex)
+                { Profile = profile, RecommendedAction = $"Download the client JSON again from Google Cloud console and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>." };
             return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
                 $"Google's token endpoint answered '{error}'" + (string.IsNullOrEmpty(ex.Error?.ErrorDescription) ? "" : $": {ex.Error.ErrorDescription}") +
-                $" (HTTP {(int?)ex.StatusCode}).", ex) { Profile = profile };
+                $" (HTTP {(int?)ex.StatusCode}).", ex)
+            { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} again; if it keeps failing, check the OAuth client in Google Cloud console." };
         }
 
         internal static FitbitAuthException TokenEndpointUnreachable(GoogleEndpoints endpoints, Exception ex) =>
             new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.ConnectionError,
-                $"Could not reach Google's token endpoint {endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)} ({ex.Message}). Check the network and try again.", ex);
+                $"Could not reach Google's token endpoint {endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)} ({ex.Message}). Check the network and try again.", ex)
+            { RecommendedAction = "Check the network connection (and proxy) and run the command again." };
     }
 }

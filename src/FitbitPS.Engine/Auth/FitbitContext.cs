@@ -4,6 +4,21 @@ using FitbitPS.Engine.TokenStore;
 
 namespace FitbitPS.Engine.Auth
 {
+    /// <summary>Whether a saved profile can sign in silently, and if not, why.</summary>
+    public enum ProfileStatus
+    {
+        /// <summary>It holds a refresh token: readers sign in without a browser.</summary>
+        SignedIn,
+        /// <summary>It holds no refresh token (signed out, or never finished signing in).</summary>
+        SignedOut,
+        /// <summary>Google refused its refresh token (revoked, or the 7-day limit of an app in Testing).</summary>
+        RefreshRejected,
+        /// <summary>Its cache cannot be opened now: the passphrase is missing or wrong, or the OS keyring is locked or unavailable.</summary>
+        Locked,
+        /// <summary>Its cache was changed or damaged and cannot be trusted.</summary>
+        Damaged,
+    }
+
     /// <summary>
     /// What Connect-Fitbit and Get-FitbitContext show about a profile. Never holds a token or secret.
     /// </summary>
@@ -26,6 +41,10 @@ namespace FitbitPS.Engine.Auth
         public string Endpoint { get; set; }
         /// <summary>True when the profile holds a refresh token (sign-in will be silent).</summary>
         public bool SignedIn { get; set; }
+        /// <summary>SignedIn, or why not (SignedOut, RefreshRejected, Locked, Damaged).</summary>
+        public ProfileStatus Status { get; set; }
+        /// <summary>For a status other than SignedIn: what is wrong and what to do.</summary>
+        public string StatusMessage { get; set; }
         public DateTime? SignedInUtc { get; set; }
 
         public override string ToString() => $"FitbitPS profile '{Profile}'" + (HealthUserId != null ? $" (Google Health user {HealthUserId})" : "");
@@ -63,6 +82,11 @@ namespace FitbitPS.Engine.Auth
                 ClientId = r?.Client?.ClientId,
                 Endpoint = health == null || health == GoogleEndpoints.Google.HealthApiBase ? "Google" : health.ToString(),
                 SignedIn = !string.IsNullOrEmpty(r?.Token?.RefreshToken),
+                Status = !string.IsNullOrEmpty(r?.Token?.RefreshToken) ? ProfileStatus.SignedIn
+                    : r?.RefreshRejectedUtc != null ? ProfileStatus.RefreshRejected : ProfileStatus.SignedOut,
+                StatusMessage = !string.IsNullOrEmpty(r?.Token?.RefreshToken) ? null
+                    : r?.RefreshRejectedUtc != null ? $"Google refused the refresh token on {r.RefreshRejectedUtc:yyyy-MM-dd HH:mm} UTC. Run Connect-Fitbit -Profile {r.Profile}."
+                    : $"No refresh token is saved. Run Connect-Fitbit -Profile {r?.Profile}.",
                 SignedInUtc = r?.SignedInUtc,
             };
         }

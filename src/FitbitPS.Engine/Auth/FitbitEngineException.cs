@@ -42,5 +42,9 @@ namespace FitbitPS.Engine.Auth
 
         /// <summary>What the person can do about it (also part of the message).</summary>
         public string RecommendedAction { get; set; }
+
+        /// <summary>What the failure is about (a profile, a day range, a file), for ErrorRecord.TargetObject;
+        /// null: the cmdlet names its own target.</summary>
+        public object Target { get; set; }
     }
 }

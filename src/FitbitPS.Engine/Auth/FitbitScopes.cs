@@ -54,7 +54,8 @@ namespace FitbitPS.Engine.Auth
             if (ByName.TryGetValue(s, out var scope)) return scope;
             if (s.StartsWith(Prefix, StringComparison.Ordinal)) return s;
             throw new FitbitAuthException(AuthErrorIds.ConsentError, FitbitErrorKind.InvalidArgument,
-                $"Unknown scope '{s}'. Use one of: {string.Join(", ", Names)}.");
+                $"Unknown scope '{s}'.")
+            { Target = s, RecommendedAction = $"Use one of: {string.Join(", ", Names)}." };
         }
 
         public static IReadOnlyList<string> ToGoogleScopes(IEnumerable<string> namesOrScopes)

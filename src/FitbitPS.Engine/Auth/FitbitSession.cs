@@ -140,7 +140,8 @@ namespace FitbitPS.Engine.Auth
                         catch (HttpRequestException ex)
                         {
                             throw new FitbitAuthException(AuthErrorIds.IdentityFailed, FitbitErrorKind.ConnectionError,
-                                $"Could not reach the Google Health API at {Endpoints.HealthApiBase} ({ex.Message}).", ex) { Profile = Profile };
+                                $"Could not reach the Google Health API at {Endpoints.HealthApiBase} ({ex.Message}).", ex)
+                            { Profile = Profile, RecommendedAction = "Check the network connection and run Connect-Fitbit again." };
                         }
                         using (response)
                         {
@@ -175,10 +176,10 @@ namespace FitbitPS.Engine.Auth
                     "This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit/Google Health profile. " +
                     "Sign in to the Fitbit app with this Google account (or migrate your Fitbit account to Google), then run " +
                     $"Connect-Fitbit -Profile {Profile} again. If you meant another Google account, run Connect-Fitbit -Profile {Profile} -Force and pick it.")
-                { Profile = Profile };
+                { Profile = Profile, RecommendedAction = $"Sign in to the Fitbit app with this Google account, then run Connect-Fitbit -Profile {Profile}; for another account, Connect-Fitbit -Profile {Profile} -Force." };
             return new FitbitAuthException(AuthErrorIds.IdentityFailed, status == HttpStatusCode.Forbidden ? FitbitErrorKind.PermissionDenied : FitbitErrorKind.Authentication,
                 $"Signed in, but the Google Health API refused the identity request: HTTP {(int)status} {googleStatus} {reason} {message}".TrimEnd() + ".")
-            { Profile = Profile };
+            { Profile = Profile, RecommendedAction = $"Check that the Google Health API is enabled in the Cloud project, then run Connect-Fitbit -Profile {Profile} -Force." };
         }
 
         /// <summary>Revokes the grant at Google (the refresh token; access tokens die with it).</summary>
@@ -191,17 +192,26 @@ namespace FitbitPS.Engine.Auth
             {
                 // Already revoked/expired counts as revoked.
                 if (ex.Error?.Error == "invalid_token" || ex.Error?.Error == "invalid_grant") return;
-                throw new FitbitAuthException(AuthErrorIds.RevokeFailed, FitbitErrorKind.ConnectionError,
-                    $"Google did not revoke the grant of profile '{Profile}' ({ex.Error?.Error}). Remove FitbitPS at https://myaccount.google.com/permissions instead.", ex)
-                { Profile = Profile };
+                throw RevokeFailed($"Google did not revoke the grant ({ex.Error?.Error})", ex);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException || ex is System.IO.IOException
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                throw new FitbitAuthException(AuthErrorIds.RevokeFailed, FitbitErrorKind.ConnectionError,
-                    $"Could not reach Google's revoke endpoint ({ex.Message}). Remove FitbitPS at https://myaccount.google.com/permissions instead.", ex)
-                { Profile = Profile };
+                throw RevokeFailed($"Google's revoke endpoint {Endpoints.RevokeEndpoint.GetLeftPart(UriPartial.Path)} could not be reached ({ex.Message})", ex);
             }
         }
+
+        /// <summary>A failed revoke keeps the local tokens (so it can be tried again) and says so, and how to
+        /// remove them without Google.</summary>
+        private FitbitAuthException RevokeFailed(string why, Exception inner) =>
+            new FitbitAuthException(AuthErrorIds.RevokeFailed, FitbitErrorKind.ConnectionError,
+                $"{why}. The tokens of profile '{Profile}' are still saved on this computer, so the revoke can be tried again.", inner)
+            {
+                Profile = Profile,
+                Target = Profile,
+                RecommendedAction = $"Run Disconnect-Fitbit -Profile {Profile} -Revoke again when Google can be reached, or remove the local tokens now with " +
+                                    $"Disconnect-Fitbit -Profile {Profile} and withdraw FitbitPS's access at https://myaccount.google.com/connections.",
+            };
 
         public void Dispose() => _refreshGate.Dispose();
     }

@@ -48,7 +48,8 @@ namespace FitbitPS.Engine.Auth
                 throw new FitbitAuthException(AuthErrorIds.PortInUse, FitbitErrorKind.ResourceBusy,
                     $"Port {port} on 127.0.0.1 is already in use (another program, or another Connect-Fitbit still waiting for its browser). " +
                     "Close that program or choose another -Port; without -Port FitbitPS uses any free port " +
-                    "(a Web-type OAuth client needs the port registered in its redirect URI, so prefer a Desktop-app client).", ex);
+                    "(a Web-type OAuth client needs the port registered in its redirect URI, so prefer a Desktop-app client).", ex)
+                { Target = port, RecommendedAction = "Close the program that uses the port, or run Connect-Fitbit with another -Port (or none)." };
             }
             Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         }
@@ -81,10 +82,12 @@ namespace FitbitPS.Engine.Auth
                 }
                 if (taskCancellationToken.IsCancellationRequested)
                     throw new FitbitAuthException(AuthErrorIds.SignInCancelled, FitbitErrorKind.Cancelled,
-                        "Sign-in was cancelled before the browser came back; port released. Run Connect-Fitbit again when ready.");
+                        "Sign-in was cancelled before the browser came back; port released. Run Connect-Fitbit again when ready.")
+                    { RecommendedAction = "Run Connect-Fitbit again when ready." };
                 throw new FitbitAuthException(AuthErrorIds.SignInTimeout, FitbitErrorKind.Timeout,
                     $"No answer from the browser within {_timeout.TotalSeconds:0} s; port {Port} released. " +
-                    "Run Connect-Fitbit again (use -TimeoutSec for more time, or -NoBrowser to paste the address on a machine without a browser).");
+                    "Run Connect-Fitbit again (use -TimeoutSec for more time, or -NoBrowser to paste the address on a machine without a browser).")
+                { RecommendedAction = "Run Connect-Fitbit again (-TimeoutSec for more time, or -NoBrowser on a machine without a browser)." };
             }
         }
 

@@ -138,9 +138,9 @@ namespace FitbitPS.Engine.Export
             var dup = request.Kinds.GroupBy(k => k.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
             if (dup != null) throw new ArgumentException($"The kind {dup.Key} is listed twice.", nameof(request));
             if (request.From.HasValue && request.To.HasValue && request.From.Value.Date > request.To.Value.Date)
-                throw new ArgumentException($"-From ({request.From:yyyy-MM-dd}) is after -To ({request.To:yyyy-MM-dd}).", nameof(request));
+                throw Core.FitbitInputException.Reversed(request.From.Value.Date, request.To.Value.Date);
             if (request.From.HasValue && request.From.Value.Date > request.Today.Date)
-                throw new ArgumentException($"-From ({request.From:yyyy-MM-dd}) is in the future (today is {request.Today:yyyy-MM-dd}).", nameof(request));
+                throw Core.FitbitInputException.Future(request.From.Value.Date, (request.To ?? request.From).Value.Date, request.Today.Date, onlyTo: false);
         }
 
         private static async Task<IReadOnlyList<ExportPlanItem>> PlanCoreAsync(ExportRequest request, ExportOptions options, string folder,

@@ -75,7 +75,8 @@ namespace FitbitPS.Engine.Export
             var unknown = names.Where(n => !string.Equals(n, "All", StringComparison.OrdinalIgnoreCase)
                                            && !all.Any(k => string.Equals(k.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
             if (unknown.Count > 0)
-                throw new ArgumentException($"Unknown -DataType {string.Join(", ", unknown)}. Use All or any of: {string.Join(", ", DataTypes)}.");
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidArgument,
+                    $"Unknown -DataType {string.Join(", ", unknown)}.", string.Join(",", unknown), $"Use All or any of: {string.Join(", ", DataTypes)}.");
             return chosen;
         }
 

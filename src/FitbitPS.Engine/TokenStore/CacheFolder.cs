@@ -47,7 +47,8 @@ namespace FitbitPS.Engine.TokenStore
             if (string.IsNullOrEmpty(profile)) return "default";
             if (!ProfileName.IsMatch(profile))
                 throw new FitbitAuthException(AuthErrorIds.InvalidProfileName, FitbitErrorKind.InvalidArgument,
-                    $"'{profile}' is not a valid profile name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+                    $"'{profile}' is not a valid profile name.")
+                { Target = profile, RecommendedAction = "Name the profile with 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. -Profile partner)." };
             return profile;
         }
     }

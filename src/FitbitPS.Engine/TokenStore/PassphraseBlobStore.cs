@@ -79,7 +79,8 @@ namespace FitbitPS.Engine.TokenStore
             if (!string.IsNullOrEmpty(_passphrase)) return _passphrase;
             throw new FitbitAuthException(AuthErrorIds.PassphraseMissing, FitbitErrorKind.Authentication,
                 $"The Passphrase token cache needs a passphrase: set the environment variable {PassphraseVariable} " +
-                "or pass -Passphrase (a SecureString) to Connect-Fitbit.");
+                "or pass -Passphrase (a SecureString) to Connect-Fitbit.")
+            { RecommendedAction = $"Set {PassphraseVariable} (e.g. $env:{PassphraseVariable} = Get-Content <file readable only by you>) or pass -Passphrase to Connect-Fitbit." };
         }
 
         internal static byte[] Encrypt(byte[] plaintext, string passphrase, byte[] salt = null, int iterations = DefaultIterations)
@@ -120,7 +121,8 @@ namespace FitbitPS.Engine.TokenStore
                 if (iterations <= 0) throw Tampered(pathForMessages, "its header is damaged");
                 throw new FitbitAuthException(AuthErrorIds.PassphraseWrong, FitbitErrorKind.Authentication,
                     $"The passphrase does not open the token cache '{pathForMessages}'. Use the passphrase it was created with " +
-                    $"({PassphraseVariable} or -Passphrase), or remove the profile with Disconnect-Fitbit and sign in again.");
+                    $"({PassphraseVariable} or -Passphrase), or remove the profile with Disconnect-Fitbit and sign in again.")
+                { Target = pathForMessages, RecommendedAction = $"Set {PassphraseVariable} to the passphrase the cache was created with, or run Disconnect-Fitbit and Connect-Fitbit to start over." };
             }
             var macKey = Slice(keys, 32, 32);
             var bodyLength = file.Length - TagLength;
@@ -151,7 +153,8 @@ namespace FitbitPS.Engine.TokenStore
 
         private static FitbitAuthException Tampered(string path, string why) =>
             new FitbitAuthException(AuthErrorIds.CacheTampered, FitbitErrorKind.Security,
-                $"The token cache '{path}' cannot be trusted: {why}. Remove it with Disconnect-Fitbit (or delete the file) and sign in again with Connect-Fitbit.");
+                $"The token cache '{path}' cannot be trusted: {why}. Remove it with Disconnect-Fitbit (or delete the file) and sign in again with Connect-Fitbit.")
+            { Target = path, RecommendedAction = "Remove the profile with Disconnect-Fitbit (or delete the file) and sign in again with Connect-Fitbit." };
 
         private static byte[] DeriveKeys(string passphrase, byte[] salt, int iterations)
         {

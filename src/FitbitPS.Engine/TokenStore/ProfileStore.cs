@@ -44,7 +44,8 @@ namespace FitbitPS.Engine.TokenStore
             {
                 throw new FitbitAuthException(AuthErrorIds.CacheUnreadable, FitbitErrorKind.InvalidData,
                     $"The token cache of profile '{profile}' ({Kind}, {Location}) does not hold a FitbitPS profile ({ex.GetType().Name}). " +
-                    $"Remove it with Disconnect-Fitbit -Profile {profile} and sign in again.", ex) { Profile = profile };
+                    $"Remove it with Disconnect-Fitbit -Profile {profile} and sign in again.", ex)
+                { Profile = profile, RecommendedAction = $"Disconnect-Fitbit -Profile {profile}; then Connect-Fitbit -Profile {profile}." };
             }
         }
 
@@ -127,7 +128,7 @@ namespace FitbitPS.Engine.TokenStore
         private FitbitAuthException Busy(string profile, Exception inner = null) =>
             new FitbitAuthException(AuthErrorIds.CacheUnreadable, FitbitErrorKind.ResourceBusy,
                 $"Another FitbitPS process kept the token cache of profile '{profile}' locked for more than {LockTimeout.TotalSeconds:0} s ({Blobs.LockPath(profile)}).", inner)
-            { Profile = profile };
+            { Profile = profile, RecommendedAction = "Wait for the other FitbitPS command (an export, a sign-in) to finish, or stop it, and run the command again." };
 
         private sealed class Release : IDisposable
         {

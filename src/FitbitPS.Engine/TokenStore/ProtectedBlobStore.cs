@@ -56,7 +56,8 @@ namespace FitbitPS.Engine.TokenStore
                 {
                     throw new FitbitAuthException(AuthErrorIds.CacheUnreadable, FitbitErrorKind.InvalidData,
                         $"Windows DPAPI cannot decrypt the token cache '{DpapiPath(profile)}' (it belongs to another Windows user or machine, or was damaged). " +
-                        $"Run Disconnect-Fitbit -Profile {profile} and Connect-Fitbit -Profile {profile} again.", ex) { Profile = profile };
+                        $"Run Disconnect-Fitbit -Profile {profile} and Connect-Fitbit -Profile {profile} again.", ex)
+                    { Profile = profile, RecommendedAction = $"Disconnect-Fitbit -Profile {profile}; then Connect-Fitbit -Profile {profile}." };
                 }
             }
             var storage = StorageFor(profile);
@@ -70,7 +71,7 @@ namespace FitbitPS.Engine.TokenStore
                     $"The OS keyring returned nothing for FitbitPS profile '{profile}', although FitbitPS stored its tokens there " +
                     $"(marker {MarkerPath(profile)}). The keyring is most likely locked: unlock it (see {DocsSection}) and try again. " +
                     $"If the keyring entry was deleted on purpose, run Disconnect-Fitbit -Profile {profile} and then Connect-Fitbit -Profile {profile}.")
-                { Profile = profile };
+                { Profile = profile, RecommendedAction = $"Unlock the keyring (see {DocsSection}) and run the command again." };
             }
             return null;
         }
@@ -150,25 +151,25 @@ namespace FitbitPS.Engine.TokenStore
             || ex is TypeInitializationException || ex is CryptographicException || ex is PlatformNotSupportedException
             || ex is InvalidOperationException;
 
+        /// <summary>
+        /// The OS store cannot be used. The message says why in words a person can act on; the library's own
+        /// text stays in the inner exception (and -Debug), not in the message.
+        /// </summary>
         private static FitbitAuthException Unavailable(Exception ex, string profile)
         {
             var linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
             var why = linux
-                ? "The Linux keyring (Secret Service via libsecret over D-Bus) cannot be used: libsecret-1 may be missing, there may be no D-Bus session (typical over SSH and in cron), or the keyring may be locked."
-                : $"The {StoreName} cannot be used.";
+                ? "the Secret Service keyring (libsecret over D-Bus) cannot be used: libsecret-1 may be missing, there may be no D-Bus session (typical over SSH and in cron), or the keyring may be locked"
+                : $"the {StoreName} cannot be used";
             return new FitbitAuthException(AuthErrorIds.KeyringUnavailable, FitbitErrorKind.ResourceUnavailable,
-                $"{why} Detail: {ex.GetType().Name}: {FirstLine(ex.Message)}. " +
-                $"Choose another token cache: -TokenCache Passphrase (AES-256 file; passphrase from {PassphraseBlobStore.PassphraseVariable} or -Passphrase, good for cron), " +
-                "-TokenCache Process (memory only, sign in every session), or -TokenCache Plaintext (unencrypted file, only if you accept that). " +
-                $"To start an unlocked keyring on a headless box see {DocsSection}.", ex)
-            { Profile = profile };
-        }
-
-        private static string FirstLine(string s)
-        {
-            if (string.IsNullOrEmpty(s)) return "";
-            var i = s.IndexOfAny(new[] { '\r', '\n' });
-            return i < 0 ? s : s.Substring(0, i);
+                $"FitbitPS cannot keep the tokens of profile '{profile}' in the OS-protected cache: {why}.", ex)
+            {
+                Profile = profile,
+                Target = profile,
+                RecommendedAction = $"Sign in with another token cache: Connect-Fitbit -Profile {profile} -TokenCache Passphrase (an AES-256 file; the passphrase " +
+                                    $"comes from {PassphraseBlobStore.PassphraseVariable} or -Passphrase, good for cron) or -TokenCache Process (memory only). " +
+                                    (linux ? $"To start an unlocked keyring on a headless machine, see {DocsSection}." : ""),
+            };
         }
 
         private static string FolderId(string folder)

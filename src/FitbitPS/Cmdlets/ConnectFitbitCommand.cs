@@ -11,6 +11,14 @@ namespace FitbitPS.Cmdlets
     /// Signs a profile in to Google (browser with a loopback listener, or -NoBrowser paste-back), or
     /// silently re-uses its saved refresh token. Writes one FitbitContext.
     /// </summary>
+    /// <remarks>
+    /// The first sign-in needs the OAuth client of your Google Cloud project (-ClientSecretFile, or -ClientId and
+    /// -ClientSecret); FitbitPS remembers it, encrypted, with the profile. It opens Google's consent page in the
+    /// browser and listens on 127.0.0.1 for the answer (PKCE), or with -NoBrowser prints the address and takes the
+    /// redirected address back. The refresh token is kept in the token cache chosen with -TokenCache: the
+    /// OS-protected store by default, a passphrase-encrypted file for cron, process memory, or (only when named) a
+    /// plain file. Later calls sign in silently; every other cmdlet opens the saved profile by itself.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Connect-Fitbit -ClientSecretFile ~/Downloads/client_secret_1234.json
@@ -30,6 +38,9 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>Signs in for cron or a server without a keyring: tokens go to an AES-256 file keyed from the passphrase in FITBITPS_CACHE_PASSPHRASE.</para>
     /// </example>
+    /// <seealso cref="GetFitbitContextCommand"/>
+    /// <seealso cref="DisconnectFitbitCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommunications.Connect, "Fitbit", DefaultParameterSetName = SavedSet)]
     [OutputType(typeof(FitbitContext))]
     public sealed class ConnectFitbitCommand : FitbitCmdletBase
@@ -54,15 +65,21 @@ namespace FitbitPS.Cmdlets
         public SecureString ClientSecret { get; set; }
 
         /// <summary>Friendly scope names; default Activity, HealthMetrics, Sleep, Profile, Settings.</summary>
+
+        /// <value>Default: Activity, HealthMetrics, Sleep, Profile, Settings</value>
         [Parameter]
         [ValidateSet("Activity", "HealthMetrics", "Sleep", "Profile", "Settings", "Location", "Ecg", "Irn", "Nutrition", IgnoreCase = true)]
         public string[] Scope { get; set; }
 
         /// <summary>Where tokens live: Protected (OS store, default), Passphrase, Process, Plaintext.</summary>
+
+        /// <value>Default: the cache the profile already lives in; for a new profile Protected</value>
         [Parameter]
         public TokenCacheKind TokenCache { get; set; }
 
         /// <summary>For -TokenCache Passphrase (else FITBITPS_CACHE_PASSPHRASE).</summary>
+
+        /// <value>Default: the environment variable FITBITPS_CACHE_PASSPHRASE</value>
         [Parameter]
         public SecureString Passphrase { get; set; }
 
@@ -78,16 +95,22 @@ namespace FitbitPS.Cmdlets
         public string RedirectUrl { get; set; }
 
         /// <summary>Loopback port (default: any free port).</summary>
+
+        /// <value>Default: any free port</value>
         [Parameter]
         [ValidateRange(1, 65535)]
         public int Port { get; set; }
 
         /// <summary>Seconds to wait for the browser sign-in (default 300); Ctrl+C also stops waiting.</summary>
+
+        /// <value>Default: 300</value>
         [Parameter]
         [ValidateRange(5, 3600)]
         public int TimeoutSec { get; set; } = 300;
 
         /// <summary>Base URL of a Google-compatible endpoint set (e.g. the emulator); remembered with the profile.</summary>
+
+        /// <value>Default: Google (https://health.googleapis.com/), or the endpoint the profile remembers</value>
         [Parameter]
         public Uri EndpointUri { get; set; }
 
@@ -95,12 +118,24 @@ namespace FitbitPS.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        private bool _connected;
+
+        // Piped redirect addresses finish a -NoBrowser sign-in at the end; piped profiles (Get-FitbitContext
+        // -ListAvailable | Connect-Fitbit) sign in one by one.
         protected override void ProcessRecord()
         {
-            if (!string.IsNullOrWhiteSpace(RedirectUrl)) _redirectUrl = RedirectUrl;
+            if (!string.IsNullOrWhiteSpace(RedirectUrl)) { _redirectUrl = RedirectUrl; return; }
+            if (!MyInvocation.ExpectingInput) return;
+            Connect();
+            _connected = true;
         }
 
         protected override void EndProcessing()
+        {
+            if (!_connected || _redirectUrl != null) Connect();
+        }
+
+        private void Connect()
         {
             var options = new ConnectOptions
             {

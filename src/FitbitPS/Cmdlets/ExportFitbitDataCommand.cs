@@ -1,18 +1,25 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
+using FitbitPS.Binding;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Export;
 
 namespace FitbitPS.Cmdlets
 {
     /// <summary>
-    /// Keeps a local copy of a person's Fitbit data in a folder: one CSV (or JSON lines) file per
-    /// kind of record plus a small state file. The first run backfills from -From (default: the
-    /// account's start); later runs read only what is new plus a 3-day trailing window (late syncs)
-    /// and merge by key, so nothing is duplicated. Files are replaced atomically; a second export
-    /// into the same folder waits for the first. Never prompts: safe for Task Scheduler and cron.
+    /// Keeps a local copy of a person's Fitbit data in a folder: one CSV (or JSON lines) file per kind of
+    /// record plus a small state file, brought up to date by each run.
     /// </summary>
+    /// <remarks>
+    /// The first run backfills from -From (default: the start of the account); later runs read only what is new
+    /// plus a 3-day trailing window (devices sync late and Google recomputes recent days) and merge by each
+    /// record's key, so nothing is duplicated. Files are replaced atomically, and a second export into the same
+    /// folder waits for the first. It never prompts, so it is safe for Task Scheduler and cron: when the profile
+    /// needs a person it stops with one error and the script exits with code 1. -WhatIf shows per file what would
+    /// be read and written.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Export-FitbitData -Path ~/FitbitExport
@@ -32,6 +39,10 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>A scheduled export script (Task Scheduler, cron): it never prompts, and when the profile needs a person it stops with one error, so the script exits with code 1.</para>
     /// </example>
+    /// <seealso cref="GetFitbitActivityCommand"/>
+    /// <seealso cref="GetFitbitSleepCommand"/>
+    /// <seealso cref="ConnectFitbitCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsData.Export, "FitbitData", SupportsShouldProcess = true)]
     [OutputType(typeof(ExportResult))]
     public sealed class ExportFitbitDataCommand : FitbitCmdletBase
@@ -44,21 +55,26 @@ namespace FitbitPS.Cmdlets
         public string Path { get; set; }
 
         /// <summary>Kinds to export; All (default) is every daily kind, plus the intraday ones with -IncludeIntraday.</summary>
+        /// <value>Default: All</value>
         [Parameter]
         [ValidateSet("All", "Weight", "Activity", "Sleep", "SleepStage", "RestingHeartRate", "HeartRateVariability", "OxygenSaturation",
             "BreathingRate", "SkinTemperature", "CardioFitness", "Exercise", "ActivityIntraday", "HeartRateIntraday", IgnoreCase = true)]
         public string[] DataType { get; set; } = { "All" };
 
-        /// <summary>First calendar day. Default: where the folder left off (minus 3 days), or for a
-        /// first export the start of the account (profile), else the last 365 days.</summary>
+        /// <summary>First calendar day, read like the readers' -From (ISO 8601 works in every culture).</summary>
+        /// <value>Default: where the folder left off minus 3 days; for a first export the start of the account (profile), else the last 365 days.</value>
         [Parameter]
+        [CivilDate("From")]
         public DateTime? From { get; set; }
 
-        /// <summary>Last calendar day (inclusive). Default: today.</summary>
+        /// <summary>Last calendar day (inclusive).</summary>
+        /// <value>Default: today.</value>
         [Parameter]
+        [CivilDate("To")]
         public DateTime? To { get; set; }
 
         /// <summary>Csv (default) or Json (JSON lines, .jsonl); same columns and value text.</summary>
+        /// <value>Default: Csv</value>
         [Parameter]
         public ExportFormat Format { get; set; } = ExportFormat.Csv;
 
@@ -77,24 +93,19 @@ namespace FitbitPS.Cmdlets
             var session = GetSession();
             using (var client = HealthClientFactory.Create(session))
             {
+                client.Log = EngineLog;
                 var reader = new FitbitReader(client);
-                ExportRequest request;
-                try { request = HealthExport.Request(reader, folder, DataType, IncludeIntraday, Format, From, To, Full); }
-                catch (ArgumentException e)
-                {
-                    ThrowTerminatingError(new ErrorRecord(e, "FitbitExportInvalidArgument", ErrorCategory.InvalidArgument, DataType));
-                    return;
-                }
+                var request = RunEngine(_ => Task.FromResult(HealthExport.Request(reader, folder, DataType, IncludeIntraday, Format, From, To, Full)), DataType);
                 var options = HealthExport.Options(reader, new ExportOptions
                 {
-                    Verbose = message => Post(() => WriteVerbose(message)),
+                    Verbose = message => Post(() => WriteVerboseMessage(message)),
                     Progress = p => Post(() => WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + folder, p.Status)
                     {
                         PercentComplete = p.OverallPercent,
                         CurrentOperation = $"{p.Kind} ({p.KindIndex + 1} of {p.KindCount})",
                     })),
                 });
-                client.Waiting += w => Post(() => WriteVerbose(w.ToString()));
+                client.Waiting += w => Post(() => WriteVerboseMessage(w.ToString()));
 
                 // Plan first: -WhatIf / -Confirm decide per file, before anything is read or written.
                 var plan = RunEngine(ct => Exporter.PlanAsync(request, options, ct), folder);

@@ -4,23 +4,30 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Binding;
 using FitbitPS.Engine.Auth;
 
 namespace FitbitPS.Cmdlets
 {
     /// <summary>
     /// Base of every FitbitPS cmdlet: -Profile, a cancellation token (Ctrl+C → <see cref="StopProcessing"/>),
-    /// the shared per-runspace session, engine work run off the pipeline thread while its messages are
-    /// written on it, and engine exceptions turned into ErrorRecords with stable ids and categories.
+    /// the shared per-runspace session, one pump that runs engine work off the pipeline thread while
+    /// everything it says (records, verbose/debug, progress, prompts) is written on it, and engine
+    /// exceptions turned into ErrorRecords with stable ids and categories.
     /// </summary>
     public abstract class FitbitCmdletBase : PSCmdlet, IDisposable
     {
+        // Records wait here when the next command in the pipeline is slow: memory stays flat.
+        private const int QueueCapacity = 512;
         private CancellationTokenSource _cts = new CancellationTokenSource();
-        private BlockingCollection<Action> _pipelineQueue;
+        private BlockingCollection<Action> _queue; // of the engine call running now, else null
         private int _pipelineThreadId;
 
-        /// <summary>The FitbitPS profile (a signed-in account); "default" unless named.</summary>
-        [Parameter]
+        /// <summary>The FitbitPS profile (a signed-in account); "default" unless named. Binds from the
+        /// Profile property of piped objects (Get-FitbitContext -ListAvailable | …); Tab completes it.</summary>
+        /// <value>Default: default</value>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProfileCompleter))]
         [ValidateNotNullOrEmpty]
         public string Profile { get; set; } = "default";
 
@@ -32,6 +39,23 @@ namespace FitbitPS.Cmdlets
             _cts?.Dispose();
             _cts = new CancellationTokenSource();
             _pipelineThreadId = Environment.CurrentManagedThreadId;
+            _debugWithoutVerbose = IsSet("Debug") && !MyInvocation.BoundParameters.ContainsKey("Verbose");
+        }
+
+        private bool _debugWithoutVerbose;
+
+        private bool IsSet(string switchName)
+            => MyInvocation.BoundParameters.TryGetValue(switchName, out var value) && value is SwitchParameter s && s.IsPresent;
+
+        /// <summary>
+        /// A verbose message. Why not WriteVerbose alone: PowerShell turns -Debug (without -Verbose) into
+        /// "Inquire" for verbose messages, so a person who asks for -Debug would be asked to confirm every
+        /// line; with -Debug these lines go to the debug stream instead, beside the request lines.
+        /// </summary>
+        protected void WriteVerboseMessage(string message)
+        {
+            if (_debugWithoutVerbose) WriteDebug(message);
+            else WriteVerbose(message);
         }
 
         protected override void StopProcessing() => _cts?.Cancel();
@@ -60,7 +84,7 @@ namespace FitbitPS.Cmdlets
                 case EngineLogLevel.Debug: WriteDebug(message); break;
                 case EngineLogLevel.Warning: WriteWarning(message); break;
                 case EngineLogLevel.Information: WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST", "FitbitPS" }); break;
-                default: WriteVerbose(message); break;
+                default: WriteVerboseMessage(message); break;
             }
         });
 
@@ -84,11 +108,16 @@ namespace FitbitPS.Cmdlets
 
         /// <summary>
         /// Runs engine work on the thread pool and, until it ends, writes on this (pipeline) thread whatever
-        /// it <see cref="Post"/>s. Engine exceptions become terminating ErrorRecords.
+        /// it <see cref="Post"/>s. Engine exceptions become terminating ErrorRecords; Ctrl+C (or a downstream
+        /// command that has seen enough) stops the pipeline without an error record.
         /// </summary>
         protected T RunEngine<T>(Func<CancellationToken, Task<T>> work, object target = null)
         {
-            try { return RunAsync(work); }
+            try { return Pump(work); }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is RuntimeException))
             {
                 ThrowTerminatingError(ToErrorRecord(ex, target));
@@ -96,34 +125,60 @@ namespace FitbitPS.Cmdlets
             }
         }
 
-        /// <summary>Like <see cref="RunEngine{T}"/> but lets exceptions through (for per-item WriteError).</summary>
-        protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
+        /// <summary>Like <see cref="RunEngine{T}"/>, but engine failures come back as exceptions, for a cmdlet
+        /// that writes them as non-terminating errors of one item (one piped profile).</summary>
+        protected T CallEngine<T>(Func<CancellationToken, Task<T>> work)
         {
-            var queue = new BlockingCollection<Action>();
-            var outer = _pipelineQueue;
-            _pipelineQueue = queue;
+            try { return Pump(work); }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>The one pump: every engine call goes through it, so no message is ever dropped.</summary>
+        private T Pump<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var queue = new BlockingCollection<Action>(QueueCapacity);
+            var outer = _queue;
+            _queue = queue;
             _pipelineThreadId = Environment.CurrentManagedThreadId;
+            // Cancelled by Ctrl+C, and when this call leaves early (a terminating error written from the
+            // queue, -ErrorAction Stop, Select-Object -First): the work must not outlive the command.
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+            Task<T> task = null;
             try
             {
-                var task = Task.Run(() => work(CancellationToken));
+                task = Task.Run(() => work(stop.Token));
                 task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
                 foreach (var action in queue.GetConsumingEnumerable()) action();
                 return task.GetAwaiter().GetResult();
             }
             finally
             {
-                _pipelineQueue = outer;
+                stop.Cancel();
+                queue.CompleteAdding(); // a producer blocked on a full queue gives up
+                if (task != null)
+                {
+                    try { task.Wait(TimeSpan.FromSeconds(5)); }
+                    catch (AggregateException) { /* cancelled, or already reported */ }
+                }
+                stop.Dispose();
+                _queue = outer;
             }
         }
 
-        /// <summary>Runs <paramref name="action"/> on the pipeline thread (WriteObject/WriteVerbose/Host UI from engine callbacks).</summary>
+        /// <summary>
+        /// Runs <paramref name="action"/> on the pipeline thread (WriteObject/WriteVerbose/Host UI from engine
+        /// threads). Blocks while the queue is full. Outside an engine call there is nobody to write to.
+        /// </summary>
         protected void Post(Action action)
         {
-            var queue = _pipelineQueue;
             if (Environment.CurrentManagedThreadId == _pipelineThreadId) { action(); return; }
-            if (queue == null) return; // not inside RunEngine: PowerShell streams cannot be written from this thread
+            var queue = _queue;
+            if (queue == null) return;
             try { queue.Add(action); }
-            catch (InvalidOperationException) { } // work already finished
+            catch (InvalidOperationException) { } // the call has ended; its command is done writing
         }
 
         /// <summary>Runs a function on the pipeline thread and waits for its result (host prompts).</summary>
@@ -141,7 +196,8 @@ namespace FitbitPS.Cmdlets
         /// <summary>A non-terminating error for one item (a day, a data type) that obeys -ErrorAction.</summary>
         protected void WriteEngineError(Exception exception, object target) => WriteError(ToErrorRecord(exception, target));
 
-        /// <summary>An engine exception as an ErrorRecord: stable ErrorId, a category, the recommended action.</summary>
+        /// <summary>An engine exception as an ErrorRecord: stable ErrorId, a category, the recommended action,
+        /// and the engine's own target (a day range, a profile) when it names one.</summary>
         protected ErrorRecord ToErrorRecord(Exception exception, object target)
         {
             if (exception is AggregateException agg && agg.InnerExceptions.Count == 1) exception = agg.InnerException;
@@ -149,7 +205,7 @@ namespace FitbitPS.Cmdlets
             switch (exception)
             {
                 case FitbitEngineException fe:
-                    id = fe.ErrorId; category = Map(fe.Kind); action = fe.RecommendedAction; break;
+                    id = fe.ErrorId; category = Map(fe.Kind); action = fe.RecommendedAction; target = fe.Target ?? target; break;
                 case OperationCanceledException _:
                     id = "FitbitOperationCancelled"; category = ErrorCategory.OperationStopped; break;
                 case ArgumentException _:
@@ -158,7 +214,7 @@ namespace FitbitPS.Cmdlets
                     id = "FitbitUnexpectedError"; category = ErrorCategory.NotSpecified; break;
             }
             var record = new ErrorRecord(exception, id, category, target);
-            if (action != null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
+            if (!string.IsNullOrEmpty(action)) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
             return record;
         }
 

@@ -1,37 +1,42 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Binding;
 using FitbitPS.Engine.Api;
 
 namespace FitbitPS.Cmdlets
 {
     /// <summary>
     /// Base of the Get-Fitbit* readers: -From/-To (calendar days, inclusive) or -Days N ending today
-    /// (this computer's date; default: the last 7 days), one engine read streamed to the pipeline.
-    /// The engine enumerates on a worker thread and hands records over through a small bounded queue,
-    /// so memory stays flat even when the next command in the pipeline is slow; back-off waits and
-    /// request counts become Write-Progress; a failed chunk becomes a non-terminating error naming its
-    /// days; Ctrl+C cancels every request and wait at once.
+    /// (this computer's date; default: the last 7 days), one engine read streamed to the pipeline through
+    /// the base's pump (a small bounded queue, so memory stays flat when the next command is slow);
+    /// back-off waits and request counts become Write-Progress and verbose lines; a failed chunk becomes
+    /// a non-terminating error naming its days; Ctrl+C cancels every request and wait at once.
     /// </summary>
     public abstract class FitbitReaderCmdletBase : FitbitCmdletBase
     {
         private static int _nextActivityId = 4100;
 
-        /// <summary>First calendar day (inclusive). Time of day is ignored.</summary>
+        /// <summary>First calendar day (inclusive); the time of day is ignored. ISO 8601 (2026-11-01) works in
+        /// every culture; other text only when it cannot be read two ways.</summary>
+        /// <value>Default: 6 days before -To (7 days in all), or with -Days, -Days before -To.</value>
         // Named only: Get-FitbitData's -DataType holds position 0.
         [Parameter]
         [Alias("Start", "StartDate")]
+        [CivilDate("From")]
         public DateTime? From { get; set; }
 
-        /// <summary>Last calendar day (inclusive). Default: today.</summary>
+        /// <summary>Last calendar day (inclusive), read like -From.</summary>
+        /// <value>Default: today (this computer's date), or with -From and -Days, -Days after -From.</value>
         [Parameter]
         [Alias("End", "EndDate")]
+        [CivilDate("To")]
         public DateTime? To { get; set; }
 
         /// <summary>The last N days ending today (or ending -To; or starting -From).</summary>
+        /// <value>Default: 7 when neither -From nor -To is given.</value>
         [Parameter]
         [ValidateRange(1, 36500)]
         public int? Days { get; set; }
@@ -46,66 +51,39 @@ namespace FitbitPS.Cmdlets
             var activityId = Interlocked.Increment(ref _nextActivityId);
             using (var client = HealthClientFactory.Create(session))
             {
+                client.Log = EngineLog;
                 var reader = new FitbitReader(client);
-                CivilRange range;
-                try { range = reader.Resolve(From, To, Days); }
-                catch (ArgumentException e)
-                {
-                    ThrowTerminatingError(new ErrorRecord(e, "FitbitInvalidRange", ErrorCategory.InvalidArgument, new { From, To, Days }));
-                    return;
-                }
-                WriteVerbose($"{Activity}: {range} ({range.Days} day{(range.Days == 1 ? "" : "s")}).");
+                var range = RunEngine(_ => Task.FromResult(reader.Resolve(From, To, Days)));
+                WriteVerboseMessage($"{Activity}: {range} ({range.Days} day{(range.Days == 1 ? "" : "s")}) for profile '{Profile}'.");
 
-                var queue = new BlockingCollection<Action>(boundedCapacity: 512);
-                // Cancelled by Ctrl+C, and also when this method leaves early (-ErrorAction Stop,
-                // a terminating error): the worker must not outlive the cmdlet.
-                var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
-                var ct = stop.Token;
                 int written = 0;
                 void Progress(string status, int seconds = -1)
                     => WriteProgress(new ProgressRecord(activityId, Activity, status) { SecondsRemaining = seconds });
-                client.Waiting += w => queue.TryAdd(() =>
+                client.Waiting += w => Post(() =>
                 {
-                    WriteVerbose(w.ToString());
+                    WriteVerboseMessage(w.ToString());
                     Progress(w.ToString(), (int)Math.Ceiling(w.Delay.TotalSeconds));
                 });
-                client.RequestCompleted += n => queue.TryAdd(() => Progress($"{range}: {n} request{(n == 1 ? "" : "s")}, {written} records"));
+                client.RequestCompleted += n => Post(() => Progress($"{range}: {n} request{(n == 1 ? "" : "s")}, {written} records"));
 
-                var worker = Task.Run(() =>
+                try
                 {
-                    try
+                    RunEngine(ct => Task.Run(() =>
                     {
                         foreach (var item in read(reader, range, ct))
                         {
                             var current = item;
-                            queue.Add(() => Emit(current, ref written), ct);
+                            Post(() => Emit(current, ref written));
                         }
-                    }
-                    finally { queue.CompleteAdding(); }
-                }, ct);
-
-                try
-                {
-                    foreach (var action in queue.GetConsumingEnumerable(ct)) action();
-                    worker.GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-                catch (Exception e) when (!(e is PipelineStoppedException) && !(e is RuntimeException))
-                {
-                    ThrowTerminatingError(ToErrorRecord(e, range.ToString()));
+                        return true;
+                    }, ct), range.ToString());
                 }
                 finally
                 {
-                    stop.Cancel();
-                    try { worker.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* cancelled or already reported */ }
-                    stop.Dispose();
                     if (!CancellationToken.IsCancellationRequested) // a stopping pipeline refuses writes
                     {
                         WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-                        WriteVerbose($"{Activity}: {client.RequestCount} request(s), {written} record(s).");
+                        WriteVerboseMessage($"{Activity}: {client.RequestCount} request(s), {written} record(s).");
                     }
                 }
             }

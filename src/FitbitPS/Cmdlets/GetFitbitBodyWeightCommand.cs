@@ -4,6 +4,12 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Weigh-ins: kg and lb, body fat of the same weigh-in, BMI from the latest height, source.</summary>
+    /// <remarks>
+    /// Reads the weight list and the body-fat list of the range (one request per page each) and the latest height
+    /// (one request), and joins them: a body-fat reading taken within a minute of a weigh-in belongs to it. BMI
+    /// uses the latest height on record. Date is the person's own calendar day of the weigh-in; LocalTime keeps the
+    /// offset they had then.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Get-FitbitBodyWeight -Days 90 | Format-Table Date, WeightKg, BodyFatPercent, Bmi
@@ -16,6 +22,9 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>Every weigh-in since 1 January 2026, as CSV.</para>
     /// </example>
+    /// <seealso cref="GetFitbitActivityCommand"/>
+    /// <seealso cref="ExportFitbitDataCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitBodyWeight")]
     [OutputType(typeof(BodyWeight))]
     public sealed class GetFitbitBodyWeightCommand : FitbitReaderCmdletBase

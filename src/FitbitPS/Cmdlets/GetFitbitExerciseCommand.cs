@@ -4,6 +4,10 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Exercises: type, start, duration, distance (km and miles), calories, average heart rate, steps.</summary>
+    /// <remarks>
+    /// One row per exercise recorded or logged in the range, dated by its start day: type and name, start and end,
+    /// duration, distance, calories, average heart rate and steps.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Get-FitbitExercise -Days 30 | Format-Table Date, Type, DurationMinutes, DistanceKm, AverageHeartRate
@@ -16,6 +20,9 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>How many exercises of each type since 1 January 2026.</para>
     /// </example>
+    /// <seealso cref="GetFitbitActivityCommand"/>
+    /// <seealso cref="GetFitbitHeartRateCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitExercise")]
     [OutputType(typeof(Exercise))]
     public sealed class GetFitbitExerciseCommand : FitbitReaderCmdletBase

@@ -4,6 +4,12 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>Resting heart rate per day; -Interval gives min/avg/max per window; -Raw every sample.</summary>
+    /// <remarks>
+    /// Without a switch: the resting heart rate Fitbit computes per day (one request for up to 10,000 days).
+    /// -Interval: minimum, average and maximum per hour, quarter hour or minute from Google's roll-ups. -Raw: every
+    /// sample as recorded (a watch records one every few seconds, tens of thousands a day), streamed oldest first
+    /// with flat memory.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Get-FitbitHeartRate -Days 30
@@ -22,6 +28,9 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>Every heart-rate sample of today (many per minute: keep raw ranges short).</para>
     /// </example>
+    /// <seealso cref="GetFitbitHeartRateVariabilityCommand"/>
+    /// <seealso cref="GetFitbitActivityCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitHeartRate", DefaultParameterSetName = "Resting")]
     [OutputType(typeof(RestingHeartRate), ParameterSetName = new[] { "Resting" })]
     [OutputType(typeof(HeartRateInterval), ParameterSetName = new[] { "Interval" })]

@@ -6,6 +6,11 @@ namespace FitbitPS.Cmdlets
     /// <summary>One row per sleep, dated by the day the person woke up: start, end, minutes asleep,
     /// awake and to fall asleep, time in bed, main sleep or nap, minutes per stage. -Stages gives the
     /// stage segments instead (same as Get-FitbitSleepStage).</summary>
+    /// <remarks>
+    /// Reads the sleep list of the range (25 sleeps per request, Google's page limit) and writes one SleepSession
+    /// per sleep, naps included (IsMainSleep tells the night). The minutes per stage come from the stage segments
+    /// of the sleep; Classic sleeps (older devices) have Asleep/Restless/Wake instead of Deep/Light/REM.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Get-FitbitSleep -Days 14 | Export-Csv sleep.csv
@@ -24,6 +29,9 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>The stage segments of last night (same as Get-FitbitSleepStage).</para>
     /// </example>
+    /// <seealso cref="GetFitbitSleepStageCommand"/>
+    /// <seealso cref="ExportFitbitDataCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitSleep")]
     [OutputType(typeof(SleepSession), typeof(SleepStage))]
     public sealed class GetFitbitSleepCommand : FitbitReaderCmdletBase

@@ -4,6 +4,11 @@ using FitbitPS.Engine.Records;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>The stage segments (deep, light, REM, wake…) of each sleep, dated by wake day, for charts.</summary>
+    /// <remarks>
+    /// Each segment is one stretch of one stage with its start, end and minutes; SleepStart names the sleep it
+    /// belongs to and Date its wake day, as in Get-FitbitSleep. Reads the same sleep list as Get-FitbitSleep, so
+    /// the two cost the same requests.
+    /// </remarks>
     /// <example>
     /// <code>
     /// Get-FitbitSleepStage -Days 1 | Format-Table Start, Stage, Minutes
@@ -16,6 +21,8 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>How many segments of each stage the last 30 days had.</para>
     /// </example>
+    /// <seealso cref="GetFitbitSleepCommand"/>
+    /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitSleepStage")]
     [OutputType(typeof(SleepStage))]
     public sealed class GetFitbitSleepStageCommand : FitbitReaderCmdletBase

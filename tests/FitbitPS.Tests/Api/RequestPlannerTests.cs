@@ -82,11 +82,14 @@ public class RequestPlannerTests
         Assert.Equal(7, r.Days);
         r = RequestPlanner.Resolve(new DateTime(2026, 1, 1), new DateTime(2026, 1, 31), null, Now);
         Assert.Equal(31, r.Days);
-        var reversed = Assert.Throws<ArgumentException>(() => RequestPlanner.Resolve(new DateTime(2026, 2, 1), new DateTime(2026, 1, 1), null, Now));
+        var reversed = Assert.Throws<FitbitPS.Engine.Core.FitbitInputException>(() => RequestPlanner.Resolve(new DateTime(2026, 2, 1), new DateTime(2026, 1, 1), null, Now));
         Assert.Contains("reversed", reversed.Message);
-        var future = Assert.Throws<ArgumentException>(() => RequestPlanner.Resolve(today.AddDays(5), today.AddDays(9), null, Now));
+        Assert.Equal("FitbitInvalidRange", reversed.ErrorId);
+        Assert.Equal("-From 2026-02-01 -To 2026-01-01", reversed.Target);
+        Assert.Contains("-From 2026-01-01 -To 2026-02-01", reversed.RecommendedAction);
+        var future = Assert.Throws<FitbitPS.Engine.Core.FitbitInputException>(() => RequestPlanner.Resolve(today.AddDays(5), today.AddDays(9), null, Now));
         Assert.Contains("future", future.Message);
-        Assert.Throws<ArgumentException>(() => RequestPlanner.Resolve(null, null, 0, Now));
+        Assert.Equal("FitbitInvalidRange", Assert.Throws<FitbitPS.Engine.Core.FitbitInputException>(() => RequestPlanner.Resolve(null, null, 0, Now)).ErrorId);
     }
 
     [Fact]

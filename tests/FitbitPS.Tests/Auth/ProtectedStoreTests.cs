@@ -116,10 +116,13 @@ public sealed class ProtectedStoreTests
         Assert.True(exit == 2, stdout + stderr);
         Assert.Equal(AuthErrorIds.KeyringUnavailable, json.GetProperty("errorId").GetString());
         var message = json.GetProperty("message").GetString()!;
-        Assert.Contains("-TokenCache Passphrase", message);
-        Assert.Contains("-TokenCache Process", message);
-        Assert.Contains("-TokenCache Plaintext", message);
-        Assert.Contains("Linux without a desktop keyring", message);
+        var action = json.GetProperty("recommendedAction").GetString()!;
+        Assert.Contains("OS-protected cache", message);
+        Assert.DoesNotContain("..", message);
+        Assert.DoesNotContain("Msal", message);           // the library's text stays in the inner exception
+        Assert.Contains("-TokenCache Passphrase", action);
+        Assert.Contains("-TokenCache Process", action);
+        Assert.Contains("Linux without a desktop keyring", action);
         Assert.Empty(Directory.EnumerateFiles(folder.Path, "*" + PlaintextBlobStore.Suffix)); // no silent plaintext fallback
     }
 
