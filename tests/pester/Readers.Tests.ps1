@@ -66,6 +66,29 @@ Describe 'Reader cmdlets against the emulator' {
         $hours[0] | Should -BeOfType ([FitbitPS.Engine.Records.ActivityInterval])
     }
 
+    It 'every -Interval of Get-FitbitActivity adds up to the day, and Get-FitbitHeartRate -Interval brackets the raw samples' {
+        # A settled home day (no trip, no DST change): the windows of each size tile the day.
+        $d = (Get-Date).Date.AddDays(-4)
+        $day = Get-FitbitActivity -From $d -To $d
+        foreach ($interval in 'Hour', 'FifteenMinutes', 'Minute') {
+            $rows = @(Get-FitbitActivity -From $d -To $d -Interval $interval)
+            $rows | Should -Not -BeNullOrEmpty -Because $interval
+            ($rows | Measure-Object Steps -Sum).Sum | Should -Be $day.Steps -Because "$interval windows add up to the day"
+            ($rows | Measure-Object Floors -Sum).Sum | Should -Be $day.Floors -Because "$interval windows add up to the day"
+            $rows | ForEach-Object { $_.Start.Date | Should -Be $d }
+        }
+        $raw = @(Get-FitbitHeartRate -From $d -To $d -Raw)
+        foreach ($interval in 'Hour', 'FifteenMinutes') {
+            $windows = @(Get-FitbitHeartRate -From $d -To $d -Interval $interval)
+            $windows | Should -Not -BeNullOrEmpty
+            ($windows | Measure-Object MinBpm -Minimum).Minimum | Should -Be ($raw | Measure-Object BeatsPerMinute -Minimum).Minimum
+            ($windows | Measure-Object MaxBpm -Maximum).Maximum | Should -Be ($raw | Measure-Object BeatsPerMinute -Maximum).Maximum
+        }
+        $six = @(Get-FitbitData steps -From $d -To $d -WindowSize (New-TimeSpan -Hours 6))
+        $six.Count | Should -BeLessOrEqual 4
+        ($six | Measure-Object Value -Sum).Sum | Should -Be $day.Steps
+    }
+
     It 'Get-FitbitSleep dates sessions by wake day and its stages add up' {
         $sleep = Get-FitbitSleep -Days 7
         $sleep | Should -Not -BeNullOrEmpty

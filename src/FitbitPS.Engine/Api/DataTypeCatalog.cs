@@ -38,6 +38,45 @@ namespace FitbitPS.Engine.Api
 
         public bool Supports(DataTypeMethods method) => (Methods & method) == method;
 
+        /// <summary>
+        /// False where a civil-time filter cannot be trusted: a heart-rate filter on sample_time.civil_time is
+        /// accepted by Google and returns no points at all (google-health-live-evidence.md §0, §1); such a type
+        /// is filtered on physical time, with the day bounds from the person's own time zone.
+        /// </summary>
+        public bool CivilFilterWorks => Id != "heart-rate";
+
+        /// <summary>False for types Google offers no filterable member for (respiratory-rate-sleep-summary, §1.3):
+        /// they are listed unfiltered, newest first, and the range is cut on our side.</summary>
+        public bool Filterable => Id != "respiratory-rate-sleep-summary";
+
+        /// <summary>The most points one list page can hold: Google stops dense types at 5,000 whatever pageSize
+        /// asks (§0.4, §1.2), sleep and exercise at 25; 10,000 otherwise (the documented maximum).</summary>
+        public int ServedPageSize => Id == "heart-rate" || Id == "active-energy-burned" ? Math.Min(MaxPageSize, 5000) : MaxPageSize;
+
+        /// <summary>The physical-time filter field of a sample or interval type (null for the others).</summary>
+        public string PhysicalFilterField
+        {
+            get
+            {
+                switch (Kind)
+                {
+                    case DataTypeKind.Sample: return FilterName + ".sample_time.physical_time";
+                    case DataTypeKind.Interval: return FilterName + ".interval.start_time";
+                    default: return null;
+                }
+            }
+        }
+
+        /// <summary>AIP-160 filter for the physical instants [from, to): RFC 3339 in UTC.</summary>
+        public string PhysicalFilter(DateTimeOffset from, DateTimeOffset to)
+        {
+            var field = PhysicalFilterField;
+            if (field == null) return null;
+            return $"{field} >= \"{Rfc3339(from)}\" AND {field} < \"{Rfc3339(to)}\"";
+        }
+
+        internal static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
         /// <summary>The civil-time filter field for this type: Google converts our calendar days with
         /// the person's own offsets (DST, trips), so no zone math happens on our side.</summary>
         public string CivilFilterField
@@ -93,7 +132,8 @@ namespace FitbitPS.Engine.Api
             new DataTypeInfo("distance", "distance", DataTypeKind.Interval, DataTypeMethods.List | DataTypeMethods.Reconcile | DataTypeMethods.RollUp | DataTypeMethods.DailyRollUp, 10000, 90, HealthScope.ActivityAndFitness),
             new DataTypeInfo("electrocardiogram", "electrocardiogram", DataTypeKind.Session, DataTypeMethods.List, 10000, 90, HealthScope.Ecg),
             new DataTypeInfo("exercise", "exercise", DataTypeKind.Session, DataTypeMethods.List | DataTypeMethods.Reconcile, 25, 90, HealthScope.ActivityAndFitness),
-            new DataTypeInfo("floors", "floors", DataTypeKind.Interval, DataTypeMethods.List | DataTypeMethods.Reconcile | DataTypeMethods.RollUp | DataTypeMethods.DailyRollUp, 10000, 90, HealthScope.ActivityAndFitness),
+            // Live: "List is not supported for data type floors" (google-health-live-evidence.md §0.2, §1.4).
+            new DataTypeInfo("floors", "floors", DataTypeKind.Interval, DataTypeMethods.Reconcile | DataTypeMethods.RollUp | DataTypeMethods.DailyRollUp, 10000, 90, HealthScope.ActivityAndFitness),
             new DataTypeInfo("food", "food", DataTypeKind.Other, DataTypeMethods.List, 10000, 90, HealthScope.Nutrition),
             new DataTypeInfo("food-measurement-unit", "foodMeasurementUnit", DataTypeKind.Other, DataTypeMethods.List, 10000, 90, HealthScope.Nutrition),
             new DataTypeInfo("heart-rate", "heartRate", DataTypeKind.Sample, DataTypeMethods.List | DataTypeMethods.Reconcile | DataTypeMethods.RollUp | DataTypeMethods.DailyRollUp, 10000, 14, HealthScope.HealthMetricsAndMeasurements),

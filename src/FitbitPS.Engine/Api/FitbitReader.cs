@@ -25,7 +25,7 @@ namespace FitbitPS.Engine.Api
     /// A chunk that fails after retries yields one error item naming its days; the rest still streams.
     /// Enumerate on one thread; cancellation stops every request and wait at once.
     /// </summary>
-    public sealed class FitbitReader
+    public sealed partial class FitbitReader
     {
         private readonly HealthClient _client;
 
@@ -189,10 +189,10 @@ namespace FitbitPS.Engine.Api
         private IEnumerable<ReadItem<BodyWeight>> BodyWeights(CivilRange range, Task<ListResult> weights, Task<ListResult> fats, Task<long?> heightTask, CancellationToken cancellationToken)
         {
             long? heightMm = Await(heightTask, cancellationToken);
-            using (var fat = Ascending(DataTypeCatalog.BodyFat, range, fats, cancellationToken).GetEnumerator())
+            using (var fat = Ascending(DataTypeCatalog.BodyFat, range, fats, PointPages(DataTypeCatalog.BodyFat), cancellationToken).GetEnumerator())
             {
                 bool hasFat = fat.MoveNext();
-                foreach (var item in Ascending(DataTypeCatalog.Weight, range, weights, cancellationToken))
+                foreach (var item in Ascending(DataTypeCatalog.Weight, range, weights, PointPages(DataTypeCatalog.Weight), cancellationToken))
                 {
                     if (item.IsError) { yield return ReadItem<BodyWeight>.Failed(item.Error); continue; }
                     var w = item.Record.Weight;
@@ -482,7 +482,7 @@ namespace FitbitPS.Engine.Api
         /// <summary>Raw heart-rate samples (list, 10,000 per page, replayed oldest first).</summary>
         public IEnumerable<ReadItem<HeartRateSample>> ReadHeartRateSamples(CivilRange range, CancellationToken cancellationToken)
             => Ascending(DataTypeCatalog.HeartRate, range, StartList(DataTypeCatalog.HeartRate, range, false, cancellationToken),
-                ParseHeartRatePage, s => s.Date, cancellationToken);
+                HeartRatePages, cancellationToken);
 
         internal static HeartRateSample ToHeartRateSample(DataPoint p) => new HeartRateSample
         {
@@ -645,134 +645,6 @@ namespace FitbitPS.Engine.Api
         }
 
         // =====================================================================================
-        // list / reconcile: one filter, all pages, replayed oldest first
-        // =====================================================================================
-
-        private sealed class ListResult : IDisposable
-        {
-            public PageSpool Pages = new PageSpool();
-            public Exception Failure;
-            private int _references = 1;
-
-            /// <summary>One more holder (a shared read keeps the pages for a later identical read).</summary>
-            public ListResult AddReference() { Interlocked.Increment(ref _references); return this; }
-
-            /// <summary>Releases one holder; the pages go with the last.</summary>
-            public void Dispose() { if (Interlocked.Decrement(ref _references) == 0) Pages.Dispose(); }
-        }
-
-        /// <summary>Points of <paramref name="type"/> in the range, oldest first.</summary>
-        public IEnumerable<ReadItem<DataPoint>> ListAscending(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
-            => Ascending(type, range, StartList(type, range, reconcile, cancellationToken), cancellationToken);
-
-        private Task<ListResult> StartList(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
-        {
-            var shared = _shared;
-            if (shared == null) return FetchAllPagesAsync(type, range, reconcile, cancellationToken);
-            string key = RequestPlanner.ListFilter(type, range) + "|" + reconcile;
-            if (shared.TryGetList(type.Id, key, out var kept)) return Task.FromResult(kept);
-            // Kinds of one export run at the same time (Sleep and SleepStage read the same list):
-            // the second asks to join the fetch already under way instead of sending its own.
-            if (!shared.TryStartList(type.Id, key, out var running)) return JoinAsync(running);
-            return FetchAndKeepAsync();
-
-            async Task<ListResult> FetchAndKeepAsync()
-            {
-                ListResult result = null;
-                try
-                {
-                    result = await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
-                    if (result.Failure == null) shared.KeepList(type.Id, key, result);
-                    return result;
-                }
-                finally { shared.EndList(type.Id, key); }
-            }
-
-            async Task<ListResult> JoinAsync(Task running)
-            {
-                try { await running.ConfigureAwait(false); } catch { /* the owner reports its own failure */ }
-                // Kept (a reference of our own) when it succeeded; otherwise read on our own.
-                if (shared.TryGetList(type.Id, key, out var joined)) return joined;
-                return await FetchAllPagesAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private async Task<ListResult> FetchAllPagesAsync(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
-        {
-            var result = new ListResult();
-            var filter = RequestPlanner.ListFilter(type, range);
-            string token = null;
-            try
-            {
-                do
-                {
-                    // The body goes from the client's pooled buffer into the spool once it is whole and parses.
-                    token = await _client.ListPageIntoAsync(type, filter, type.MaxPageSize, token, reconcile, result.Pages, cancellationToken).ConfigureAwait(false);
-                } while (token != null);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { result.Dispose(); throw; }
-            catch (Exception e) when (!(e is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
-            {
-                result.Failure = e;
-            }
-            return result;
-        }
-
-        private IEnumerable<ReadItem<DataPoint>> Ascending(DataTypeInfo type, CivilRange range, Task<ListResult> fetch, CancellationToken cancellationToken)
-            => Ascending(type, range, fetch, ParsePage, GenericRecords.CivilDay, cancellationToken);
-
-        /// <summary>Replays fetched pages oldest first: the last page first, each page reversed.</summary>
-        private IEnumerable<ReadItem<T>> Ascending<T>(DataTypeInfo type, CivilRange range, Task<ListResult> fetch,
-            Func<ArraySegment<byte>, List<T>> parse, Func<T, DateTime?> dayOf, CancellationToken cancellationToken)
-        {
-            using (var result = Await(fetch, cancellationToken))
-            {
-                if (result.Failure != null)
-                {
-                    // Pages arrive newest first: the days not yet read run from From up to the oldest day fetched.
-                    var to = range.To;
-                    var last = result.Pages.Last();
-                    if (last != null)
-                    {
-                        var records = parse(new ArraySegment<byte>(last));
-                        var day = records.Count == 0 ? null : dayOf(records[records.Count - 1]);
-                        if (day.HasValue && day.Value >= range.From && day.Value <= range.To) to = day.Value;
-                    }
-                    yield return ReadItem<T>.Failed(new ChunkFailedException(type.Id, range.From, to, result.Failure));
-                }
-                foreach (var body in result.Pages.NewestLast())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var records = parse(body);
-                    for (int i = records.Count - 1; i >= 0; i--)
-                    {
-                        if ((i & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
-                        yield return ReadItem<T>.Of(records[i]);
-                    }
-                }
-            }
-        }
-
-        /// <summary>A raw heart-rate list page (newest first, as sent) into records: the byte scanner, or
-        /// Newtonsoft when the page has another shape. Public for the parse benchmark.</summary>
-        public static List<HeartRateSample> ParseHeartRatePage(byte[] body) => ParseHeartRatePage(new ArraySegment<byte>(body));
-
-        /// <summary>The same over a page in a (pooled) buffer.</summary>
-        public static List<HeartRateSample> ParseHeartRatePage(ArraySegment<byte> body)
-        {
-            var samples = new List<HeartRateSample>(10000);
-            if (body.Offset == 0 && HeartRatePageScanner.TryParse(body.Array, body.Count, samples, out _)) return samples;
-            return ParsePage(body).Where(p => p.HeartRate?.SampleTime != null).Select(ToHeartRateSample).ToList();
-        }
-
-        private static List<DataPoint> ParsePage(ArraySegment<byte> body)
-        {
-            var points = new List<DataPoint>(1024);
-            using (var ms = new MemoryStream(body.Array, body.Offset, body.Count, false)) DataPointReader.ReadPage(ms, points.Add);
-            return points;
-        }
-
-        // =====================================================================================
         // dailyRollUp: chunks at the range limit, oldest chunk first, a few ahead
         // =====================================================================================
 
@@ -805,7 +677,8 @@ namespace FitbitPS.Engine.Api
                 {
                     Range = new CivilTimeInterval { Start = CivilDateTime.StartOfDay(chunk.From), End = CivilDateTime.StartOfDay(chunk.EndExclusive) },
                     WindowSizeDays = 1,
-                    PageSize = token == null && chunk.Days <= RequestPlanner.MaxPageSize ? (int?)null : RequestPlanner.MaxPageSize,
+                    // No pageSize: Google takes it as a bound on the query (≥ the days asked, ≤ the cap),
+                    // never as a page size; left out it is exactly the days asked (§0.1, §1.1).
                     PageToken = token,
                 }, cancellationToken).ConfigureAwait(false);
                 all.AddRange(response.RollupDataPoints.Where(p => p.CivilStartTime?.Date != null));
@@ -839,7 +712,8 @@ namespace FitbitPS.Engine.Api
                 {
                     Range = new Interval { StartTime = Rfc3339(chunk.Start), EndTime = Rfc3339(chunk.End) },
                     WindowSize = window,
-                    PageSize = RequestPlanner.MaxPageSize,
+                    // No pageSize: on rollUp it bounds the query (≤ floor(cap ÷ window)) and never pages;
+                    // the chunk already holds at most that many windows (RequestPlanner.RollUpChunkWindows).
                     PageToken = token,
                 }, cancellationToken).ConfigureAwait(false);
                 all.AddRange(response.RollupDataPoints.Where(p => p.StartTime.HasValue));

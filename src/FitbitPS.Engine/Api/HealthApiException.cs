@@ -78,21 +78,43 @@ namespace FitbitPS.Engine.Api
              + $"Run 'Connect-Fitbit -Scope {ScopeName(scope)}' (list your other scopes too) and approve it. Google said: {googleMessage}";
     }
 
-    /// <summary>The Google account has no Google Health / Fitbit profile.</summary>
+    /// <summary>The Google account has no Google Health / Fitbit profile. Carries the link Google names.</summary>
     public sealed class AccountNotLinkedException : HealthApiException
     {
-        public AccountNotLinkedException(int httpStatus, string status, string googleMessage)
-            : base("This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED). Sign in to the Fitbit app with this Google account "
-                 + "(or migrate your Fitbit account to Google), then run Connect-Fitbit again. Google said: " + googleMessage,
-                 httpStatus, status, "ACCOUNT_NOT_LINKED", errorId: "FitbitAccountNotLinked") { }
+        public AccountNotLinkedException(int httpStatus, string status, string googleMessage, IReadOnlyList<string> links = null)
+            : base("This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit / Google Health profile. Google said: "
+                 + googleMessage + (links != null && links.Count > 0 ? " Sign up: " + string.Join(", ", links) + "." : ""),
+                 httpStatus, status, "ACCOUNT_NOT_LINKED", errorId: "FitbitAccountNotLinked")
+        {
+            Links = links ?? Array.Empty<string>();
+            RecommendedAction = (Links.Count > 0 ? $"Create or link the profile at {string.Join(", ", Links)} — " : "")
+                + "sign in to the Fitbit app with this Google account (or migrate your Fitbit account to Google), then run Connect-Fitbit again; "
+                + "for another Google account, run Connect-Fitbit -Force and pick it.";
+        }
+
+        /// <summary>The sign-up or help links Google named.</summary>
+        public IReadOnlyList<string> Links { get; }
     }
 
-    /// <summary>Google refused our filter (a bug in this module or an unsupported type).</summary>
-    public sealed class InvalidFilterException : HealthApiException
+    /// <summary>
+    /// Google refused a request FitbitPS made (a method the type does not support, a filter or a roll-up
+    /// bound it does not accept): not the person's doing but a bug of ours, and the message says so and
+    /// names the request so it can be reported.
+    /// </summary>
+    public sealed class RequestRefusedException : HealthApiException
     {
-        public InvalidFilterException(string filter, int httpStatus, string status, string reason, string googleMessage)
-            : base($"Google refused the filter \"{filter}\" ({reason}): {googleMessage}", httpStatus, status, reason, errorId: "FitbitInvalidFilter") { Filter = filter; }
+        public RequestRefusedException(string what, string request, int httpStatus, string status, string reason, string googleMessage,
+            IReadOnlyDictionary<string, string> metadata, string filter)
+            : base($"Google refused a request FitbitPS made for {what} ({reason}): {googleMessage} The request was: {request}. " +
+                   "This is a bug in FitbitPS, not something you did.", httpStatus, status, reason, metadata, errorId: "FitbitRequestRefused")
+        {
+            Request = request;
+            Filter = filter;
+            RecommendedAction = "Report it as a FitbitPS bug with this message (it holds no token); other data types and ranges still read.";
+        }
 
+        /// <summary>The refused request: method, path and query or roll-up body.</summary>
+        public string Request { get; }
         public string Filter { get; }
     }
 

@@ -97,6 +97,13 @@ namespace FitbitPS.Engine.Api
         /// <summary>"Today" comes from here, never from the machine clock directly.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
+        /// <summary>Real time, for waits on Google's per-minute quota (tests give the person's clock a fixed
+        /// "now"; the quota runs on real minutes whatever that says).</summary>
+        public Func<DateTimeOffset> WallClock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        internal static TimeSpan UntilNextMinute(DateTimeOffset now)
+            => TimeSpan.FromTicks(TimeSpan.TicksPerMinute - now.UtcTicks % TimeSpan.TicksPerMinute);
+
         /// <summary>Raised before every back-off or quota wait.</summary>
         public event Action<RequestWait> Waiting;
 
@@ -242,6 +249,7 @@ namespace FitbitPS.Engine.Api
         {
             bool refreshed = false, malformedRetried = false;
             int retries = 0;
+            string asked = null; // the request as a person reads it, for errors that are ours
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -263,6 +271,7 @@ namespace FitbitPS.Engine.Api
                             using (var request = createRequest())
                             {
                                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                                asked = asked ?? $"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)}";
                                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                                 Interlocked.Increment(ref _requestCount);
                                 RequestTally.CountOne();
@@ -351,16 +360,21 @@ namespace FitbitPS.Engine.Api
                                     }
                                     bool html = error == null;
                                     bool transient = status == 429 || status == 503 || status == 500 || status == 502 || status == 504 || (html && status >= 500);
-                                    if (!transient) throw MapError(status, error, errorBody, type, filter, what);
+                                    if (!transient) throw MapError(status, error, errorBody, type, filter, what, asked);
                                     if (retries >= MaxRetries)
                                         throw new HealthApiException($"Google Health still answered {status} {error?.StatusName} for {what} after {retries + 1} attempts: {error?.Message ?? "(no JSON body)"}",
                                             status, error?.StatusName, ReasonOf(error));
                                     var retryAfter = RetryAfter(response);
-                                    if (retryAfter.HasValue) wait = retryAfter.Value + TimeSpan.FromMilliseconds(Jitter(250));
-                                    else if (status == 429) // Google: back off at least 30 s after a quota refusal that names no time
-                                        wait = Max(Backoff(retries), TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, MaxBackoff.Ticks)));
-                                    else wait = Backoff(retries);
                                     waitReason = status + " " + (error?.StatusName ?? (html ? "HTML error page" : ""));
+                                    if (retryAfter.HasValue) wait = retryAfter.Value + TimeSpan.FromMilliseconds(Jitter(250));
+                                    else if (status == 429)
+                                    {
+                                        // Google's quota 429 names no time (google-health-live-evidence.md §1.6): the per-minute
+                                        // quota lifts at the next minute, so wait for it rather than hammer the API with retries.
+                                        wait = UntilNextMinute(WallClock()) + TimeSpan.FromMilliseconds(1000 + Jitter(2000));
+                                        waitReason += " (per-minute quota; waiting for the next minute)";
+                                    }
+                                    else wait = Backoff(retries);
                                 }
                             }
                         }
@@ -439,7 +453,6 @@ namespace FitbitPS.Engine.Api
             }
         }
 
-        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         private static int Jitter(int maxMilliseconds)
         {
@@ -480,13 +493,20 @@ namespace FitbitPS.Engine.Api
         private static string ReasonOf(Status error)
             => error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo")?["reason"]?.ToString();
 
-        internal static Exception MapError(int status, Status error, byte[] body, DataTypeInfo type, string filter, string what)
+        /// <summary>Reasons that mean FitbitPS itself asked for something Google does not serve: a bug of ours.</summary>
+        private static bool IsOurMistake(string reason)
+            => reason != null && (reason.StartsWith("INVALID_DATA_POINT_FILTER", StringComparison.Ordinal) || reason == "UNSUPPORTED_DATA_TYPE_ACTION"
+                                  || reason == "INVALID_ROLLUP_QUERY_DURATION" || reason == "INVALID_DATA_POINT_NAME" || reason == "INVALID_TIME_RANGE"
+                                  || reason == "INVALID_PARENT_DATA_TYPE_COLLECTION");
+
+        internal static Exception MapError(int status, Status error, byte[] body, DataTypeInfo type, string filter, string what, string asked = null)
         {
             var reason = ReasonOf(error);
             var message = error?.Message ?? Snippet(body);
             var metadata = new Dictionary<string, string>();
             var info = error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo");
             if (info?["metadata"] is JObject md) foreach (var p in md.Properties()) metadata[p.Name] = p.Value.ToString();
+            var links = RemedyLinks(error, metadata);
             switch (reason)
             {
                 case "MISSING_OAUTH_SCOPE":
@@ -500,12 +520,27 @@ namespace FitbitPS.Engine.Api
                     return new MissingScopeException(type?.Id, scope, status, error?.StatusName, reason, message);
                 }
                 case "ACCOUNT_NOT_LINKED":
-                    return new AccountNotLinkedException(status, error?.StatusName, message);
+                    return new AccountNotLinkedException(status, error?.StatusName, message, links);
             }
-            if (reason != null && reason.StartsWith("INVALID_DATA_POINT_FILTER", StringComparison.Ordinal))
-                return new InvalidFilterException(filter, status, error?.StatusName, reason, message);
-            return new HealthApiException($"Google Health refused {what}: HTTP {status} {error?.StatusName}{(reason != null ? " (" + reason + ")" : "")}: {message}",
-                status, error?.StatusName, reason, metadata);
+            if (IsOurMistake(reason))
+                return new RequestRefusedException(what, asked ?? what, status, error?.StatusName, reason, message, metadata, filter);
+            var remedy = links.Count > 0 ? " See " + string.Join(", ", links) + "." : "";
+            return new HealthApiException($"Google Health refused {what}: HTTP {status} {error?.StatusName}{(reason != null ? " (" + reason + ")" : "")}: {message}{remedy}",
+                status, error?.StatusName, reason, metadata) { RecommendedAction = links.Count > 0 ? "See " + string.Join(", ", links) + "." : null };
+        }
+
+        /// <summary>The links Google names as the way out (AIP-193: google.rpc.Help links; URLs in ErrorInfo metadata).</summary>
+        internal static IReadOnlyList<string> RemedyLinks(Status error, IReadOnlyDictionary<string, string> metadata)
+        {
+            var links = new List<string>();
+            foreach (var help in error?.Details?.Where(d => (string)d["@type"] == "type.googleapis.com/google.rpc.Help") ?? Enumerable.Empty<JObject>())
+                if (help["links"] is JArray array)
+                    foreach (var link in array.OfType<JObject>())
+                        if (link["url"]?.ToString() is string url && url.Length > 0 && !links.Contains(url)) links.Add(url);
+            foreach (var value in metadata?.Values ?? Enumerable.Empty<string>())
+                if ((value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+                    && !links.Contains(value)) links.Add(value);
+            return links;
         }
 
         private static string Snippet(byte[] body)

@@ -109,16 +109,32 @@ namespace FitbitPS.Engine.Api
         }
 
         /// <summary>A copy of the most recently added page body (for naming the days of a failure).</summary>
-        public byte[] Last()
+        public byte[] Last() => Count == 0 ? null : Page(Count - 1);
+
+        /// <summary>A copy of the page added <paramref name="index"/>-th (0: the first).</summary>
+        public byte[] Page(int index)
         {
-            if (_single == null && _pages.Count == 0) return null;
-            foreach (var page in NewestLast())
+            if (index < 0 || index >= Count) throw new ArgumentOutOfRangeException(nameof(index));
+            lock (_pages)
             {
-                var copy = new byte[page.Count];
-                Buffer.BlockCopy(page.Array, page.Offset, copy, 0, page.Count);
+                if (_single != null)
+                {
+                    var one = new byte[_singleLength];
+                    Buffer.BlockCopy(_single, 0, one, 0, _singleLength);
+                    return one;
+                }
+                var (offset, length) = _pages[index];
+                var copy = new byte[length];
+                _file.Seek(offset, SeekOrigin.Begin);
+                int read = 0;
+                while (read < length)
+                {
+                    var n = _file.Read(copy, read, length - read);
+                    if (n == 0) throw new EndOfStreamException("The page spool file was truncated.");
+                    read += n;
+                }
                 return copy;
             }
-            return null;
         }
 
         public void Dispose()

@@ -51,7 +51,7 @@ namespace FitbitPS.Engine.Api
     /// </summary>
     public static class RequestPlanner
     {
-        /// <summary>Largest pageSize the API honours for list/reconcile/rollUp (sleep and exercise: 25).</summary>
+        /// <summary>Largest pageSize the API accepts for list/reconcile (sleep and exercise: 25).</summary>
         public const int MaxPageSize = 10000;
 
         /// <summary>Default range when neither From/To nor Days is given: the last 7 days.</summary>
@@ -104,13 +104,24 @@ namespace FitbitPS.Engine.Api
             return chunks;
         }
 
-        /// <summary>Windows per rollUp chunk: the range limit, or the largest multiple of a full page below it.</summary>
+        /// <summary>
+        /// Windows per rollUp chunk: floor(range cap ÷ window). Why not more: Google treats a roll-up's
+        /// pageSize as a bound on the query, never a page — pageSize ≤ floor(cap ÷ window), and without a
+        /// pageSize the implied one is the number of windows in the range — so a request may hold at most
+        /// that many windows, and it answers all of them at once with no page token
+        /// (google-health-live-evidence.md §0.1, §1.1).
+        /// </summary>
         public static long RollUpChunkWindows(DataTypeInfo type, TimeSpan window)
         {
-            if (window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(window), "The window must be at least 1 second.");
+            if (window < TimeSpan.FromSeconds(1))
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidArgument, $"-WindowSize {window} is shorter than one second.", window,
+                    "Give -WindowSize 00:00:01 or longer, e.g. (New-TimeSpan -Hours 1).");
             var limitWindows = TimeSpan.FromDays(type.RollUpRangeLimitDays).Ticks / window.Ticks;
-            if (limitWindows < 1) throw new ArgumentException($"A {window} window is longer than {type.Id}'s {type.RollUpRangeLimitDays}-day roll-up limit.");
-            return limitWindows >= MaxPageSize ? limitWindows / MaxPageSize * MaxPageSize : limitWindows;
+            if (limitWindows < 1)
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidArgument,
+                    $"A {window} window is longer than the {type.RollUpRangeLimitDays}-day range Google allows one {type.Id} roll-up to cover.", window,
+                    $"Give -WindowSize {TimeSpan.FromDays(type.RollUpRangeLimitDays)} or shorter, or -Method DailyRollUp for whole days.");
+            return limitWindows;
         }
 
         /// <summary>rollUp chunks over [start, end): window-aligned to start, oldest first.</summary>
@@ -147,18 +158,17 @@ namespace FitbitPS.Engine.Api
             {
                 case DataTypeMethods.List:
                 case DataTypeMethods.Reconcile:
-                    return Pages(knownPointCount, type.MaxPageSize);
+                    return Pages(knownPointCount, type.ServedPageSize);
                 case DataTypeMethods.DailyRollUp:
                     return (range.Days + type.RollUpRangeLimitDays - 1) / type.RollUpRangeLimitDays;
                 case DataTypeMethods.RollUp:
                     {
                         var w = window ?? TimeSpan.FromDays(1);
-                        // The physical span of the civil range is its days × 24 h give or take a DST hour.
+                        // The physical span of the civil range is its days × 24 h give or take a DST hour;
+                        // one request covers at most floor(cap ÷ window) windows and is never paged.
                         var spanTicks = (physicalSpan ?? TimeSpan.FromDays(range.Days)).Ticks;
-                        var limitTicks = TimeSpan.FromDays(type.RollUpRangeLimitDays).Ticks;
-                        var byLimit = (int)((spanTicks + limitTicks - 1) / limitTicks);
-                        var windows = knownPointCount > 0 ? knownPointCount : (spanTicks + w.Ticks - 1) / w.Ticks;
-                        return Math.Max(byLimit, Pages(windows, MaxPageSize));
+                        var chunkTicks = RollUpChunkWindows(type, w) * w.Ticks;
+                        return (int)((spanTicks + chunkTicks - 1) / chunkTicks);
                     }
                 default:
                     throw new ArgumentException("Choose one method.", nameof(method));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -163,20 +164,34 @@ namespace FitbitPS.Engine.Auth
         private FitbitAuthException IdentityError(HttpStatusCode status, string body)
         {
             string reason = null, message = null, googleStatus = null;
+            var links = new List<string>();
             try
             {
                 var error = JObject.Parse(body)["error"];
                 message = (string)error?["message"];
                 googleStatus = (string)error?["status"];
                 reason = error?["details"]?.Select(d => (string)d["reason"]).FirstOrDefault(r => r != null);
+                // The way out Google names (google.rpc.Help links, URLs in ErrorInfo metadata).
+                foreach (var detail in error?["details"]?.OfType<JObject>() ?? Enumerable.Empty<JObject>())
+                {
+                    foreach (var link in (detail["links"] as JArray)?.OfType<JObject>() ?? Enumerable.Empty<JObject>())
+                        if ((string)link["url"] is string url && !links.Contains(url)) links.Add(url);
+                    foreach (var value in (detail["metadata"] as JObject)?.Properties().Select(p => (string)p.Value) ?? Enumerable.Empty<string>())
+                        if (value != null && value.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !links.Contains(value)) links.Add(value);
+                }
             }
             catch (Newtonsoft.Json.JsonException) { }
             if (reason == "ACCOUNT_NOT_LINKED")
+            {
+                var signUp = links.Count > 0 ? " Sign up: " + string.Join(", ", links) + "." : "";
                 return new FitbitAuthException(AuthErrorIds.AccountNotLinked, FitbitErrorKind.PermissionDenied,
-                    "This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit/Google Health profile. " +
-                    "Sign in to the Fitbit app with this Google account (or migrate your Fitbit account to Google), then run " +
-                    $"Connect-Fitbit -Profile {Profile} again. If you meant another Google account, run Connect-Fitbit -Profile {Profile} -Force and pick it.")
-                { Profile = Profile, RecommendedAction = $"Sign in to the Fitbit app with this Google account, then run Connect-Fitbit -Profile {Profile}; for another account, Connect-Fitbit -Profile {Profile} -Force." };
+                    "This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit/Google Health profile." + signUp)
+                {
+                    Profile = Profile,
+                    RecommendedAction = (links.Count > 0 ? $"Create or link the profile at {string.Join(", ", links)}, then run " : "Sign in to the Fitbit app with this Google account, then run ") +
+                                        $"Connect-Fitbit -Profile {Profile}; for another Google account, Connect-Fitbit -Profile {Profile} -Force.",
+                };
+            }
             return new FitbitAuthException(AuthErrorIds.IdentityFailed, status == HttpStatusCode.Forbidden ? FitbitErrorKind.PermissionDenied : FitbitErrorKind.Authentication,
                 $"Signed in, but the Google Health API refused the identity request: HTTP {(int)status} {googleStatus} {reason} {message}".TrimEnd() + ".")
             { Profile = Profile, RecommendedAction = $"Check that the Google Health API is enabled in the Cloud project, then run Connect-Fitbit -Profile {Profile} -Force." };

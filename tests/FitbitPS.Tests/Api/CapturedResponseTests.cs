@@ -195,10 +195,15 @@ public class CapturedResponseTests
     {
         var body = Captured("ansanloms-skills__error-400-invalid-filter.json");
         var error = HealthClient.ParseError(body);
-        var ex = HealthClient.MapError(400, error, body, DataTypeCatalog.Sleep, "sleep.interval.civil_start_time >= \"2026-09-01\"", "sleep list");
-        var filter = Assert.IsType<InvalidFilterException>(ex);
-        Assert.Equal("INVALID_DATA_POINT_FILTER", filter.Reason);
-        Assert.Contains("sleep.interval.civil_start_time", filter.Message);
+        var asked = "GET /v4/users/me/dataTypes/sleep/dataPoints?filter=sleep.interval.civil_start_time >= \"2026-09-01\"&pageSize=25";
+        var ex = HealthClient.MapError(400, error, body, DataTypeCatalog.Sleep, "sleep.interval.civil_start_time >= \"2026-09-01\"", "sleep list", asked);
+        // A refused filter is FitbitPS's own mistake: the error says so and names the request.
+        var refused = Assert.IsType<RequestRefusedException>(ex);
+        Assert.Equal("INVALID_DATA_POINT_FILTER", refused.Reason);
+        Assert.Equal("FitbitRequestRefused", refused.ErrorId);
+        Assert.Contains(asked, refused.Message);
+        Assert.Contains("bug in FitbitPS", refused.Message);
+        Assert.Equal("sleep.interval.civil_start_time >= \"2026-09-01\"", refused.Filter);
 
         var scopeBody = Encoding.UTF8.GetBytes("""{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}""");
         var scope = Assert.IsType<MissingScopeException>(HealthClient.MapError(403, HealthClient.ParseError(scopeBody), scopeBody, DataTypeCatalog.Weight, null, "weight list"));

@@ -161,4 +161,26 @@ public class ResilienceTests
         Assert.DoesNotContain(h.Emulator.Requests.HealthApi, r => r.Status == 429);
         Assert.Contains(h.Waits, w => w.Attempt == 0); // waited on its own limiter instead
     }
+
+    [Fact]
+    [Trait("Category", "Slow")] // up to a minute: Google's quota lifts at the next real minute
+    public async Task A_quota_429_without_Retry_After_waits_for_the_next_minute_and_finishes_without_a_storm()
+    {
+        // The emulator refuses beyond 5 requests a minute and names no time, as Google does (§1.6);
+        // FitbitPS's own limiter is told 300, so the server's quota is what it meets.
+        await using var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 5);
+        var range = new CivilRange(new DateTime(2026, 9, 1), new DateTime(2026, 9, 30)); // 6 types × 1 + total-calories × 3 = 9 requests
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var days = h.Reader.ReadActivityDays(range, CancellationToken.None).Records();
+        Assert.Equal(30, days.Count);
+        var refused = h.Emulator.Requests.HealthApi.Count(r => r.Status == 429);
+        Assert.InRange(refused, 1, 4); // the ones in flight when the quota ran out, each retried once after the minute
+        Assert.Equal(9 + refused, h.DataRequests);
+        var waits = h.Waits.Where(w => w.Reason.StartsWith("429", StringComparison.Ordinal)).ToList();
+        Assert.Equal(refused, waits.Count);
+        Assert.All(waits, w => Assert.Contains("next minute", w.ToString()));
+        // each wait runs to just past the next real minute (never a fixed 30 s, never a tight retry loop)
+        Assert.All(waits, w => Assert.InRange(w.Delay, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(63)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(75), clock.Elapsed.ToString());
+    }
 }
