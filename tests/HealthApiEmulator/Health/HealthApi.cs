@@ -329,10 +329,37 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
     private static string? Str(JsonElement body, string name)
         => TryGet(body, name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    private static string Days(double days) => days.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>Evidence §0.1, §1.1 "Range cap error": 400 INVALID_ARGUMENT, ErrorInfo reason
+    /// INVALID_ROLLUP_QUERY_DURATION with metadata maxDurationDays (a string). The message text is ours.</summary>
+    private static GoogleError RollupDuration(DataTypeInfo type, string message)
+        => GoogleError.InvalidArgument(message, "INVALID_ROLLUP_QUERY_DURATION",
+            metadata: new Dictionary<string, string> { ["maxDurationDays"] = type.MaxRollupDays.ToString(CultureInfo.InvariantCulture) });
+
+    /// <summary>A range longer than the type's cap (14 or 90 days; the cap itself is allowed: a 90-day floors
+    /// request succeeded live, evidence §1.1).</summary>
     private static void CheckRange(DataTypeInfo type, double days)
     {
         if (days > type.MaxRollupDays)
-            throw BadField("range", $"The range of a roll-up of data type '{type.Id}' must not exceed {type.MaxRollupDays} days.");
+            throw RollupDuration(type, $"The roll-up range of {Days(days)} days exceeds the maximum duration of {type.MaxRollupDays} days for data type {type.Id}.");
+    }
+
+    /// <summary>Evidence §0.1, §1.1, §6.1: pageSize bounds a roll-up query, it never pages it. A given
+    /// pageSize above floor(cap / window) is refused, even for a one-day range.</summary>
+    private static void CheckPageSizeCeiling(DataTypeInfo type, int pageSize, long windowSeconds, string windowLabel)
+    {
+        var ceiling = type.MaxRollupDays * 86400L / windowSeconds;
+        if (pageSize > ceiling)
+            throw RollupDuration(type, $"page_size ({pageSize}) x {windowLabel} = {Days(pageSize * (double)windowSeconds / 86400)} days exceeds the maximum duration of {type.MaxRollupDays} days for data type {type.Id}.");
+    }
+
+    /// <summary>Roll-ups never issue a page token (evidence §1.1: no response in 19 requests carried one), so any
+    /// token presented is one the API never issued.</summary>
+    private static void RefusePageToken(JsonElement body)
+    {
+        if (Str(body, "pageToken") is { Length: > 0 })
+            throw GoogleError.InvalidArgument("Invalid page token.", null, new List<(string, string)> { ("pageToken", "Invalid page token.") });
     }
 
     private async Task RollUp(HttpContext ctx, AuthenticatedCaller caller)
@@ -353,7 +380,6 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var start = Time("startTime");
         var end = Time("endTime");
         if (end <= start) throw BadField("range", "range.endTime must be after range.startTime.");
-        CheckRange(type, (end - start) / 86400.0);
         var windowText = Str(body, "windowSize");
         if (windowText == null) throw BadField("windowSize", "windowSize is required.");
         if (!windowText.EndsWith('s') || !double.TryParse(windowText[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var windowSeconds))
@@ -362,72 +388,51 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var window = (long)windowSeconds;
         var pageSize = TryGet(body, "pageSize", out var ps) ? Int32Field(ps, "page_size") : 0;
         if (pageSize < 0) throw BadField("pageSize", "page_size must not be negative.");
-        pageSize = pageSize == 0 ? 1440 : Math.Min(pageSize, 10000);
-        var familyText = Str(body, "dataSourceFamily");
-        var family = PointSource.ParseFamily(familyText);
-        var fingerprint = PageTokens.Fingerprint(method, type.Id, start.ToString(CultureInfo.InvariantCulture), end.ToString(CultureInfo.InvariantCulture), window.ToString(CultureInfo.InvariantCulture), familyText ?? "");
-        var windows = (end - start + window - 1) / window;
-        var nextIndex = windows - 1; // newest window first
-        if (Str(body, "pageToken") is { Length: > 0 } token) nextIndex = _tokens.Read(token, fingerprint).Key;
+        // pageSize 0 is proto3's "unset": the implied value ceil(range / window) is within the ceiling whenever
+        // the range is within the cap, so only the range check applies then.
+        if (pageSize > 0) CheckPageSizeCeiling(type, pageSize, window, $"window_size ({windowText})");
+        CheckRange(type, (end - start) / 86400.0);
+        RefusePageToken(body);
+        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
 
+        // rollUp never pages (evidence §1.1): every window of the range with data, newest first, no nextPageToken.
         var cutoff = person.CutoffUnix;
-        var emitted = new List<(long Index, RollupAcc Acc)>();
-        var pending = new Dictionary<long, RollupAcc>();
-        var contributions = new List<Contribution>();
-        long? resumeAt = null;
+        var accs = new Dictionary<long, RollupAcc>();
         var membershipStart = person.Timeline.DayStart(person.Options.MembershipStart.AddDays(-1));
-        if (nextIndex >= 0 && Math.Min(end, start + (nextIndex + 1) * window) > membershipStart && start <= cutoff)
+        if (end > membershipStart && start <= cutoff)
         {
-            var newestEnd = Math.Min(end, start + (nextIndex + 1) * window);
-            var stopAt = Math.Max(start, membershipStart);
-            var d = person.Timeline.BlockOf(Math.Min(newestEnd, cutoff + 60) - 1);
-            var lowest = person.Timeline.BlockOf(stopAt);
-            long scanned = long.MaxValue; // every window with start ≥ scanned is complete
+            var d = person.Timeline.BlockOf(Math.Min(end, cutoff + 60) - 1);
+            var lowest = person.Timeline.BlockOf(Math.Max(start, membershipStart));
+            var contributions = new List<Contribution>();
             for (; d >= lowest.AddDays(-1); d = d.AddDays(-1))
             {
-                var b = person.Block(d);
                 contributions.Clear();
-                Rollups.Contribute(person, type, b, family, cutoff, contributions);
+                Rollups.Contribute(person, type, person.Block(d), family, cutoff, contributions);
                 foreach (var c in contributions)
                 {
                     if (c.Time < start || c.Time >= end) continue;
                     var index = (c.Time - start) / window;
-                    if (index > nextIndex) continue;
-                    if (!pending.TryGetValue(index, out var acc)) pending[index] = acc = new RollupAcc();
+                    if (!accs.TryGetValue(index, out var acc)) accs[index] = acc = new RollupAcc();
                     acc.Add(c);
                 }
-                scanned = b.Start;
-                // emit complete windows, newest first
-                foreach (var index in pending.Keys.Where(i => start + i * window >= scanned).OrderByDescending(i => i).ToList())
-                {
-                    if (emitted.Count == pageSize) { resumeAt = index; break; }
-                    emitted.Add((index, pending[index]));
-                    pending.Remove(index);
-                }
-                if (resumeAt != null) break;
             }
-            if (resumeAt == null)
-                foreach (var index in pending.Keys.OrderByDescending(i => i))
-                {
-                    if (emitted.Count == pageSize) { resumeAt = index; break; }
-                    emitted.Add((index, pending[index]));
-                }
         }
-        var next = resumeAt is { } r ? _tokens.Create(fingerprint, r, 0) : null;
+        var indexes = accs.Keys.ToArray();
+        Array.Sort(indexes);
         await WriteJson(ctx, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("rollupDataPoints");
-            foreach (var (index, acc) in emitted)
+            for (var i = indexes.Length - 1; i >= 0; i--)
             {
+                var index = indexes[i];
                 w.WriteStartObject();
                 PointWriter.Timestamp(w, "startTime", start + index * window);
                 PointWriter.Timestamp(w, "endTime", Math.Min(end, start + (index + 1) * window));
-                Rollups.WriteValue(w, type, acc);
+                Rollups.WriteValue(w, type, accs[index]);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            if (next != null) w.WriteString("nextPageToken", next);
             w.WriteEndObject();
         });
     }
@@ -474,10 +479,19 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         if (windowDays == 0) windowDays = 1;
         if (start % 86400 != 0)
             throw BadField("range.start", "The start time must be aligned with the aggregation window (civil midnight).");
-        CheckRange(type, (end - start) / 86400.0);
-        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
+        var pageSize = TryGet(body, "pageSize", out var ps) ? Int32Field(ps, "page_size") : 0;
+        if (pageSize < 0) throw BadField("pageSize", "page_size must not be negative.");
         var window = windowDays * 86400L;
         var count = (end - start + window - 1) / window;
+        if (pageSize > 0) CheckPageSizeCeiling(type, pageSize, window, $"window_size_days ({windowDays})");
+        CheckRange(type, (end - start) / 86400.0);
+        // Evidence §1.1 (haelan, kkdev92): a given pageSize must cover every window of the range.
+        if (pageSize > 0 && pageSize < count)
+            throw GoogleError.InvalidArgument(
+                $"page_size ({pageSize}) is too small. Must be at least {count} to cover the requested range with a window_size_days of {windowDays}.",
+                "INVALID_DATA_POINT_NAME");
+        RefusePageToken(body);
+        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
         var accs = new RollupAcc?[count];
 
         var cutoff = person.CutoffUnix;

@@ -95,12 +95,14 @@ public sealed class HealthApiHarness : IAsyncDisposable
         return (points, requests);
     }
 
-    public static string DailyBody(DateOnly start, DateOnly end, int windowSizeDays = 1, string? family = null)
+    public static string DailyBody(DateOnly start, DateOnly end, int windowSizeDays = 1, string? family = null, int? pageSize = null, string? pageToken = null)
         => $"{{\"range\":{{\"start\":{{\"date\":{{\"year\":{start.Year},\"month\":{start.Month},\"day\":{start.Day}}}}},\"end\":{{\"date\":{{\"year\":{end.Year},\"month\":{end.Month},\"day\":{end.Day}}}}}}},\"windowSizeDays\":{windowSizeDays}"
-           + (family != null ? $",\"dataSourceFamily\":\"{family}\"" : "") + "}";
+           + (family != null ? $",\"dataSourceFamily\":\"{family}\"" : "")
+           + (pageSize != null ? $",\"pageSize\":{pageSize}" : "")
+           + (pageToken != null ? $",\"pageToken\":\"{pageToken}\"" : "") + "}";
 
-    public Task<(HttpStatusCode Status, JsonElement Body, string Raw)> DailyRollUpAsync(string type, DateOnly start, DateOnly end, int windowSizeDays = 1, string? token = null)
-        => PostAsync($"v4/users/me/dataTypes/{type}/dataPoints:dailyRollUp", DailyBody(start, end, windowSizeDays), token);
+    public Task<(HttpStatusCode Status, JsonElement Body, string Raw)> DailyRollUpAsync(string type, DateOnly start, DateOnly end, int windowSizeDays = 1, string? token = null, int? pageSize = null)
+        => PostAsync($"v4/users/me/dataTypes/{type}/dataPoints:dailyRollUp", DailyBody(start, end, windowSizeDays, pageSize: pageSize), token);
 
     public Task<(HttpStatusCode Status, JsonElement Body, string Raw)> RollUpAsync(string type, DateTimeOffset start, DateTimeOffset end, string windowSize, int? pageSize = null, string? pageToken = null)
         => PostAsync($"v4/users/me/dataTypes/{type}/dataPoints:rollUp",
@@ -114,6 +116,10 @@ public sealed class HealthApiHarness : IAsyncDisposable
 
     /// <summary>Google's error object; fails when the body is not the envelope.</summary>
     public static JsonElement Error(JsonElement body) => body.GetProperty("error");
+
+    /// <summary>The ErrorInfo detail of Google's envelope (fails when there is none).</summary>
+    public static JsonElement ErrorInfo(JsonElement body)
+        => Error(body).GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
 
     public static string? Reason(JsonElement body)
         => Error(body).TryGetProperty("details", out var details)
