@@ -90,17 +90,23 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
             throw GoogleError.InvalidArgument("Request contains an invalid argument.", "INVALID_PARENT_DATA_TYPE_COLLECTION",
                 new List<(string, string)> { ("parent", $"Invalid data type ID '{id}' referenced in the parent data type collection.") });
         if (!type.Supports(op))
-            throw GoogleError.InvalidArgument($"Data type '{type.Id}' does not support the {OpName(op)} method.", "UNSUPPORTED_DATA_TYPE_ACTION",
-                metadata: new Dictionary<string, string> { ["dataType"] = type.Id, ["action"] = OpName(op) });
+        {
+            // Evidence §1.4 (haelan, 2026-08-22): "<Method> is not supported for data type X, but the following
+            // actions are supported: …" with the allowed set in metadata.allowed_actions.
+            var allowed = string.Join(", ", type.AllowedActions);
+            throw GoogleError.InvalidArgument($"{ActionName(op)} is not supported for data type {type.Id}, but the following actions are supported: {allowed}",
+                "UNSUPPORTED_DATA_TYPE_ACTION", metadata: new Dictionary<string, string> { ["allowed_actions"] = allowed });
+        }
         if (!caller.HasScope(type.Scope))
             throw GoogleError.PermissionDenied($"Reading data type '{type.Id}' requires the OAuth scope {type.Scope}.", "MISSING_OAUTH_SCOPE",
                 new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["method"] = Service + method, ["requiredScope"] = type.Scope });
         return type;
     }
 
-    private static string OpName(Ops op) => op switch
+    /// <summary>The action as Google capitalises it in the refusal ("List", "DailyRollup").</summary>
+    private static string ActionName(Ops op) => op switch
     {
-        Ops.List => "list", Ops.Get => "get", Ops.Reconcile => "reconcile", Ops.RollUp => "rollUp", _ => "dailyRollUp",
+        Ops.List => "List", Ops.Get => "Get", Ops.Reconcile => "Reconcile", Ops.RollUp => "Rollup", _ => "DailyRollup",
     };
 
     private static string? Query(HttpContext ctx, string camel, string snake)

@@ -284,21 +284,47 @@ public sealed class RollUpTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("sleep", "dailyRollUp")]
-    [InlineData("daily-oxygen-saturation", "rollUp")]
-    [InlineData("total-calories", "list")]
-    [InlineData("steps", "get")]
-    public async Task Unsupported_methods_are_refused(string type, string method)
+    // evidence §0.2, §1.4: floors has no list
+    [InlineData("floors", "list", "List is not supported for data type floors, but the following actions are supported: reconcile, rollup, dailyRollup")]
+    // evidence §0.3, §1.4: the daily heart types refuse both roll-ups
+    [InlineData("daily-heart-rate-variability", "dailyRollUp", "DailyRollup is not supported for data type daily-heart-rate-variability, but the following actions are supported: list, reconcile")]
+    [InlineData("daily-resting-heart-rate", "dailyRollUp", "DailyRollup is not supported for data type daily-resting-heart-rate, but the following actions are supported: list, reconcile")]
+    [InlineData("daily-resting-heart-rate", "rollUp", "Rollup is not supported for data type daily-resting-heart-rate, but the following actions are supported: list, reconcile")]
+    [InlineData("sleep", "dailyRollUp", "DailyRollup is not supported for data type sleep, but the following actions are supported: list, get, reconcile, create, update, batchDelete")]
+    [InlineData("daily-oxygen-saturation", "rollUp", "Rollup is not supported for data type daily-oxygen-saturation, but the following actions are supported: list, reconcile")]
+    [InlineData("total-calories", "list", "List is not supported for data type total-calories, but the following actions are supported: rollup, dailyRollup")]
+    [InlineData("total-calories", "reconcile", "Reconcile is not supported for data type total-calories, but the following actions are supported: rollup, dailyRollup")]
+    [InlineData("steps", "get", "Get is not supported for data type steps, but the following actions are supported: list, reconcile, rollup, dailyRollup")]
+    public async Task Unsupported_methods_are_refused_in_the_live_form(string type, string method, string message)
     {
         var (status, body, _) = method switch
         {
             "list" => await _h.ListAsync(type),
+            "reconcile" => await _h.ListAsync(type, reconcile: true),
             "get" => await _h.GetAsync($"v4/users/me/dataTypes/{type}/dataPoints/1234567890123456789"),
             "rollUp" => await _h.RollUpAsync(type, new DateTimeOffset(2026, 11, 18, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 19, 0, 0, 0, TimeSpan.Zero), "3600s"),
             _ => await _h.DailyRollUpAsync(type, Day, Day.AddDays(1)),
         };
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("UNSUPPORTED_DATA_TYPE_ACTION", HealthApiHarness.Reason(body));
+        var error = HealthApiHarness.Error(body);
+        Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+        Assert.Equal(message, error.GetProperty("message").GetString());
+        var info = HealthApiHarness.ErrorInfo(body);
+        Assert.Equal("UNSUPPORTED_DATA_TYPE_ACTION", info.GetProperty("reason").GetString());
+        Assert.Equal(message[(message.IndexOf("supported: ", StringComparison.Ordinal) + "supported: ".Length)..],
+            info.GetProperty("metadata").GetProperty("allowed_actions").GetString());
+    }
+
+    [Fact]
+    public async Task Floors_reconciles_and_rolls_up_and_the_daily_heart_types_list_and_reconcile()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("floors", reconcile: true, pageSize: 10)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.DailyRollUpAsync("floors", Day, Day.AddDays(1))).Status);
+        foreach (var type in new[] { "daily-resting-heart-rate", "daily-heart-rate-variability" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync(type, pageSize: 10)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync(type, pageSize: 10, reconcile: true)).Status);
+        }
     }
 
     [Fact]
