@@ -45,6 +45,10 @@ internal sealed record DataTypeInfo(
     /// <summary>sleep and exercise pages: default 25, max 25.</summary>
     public int DefaultPageSize => Id is "sleep" or "exercise" ? 25 : 1440;
     public int MaxPageSize => Id is "sleep" or "exercise" ? 25 : 10000;
+
+    /// <summary>Types whose live pages stop at 5,000 points whatever pageSize says (evidence §0.4, §1.2: haelan
+    /// field-map.md, heart-rate and active-energy-burned at pageSize=10000).</summary>
+    public bool Dense => Id is "heart-rate" or "active-energy-burned";
 }
 
 /// <summary>The catalogue: which types exist, their scope, record kind and supported methods

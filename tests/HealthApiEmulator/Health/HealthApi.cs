@@ -21,9 +21,9 @@ namespace HealthApiEmulator.Health;
 /// </summary>
 internal static class HealthApi
 {
-    public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock, SyntheticPerson person)
+    public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock, SyntheticPerson person, PagingCounters paging)
     {
-        var api = new HealthService(person, clock);
+        var api = new HealthService(person, clock, options, paging);
         app.MapGet("/v4/users/{user}/dataTypes/{type}/{action}", ctx => api.Run(ctx, api.DataPointsGet));
         app.MapPost("/v4/users/{user}/dataTypes/{type}/{action}", ctx => api.Run(ctx, api.DataPointsPost));
         app.MapGet("/v4/users/{user}/dataTypes/{type}/dataPoints/{id}", ctx => api.Run(ctx, api.GetPoint));
@@ -34,7 +34,7 @@ internal static class HealthApi
     }
 }
 
-internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
+internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock, EmulatorOptions options, PagingCounters paging)
 {
     private const string Service = "google.devicesandservices.health.v4.";
     [ThreadStatic] private static List<RawPoint>? t_buffer; // Page() is synchronous: safe to reuse per thread
@@ -169,36 +169,84 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var family = PointSource.ParseFamily(familyText);
         var fingerprint = PageTokens.Fingerprint(method, type.Id, filter.Text, familyText ?? "");
         var tokenText = Query(ctx, "pageToken", "page_token");
-        (long Key, int Tie)? after = string.IsNullOrEmpty(tokenText) ? null : _tokens.Read(tokenText, fingerprint);
+        var cursor = string.IsNullOrEmpty(tokenText) ? default : _tokens.Read(tokenText, fingerprint);
+        // Evidence §1.2 (kkdev92 docs/operations.md): resuming from a timestamp-only token drops the points that
+        // shared the timestamp of the previous page's last point and were not on it.
+        paging.AddSkipped(type.Id, cursor.Skipped);
+        (long Key, int Tie)? after = cursor.HasPosition ? (cursor.Key, cursor.Tie) : null;
 
-        var page = Page(type, filter, family, reconciled, pageSize, after, out var more);
-        string? next = more ? _tokens.Create(fingerprint, page[^1].Key, page[^1].Tie) : null;
+        var budget = PageBudget(type, fingerprint, cursor.Page, pageSize, out var empty);
+        var page = Page(type, filter, family, reconciled, empty ? 0 : budget, after, out var more, out var sameKeyLeft);
+        string? next = null;
+        if (more)
+        {
+            var nextCursor = page.Count == 0
+                ? cursor with { Page = cursor.Page + 1, Skipped = 0 } // an empty page: same position, next page
+                : options.PageBoundaryLoss
+                    ? new PageCursor(true, page[^1].Key, PageCursor.NoTie, cursor.Page + 1, sameKeyLeft)
+                    : new PageCursor(true, page[^1].Key, page[^1].Tie, cursor.Page + 1, 0);
+            next = _tokens.Create(fingerprint, nextCursor);
+            if (page.Count == 0) paging.AddEmptyPage();
+        }
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json; charset=UTF-8";
         var pipe = ctx.Response.BodyWriter;
         await using var w = new Utf8JsonWriter(pipe);
         w.WriteStartObject();
-        w.WriteStartArray("dataPoints");
-        for (var i = 0; i < page.Count; i++)
+        // proto3 JSON omits an empty repeated field: an empty result is exactly {} (evidence §1.2), and an empty
+        // page that still has a token carries no dataPoints member (prinse84/fit-gauge issue 3).
+        if (page.Count > 0)
         {
-            PointWriter.Point(w, type, page[i], person, reconciled);
-            if (i % 1000 == 999)
+            w.WriteStartArray("dataPoints");
+            for (var i = 0; i < page.Count; i++)
             {
-                // stream big pages instead of buffering megabytes
-                w.Flush();
-                await pipe.FlushAsync(ctx.RequestAborted);
+                PointWriter.Point(w, type, page[i], person, reconciled);
+                if (i % 1000 == 999)
+                {
+                    // stream big pages instead of buffering megabytes
+                    w.Flush();
+                    await pipe.FlushAsync(ctx.RequestAborted);
+                }
             }
+            w.WriteEndArray();
         }
-        w.WriteEndArray();
-        if (next != null) w.WriteString("nextPageToken", next);
+        // Google sends "nextPageToken": "" on a complete response (evidence §1.2: codelab exercise list, ansanloms
+        // sleep capture); only a response with nothing in it at all is {}.
+        if (next != null || page.Count > 0) w.WriteString("nextPageToken", next ?? "");
         w.WriteEndObject();
         w.Flush();
         await pipe.FlushAsync(ctx.RequestAborted);
     }
 
-    /// <summary>Newest-first page of points after the token position; <paramref name="more"/> when at least one more matches.</summary>
+    /// <summary>How many points page <paramref name="pageIndex"/> of a query may hold, and whether it is one of the
+    /// empty pages (evidence §0.4, §1.2, §6.3; haelan fetch-samples.mjs / field-map.md: 5,000 heart-rate and
+    /// active-energy-burned points at pageSize=10000, 937 steps, 1,586 distance, 1,114 active-minutes, each with a
+    /// token; prinse84/fit-gauge: "a page can come back empty but still carry a nextPageToken"). Deterministic:
+    /// a hash of the query fingerprint and the page index.</summary>
+    internal int PageBudget(DataTypeInfo type, ulong fingerprint, int pageIndex, int pageSize, out bool empty)
+    {
+        empty = false;
+        if (!options.ShortPages) return pageSize;
+        if (type.Dense) return Math.Min(pageSize, 5000);
+        var h = Rng.Mix(fingerprint ^ Rng.Mix((ulong)(uint)pageIndex + 0x51ED270B27E1A3C5UL));
+        empty = h % 7 == 3; // about one page in seven; never the last (an empty page is only sent when more follow)
+        var spread = (int)((h >> 16) % 1000);
+        var budget = type.Id switch
+        {
+            "steps" => 900 + spread % 101,
+            "distance" => 1500 + spread % 101,
+            "active-minutes" => 1080 + spread % 71,
+            "sleep" or "exercise" => 17 + spread % 9,
+            _ => 1000 + spread % 601,
+        };
+        return Math.Min(pageSize, budget);
+    }
+
+    /// <summary>Newest-first page of at most <paramref name="pageSize"/> points after the token position;
+    /// <paramref name="more"/> when at least one more matches, <paramref name="sameKeyLeft"/> how many of those
+    /// share the timestamp (Key) of the page's last point (the ones a timestamp-only token loses).</summary>
     internal List<RawPoint> Page(DataTypeInfo type, DataPointFilter filter, SourceFamily family, bool reconciled, int pageSize,
-        (long Key, int Tie)? after, out bool more)
+        (long Key, int Tie)? after, out bool more, out int sameKeyLeft)
     {
         var cutoff = person.CutoffUnix;
         var (lo, hi) = filter.Bounds;
@@ -212,6 +260,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         }
         var earliestStart = timeline.DayStart(earliest);
         more = false;
+        sameKeyLeft = 0;
         var page = new List<RawPoint>(Math.Min(pageSize, 10000));
         // entirely before the person's history or after now (also keeps dates within DateTime's range)
         if (hi <= earliestStart || lo > cutoff + 86400) return page;
@@ -231,9 +280,21 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
             for (var i = buffer.Count - 1; i >= 0; i--)
             {
                 var p = buffer[i];
+                // PageCursor.NoTie skips every point sharing the position's Key (the live boundary loss)
                 if (after is { } pos && (p.Key > pos.Key || (p.Key == pos.Key && p.Tie >= pos.Tie))) continue;
                 if (!filter.Matches(p)) continue;
-                if (page.Count == pageSize) { more = true; return page; }
+                if (page.Count == pageSize)
+                {
+                    more = true;
+                    if (page.Count > 0)
+                    {
+                        // points sharing a Key are neighbours in this block's buffer
+                        var last = page[^1].Key;
+                        for (var j = i; j >= 0 && buffer[j].Key == last; j--)
+                            if (filter.Matches(buffer[j])) sameKeyLeft++;
+                    }
+                    return page;
+                }
                 page.Add(p);
             }
         }

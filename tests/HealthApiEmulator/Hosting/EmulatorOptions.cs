@@ -25,6 +25,20 @@ public sealed class EmulatorOptions
     /// <summary>Latency added to every Health API request (not OAuth), for benchmarks.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>list/reconcile pages come back short as live (evidence §0.4, §1.2, §6.3): never more than 5,000
+    /// points for the dense types (heart-rate, active-energy-burned); other types stop at a deterministic per-page
+    /// budget well under pageSize (steps ~900–1,000, distance ~1,500–1,600, active-minutes ~1,080–1,150, sleep and
+    /// exercise 17–25, others 1,000–1,600), and about one page in seven is empty (no dataPoints) yet carries a
+    /// nextPageToken. False: pages are filled to min(pageSize, the type's maximum), as before. Either way an empty
+    /// result is <c>{}</c> and the last page carries <c>"nextPageToken": ""</c>.</summary>
+    public bool ShortPages { get; set; } = true;
+
+    /// <summary>The page token keeps only the timestamp of the last point served, so the next page resumes strictly
+    /// older than it: points sharing that timestamp and not on the page are never served (evidence §1.2, kkdev92
+    /// docs/operations.md). Count them with <see cref="Emulator.Paging"/>. False: the (timestamp, tie-breaker)
+    /// cursor loses nothing.</summary>
+    public bool PageBoundaryLoss { get; set; } = true;
+
     /// <summary>The synthetic person (time zone, trip, history span).</summary>
     public Data.PersonOptions Person { get; set; } = new();
 }

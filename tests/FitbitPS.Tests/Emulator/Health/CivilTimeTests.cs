@@ -117,8 +117,7 @@ public sealed class CivilTimeTests : IAsyncLifetime
     {
         for (var day = new DateOnly(2026, 11, 2); day <= new DateOnly(2026, 11, 16); day = day.AddDays(1))
         {
-            var (_, body, _) = await _h.ListAsync("sleep", $"sleep.interval.civil_end_time >= \"{day:yyyy-MM-dd}\" AND sleep.interval.civil_end_time < \"{day.AddDays(1):yyyy-MM-dd}\"");
-            var points = body.GetProperty("dataPoints").EnumerateArray().ToList();
+            var (points, _) = await _h.ListAllAsync("sleep", $"sleep.interval.civil_end_time >= \"{day:yyyy-MM-dd}\" AND sleep.interval.civil_end_time < \"{day.AddDays(1):yyyy-MM-dd}\"");
             var truth = _h.Person.SleepSessions(day, day);
             Assert.Equal(truth.Count, points.Count);
             foreach (var p in points)

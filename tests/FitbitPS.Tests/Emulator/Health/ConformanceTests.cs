@@ -136,9 +136,9 @@ public sealed class ConformanceTests : IAsyncLifetime
             var (status, body, raw) = await _h.ListAsync(type, pageSize: pageSize, pageToken: token, reconcile: reconcile);
             Assert.True(status == HttpStatusCode.OK, raw);
             Conforms(reconcile ? "ReconcileDataPointsResponse" : "ListDataPointsResponse", body);
-            points.AddRange(body.GetProperty("dataPoints").EnumerateArray());
-            if (!body.TryGetProperty("nextPageToken", out var t)) break;
-            token = t.GetString();
+            points.AddRange(HealthApiHarness.Points(body));
+            if (!body.TryGetProperty("nextPageToken", out var t) || t.GetString() is not { Length: > 0 } next) break;
+            token = next;
         }
         return points;
     }

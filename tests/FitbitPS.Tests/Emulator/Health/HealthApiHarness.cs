@@ -77,8 +77,11 @@ public sealed class HealthApiHarness : IAsyncDisposable
         return GetAsync(path, token);
     }
 
-    /// <summary>Every page of a list/reconcile query, newest first, with the number of requests made.</summary>
-    public async Task<(List<JsonElement> Points, int Requests)> ListAllAsync(string type, string? filter = null, int? pageSize = null, bool reconcile = false)
+    /// <summary>Every page of a list/reconcile query (or pages until at least <paramref name="maxPoints"/> points),
+    /// newest first, with the number of requests made. Pages may be short or empty (no dataPoints member) and the
+    /// last one carries "nextPageToken": "".</summary>
+    public async Task<(List<JsonElement> Points, int Requests)> ListAllAsync(string type, string? filter = null, int? pageSize = null, bool reconcile = false,
+        int maxPoints = int.MaxValue)
     {
         var points = new List<JsonElement>();
         string? next = null;
@@ -88,11 +91,22 @@ public sealed class HealthApiHarness : IAsyncDisposable
             var (status, body, raw) = await ListAsync(type, filter, pageSize, next, reconcile);
             requests++;
             Assert.True(status == HttpStatusCode.OK, raw);
-            points.AddRange(body.GetProperty("dataPoints").EnumerateArray());
+            points.AddRange(Points(body));
             next = body.TryGetProperty("nextPageToken", out var t) ? t.GetString() : null;
         }
-        while (!string.IsNullOrEmpty(next));
+        while (!string.IsNullOrEmpty(next) && points.Count < maxPoints);
         return (points, requests);
+    }
+
+    /// <summary>The dataPoints of a list/reconcile body; none when the member is absent (an empty page, or {}).</summary>
+    public static IEnumerable<JsonElement> Points(JsonElement body)
+        => body.TryGetProperty("dataPoints", out var points) ? points.EnumerateArray().ToList() : Enumerable.Empty<JsonElement>();
+
+    /// <summary>Pages filled exactly and no points lost at boundaries, for tests about something other than paging.</summary>
+    public static void ExactPages(EmulatorOptions options)
+    {
+        options.ShortPages = false;
+        options.PageBoundaryLoss = false;
     }
 
     public static string DailyBody(DateOnly start, DateOnly end, int windowSizeDays = 1, string? family = null, int? pageSize = null, string? pageToken = null)

@@ -158,7 +158,7 @@ public sealed class RollUpTests : IAsyncLifetime
         Assert.Equal("INVALID_DATA_POINT_DATA_SOURCE_FAMILY", HealthApiHarness.Reason(body));
         var (ok, wearables, _) = await _h.ListAsync("steps", pageSize: 500, extra: "data_source_family=users/me/dataSourceFamilies/google-wearables");
         Assert.Equal(HttpStatusCode.OK, ok);
-        Assert.All(wearables.GetProperty("dataPoints").EnumerateArray(), p => Assert.Equal("WATCH", p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString()));
+        Assert.All(HealthApiHarness.Points(wearables), p => Assert.Equal("WATCH", p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString()));
     }
 
     [Fact]
