@@ -20,11 +20,14 @@ internal sealed class DataPointFilter
     private const long Slack = 2 * 86400; // block lookup margin: offsets, sessions starting the day before
     private readonly Node _root;
 
-    private DataPointFilter(Node root, string text) { _root = root; Text = text; }
+    private DataPointFilter(Node root, string text, IReadOnlySet<FilterField> fields) { _root = root; Text = text; Fields = fields; }
 
     public string Text { get; }
 
-    public static readonly DataPointFilter All = new(new TrueNode(), "");
+    /// <summary>The members the filter restricts (valid restrictions only).</summary>
+    public IReadOnlySet<FilterField> Fields { get; }
+
+    public static readonly DataPointFilter All = new(new TrueNode(), "", new HashSet<FilterField>());
 
     public bool Matches(in RawPoint p) => _root.Matches(p);
 
@@ -127,7 +130,7 @@ internal sealed class DataPointFilter
                 parser.Violations.Select(v => ("filter", $"{v.Description} ({At(text, v.Pos)})")).ToList(),
                 new Dictionary<string, string> { ["detailedReasons"] = string.Join(",", reasons) });
         }
-        return new DataPointFilter(root, text);
+        return new DataPointFilter(root, text, parser.Fields);
     }
 
     private static GoogleError Syntax(string text, string description, int pos)
@@ -196,6 +199,7 @@ internal sealed class DataPointFilter
     {
         private int _i;
         public readonly List<(string Reason, string Description, int Pos)> Violations = new();
+        public readonly HashSet<FilterField> Fields = new();
 
         public Token Peek => tokens[_i];
         private Token Next() => tokens[_i++];
@@ -285,6 +289,7 @@ internal sealed class DataPointFilter
                         : ("INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT", $"Value \"{arg.Text}\" for member '{member.Text}' is not a civil date-time (YYYY-MM-DD[THH:mm:ss]).", arg.Pos));
             }
             if (Violations.Count > before || field == null) return new TrueNode();
+            Fields.Add(field.Value);
             return new Cmp(field.Value, ge, value);
         }
 

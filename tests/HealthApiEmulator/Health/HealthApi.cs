@@ -174,6 +174,12 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock,
         // shared the timestamp of the previous page's last point and were not on it.
         paging.AddSkipped(type.Id, cursor.Skipped);
         (long Key, int Tie)? after = cursor.HasPosition ? (cursor.Key, cursor.Tie) : null;
+        if (type.Id == "heart-rate" && filter.Fields.Contains(FilterField.SampleCivil) && !options.HeartRateCivilFilterWorks)
+        {
+            // Accepted, and no points at all (HeartRateCivilFilterWorks; UNCONFIRMED, see EmulatorOptions).
+            await WriteJson(ctx, w => { w.WriteStartObject(); w.WriteEndObject(); });
+            return;
+        }
 
         var budget = PageBudget(type, fingerprint, cursor.Page, pageSize, out var empty);
         var page = Page(type, filter, family, reconciled, empty ? 0 : budget, after, out var more, out var sameKeyLeft);

@@ -39,6 +39,13 @@ public sealed class EmulatorOptions
     /// cursor loses nothing.</summary>
     public bool PageBoundaryLoss { get; set; } = true;
 
+    /// <summary>False (default): a heart-rate list/reconcile whose filter restricts
+    /// <c>heart_rate.sample_time.civil_time</c> is accepted and answers <c>{}</c> (no points); physical_time works.
+    /// True: the civil filter selects points like any other. UNCONFIRMED: the project's brief states this as live
+    /// evidence (§0/§1), but google-health-live-evidence.md does not contain it and one public client (index id
+    /// 68330295776, 2026-09-17) lists the filter as live-verified; the stricter behaviour is the default.</summary>
+    public bool HeartRateCivilFilterWorks { get; set; }
+
     /// <summary>The synthetic person (time zone, trip, history span).</summary>
     public Data.PersonOptions Person { get; set; } = new();
 }

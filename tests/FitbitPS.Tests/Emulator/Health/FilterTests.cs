@@ -56,6 +56,28 @@ public sealed class FilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_heart_rate_filter_on_civil_time_is_accepted_and_returns_nothing()
+    {
+        // HeartRateCivilFilterWorks = false (default): 200 {} for list and reconcile; physical_time selects points
+        const string civil = "heart_rate.sample_time.civil_time >= \"2026-11-18T10:00:00\" AND heart_rate.sample_time.civil_time < \"2026-11-18T11:00:00\"";
+        var (status, _, raw) = await _h.ListAsync("heart-rate", civil, pageSize: 1000);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{}", raw);
+        Assert.Equal("{}", (await _h.ListAsync("heart-rate", civil, pageSize: 1000, reconcile: true)).Raw);
+        Assert.Equal("{}", (await _h.ListAsync("heart-rate", "heart_rate.sample_time.civil_time >= \"2026-11-18\"")).Raw);
+        // still validated like any filter
+        Assert.Equal(HttpStatusCode.BadRequest, (await _h.ListAsync("heart-rate", "heart_rate.sample_time.civil_time >= \"2026-11-18T10:00:00Z\"")).Status);
+        // other sample types filter on civil time as before
+        Assert.NotEmpty((await _h.ListAllAsync("weight", "weight.sample_time.civil_time >= \"2026-11-01\"")).Points);
+        Assert.NotEmpty(HealthApiHarness.Points((await _h.ListAsync("heart-rate", "heart_rate.sample_time.physical_time >= \"2026-11-18T15:00:00Z\" AND heart_rate.sample_time.physical_time < \"2026-11-18T16:00:00Z\"")).Body));
+
+        await using var works = await HealthApiHarness.StartAsync(configure: o => o.HeartRateCivilFilterWorks = true);
+        var (points, _) = await works.ListAllAsync("heart-rate", civil, pageSize: 1000);
+        var truth = works.Person.HeartRateSamples(new DateTimeOffset(2026, 11, 18, 15, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 18, 16, 0, 0, TimeSpan.Zero)).ToList();
+        Assert.Equal(truth.Count, points.Count); // 10:00–11:00 EST
+    }
+
+    [Fact]
     public async Task Filters_select_exactly_the_half_open_range()
     {
         var (_, body, _) = await _h.ListAsync("heart-rate",
