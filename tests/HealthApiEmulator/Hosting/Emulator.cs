@@ -55,7 +55,7 @@ public sealed class Emulator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
 
-        var person = new Data.SyntheticPerson(options.Person, options.Seed, clock);
+        var person = new Data.SyntheticPerson(options.Person, options.Seed, clock, options.LegacyHeartRateCadence);
         var oauth = new OAuth.OAuthServer(options, clock);
         var faults = new Faults.FaultPlan();
         var requests = new RequestLog();

@@ -46,6 +46,11 @@ public sealed class EmulatorOptions
     /// 68330295776, 2026-09-17) lists the filter as live-verified; the stricter behaviour is the default.</summary>
     public bool HeartRateCivilFilterWorks { get; set; }
 
+    /// <summary>The emulator's old heart-rate cadence: a sample every 15 s while worn, 10 s in workouts. Default
+    /// false: every 5 s at rest and asleep, 3–4 s when active, 2 s in workouts (evidence §1.2 "Heart rate every
+    /// 15 s — CONTRADICTED": Pixel Watch median gap 2 s, 37,370 rows a day; Fitbit Air about 5 s).</summary>
+    public bool LegacyHeartRateCadence { get; set; }
+
     /// <summary>The synthetic person (time zone, trip, history span).</summary>
     public Data.PersonOptions Person { get; set; } = new();
 }

@@ -101,7 +101,9 @@ public sealed class SyntheticPersonTests
         var p = Person(5);
         var from = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var count = p.CountPoints("heart-rate", from, from.AddDays(730));
-        Assert.InRange(count, 730 * 4000, 730 * 6500); // 15-s cadence while worn, ~22 h a day
+        Assert.InRange(count, 730 * 14000, 730 * 24000); // 2–5 s cadence while worn, ~22 h a day (evidence §1.2)
+        var legacy = new SyntheticPerson(new PersonOptions(), 5, new EmulatorClock(HealthApiHarness.DefaultNow, running: false), legacyHeartRateCadence: true);
+        Assert.InRange(legacy.CountPoints("heart-rate", from, from.AddDays(730)), 730 * 4000, 730 * 6500); // 15 s, 10 s in workouts
         Assert.InRange(p.CountPoints("sleep", from, from.AddDays(730)), 730, 900);
     }
 
