@@ -19,8 +19,18 @@ public sealed class EmulatorOptions
     /// <summary>Google's "Testing" publishing status: refresh tokens die 7 days after consent.</summary>
     public bool TestingApp { get; set; }
 
-    /// <summary>Per-user requests per minute before 429 RESOURCE_EXHAUSTED (Google: 300). 0 turns it off.</summary>
+    /// <summary>Per-user requests per fixed wall-clock minute before 429 RESOURCE_EXHAUSTED (Google: 300); the quota
+    /// lifts at the minute boundary. 0 turns it off.</summary>
     public int QuotaPerMinute { get; set; } = 300;
+
+    /// <summary>Send <c>Retry-After</c> (seconds until the minute boundary) with quota 429s. Default false: no header,
+    /// as Google documents none and Service Control emits none (evidence §1.6; esp-v2 issue 498). Injected
+    /// <c>RateLimited</c> faults send their own <c>RetryAfterSeconds</c> either way.</summary>
+    public bool QuotaRetryAfter { get; set; }
+
+    /// <summary>The clock the per-user quota runs on (null = real time). Tests pass their own TimeProvider to cross
+    /// a minute boundary without waiting; the emulator's data clock (<see cref="Now"/>) is separate.</summary>
+    public TimeProvider? QuotaTimeProvider { get; set; }
 
     /// <summary>Latency added to every Health API request (not OAuth), for benchmarks.</summary>
     public TimeSpan Latency { get; set; }

@@ -36,9 +36,21 @@ public sealed class GoogleError : Exception
 
     public static GoogleError NotFound(string message) => new(404, "NOT_FOUND", message);
 
-    public static GoogleError ResourceExhausted(string message, TimeSpan retryAfter)
+    /// <summary>The consumer named in quota errors (Service Control's "projects/{number}").</summary>
+    public const string QuotaConsumer = "projects/123456789012";
+
+    /// <summary>429 RESOURCE_EXHAUSTED with ErrorInfo RATE_LIMIT_EXCEEDED and Service Control's metadata
+    /// (evidence §1.6: quota_limit_value and consumer as in 2026 YouTube/Gemini captures). <paramref name="retryAfter"/>
+    /// null sends no Retry-After header.</summary>
+    public static GoogleError ResourceExhausted(string message, TimeSpan? retryAfter, int limitValue)
         => new(429, "RESOURCE_EXHAUSTED", message, "RATE_LIMIT_EXCEEDED",
-            new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["quota_limit"] = "ReadRequestsPerMinutePerUser" })
+            new Dictionary<string, string>
+            {
+                ["service"] = "health.googleapis.com",
+                ["quota_limit"] = "ReadRequestsPerMinutePerUser",
+                ["quota_limit_value"] = limitValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["consumer"] = QuotaConsumer,
+            })
         { RetryAfter = retryAfter };
 
     public static GoogleError Unavailable(string message = "The service is currently unavailable.")
