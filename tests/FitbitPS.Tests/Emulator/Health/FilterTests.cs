@@ -111,8 +111,17 @@ public sealed class FilterTests : IAsyncLifetime
     [InlineData("daily-resting-heart-rate", "daily-resting-heart-rate.date >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
     // camelCase union member instead of the snake_case type
     [InlineData("daily-resting-heart-rate", "dailyRestingHeartRate.date >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
-    // another type's member
-    [InlineData("steps", "distance.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
+    // another type's member (evidence §1.3, §6.5)
+    [InlineData("steps", "distance.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_COLLECTION_MISMATCH", 1)]
+    [InlineData("daily-resting-heart-rate", "daily_heart_rate_variability.date >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_COLLECTION_MISMATCH", 1)]
+    // a bare member without a type prefix (evidence §1.3: live answer RESTRICTION_COMPARABLE)
+    [InlineData("steps", "start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE", 1)]
+    [InlineData("steps", "startTime >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE", 1)]
+    // a prefix that is no data type (unknown word)
+    [InlineData("steps", "step.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
+    // respiratory-rate-sleep-summary has no filterable members (index id 56427746347)
+    [InlineData("respiratory-rate-sleep-summary", "respiratory_rate_sleep_summary.sample_time.physical_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
+    [InlineData("respiratory-rate-sleep-summary", "respiratory_rate_sleep_summary.sample_time.civil_time >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
     [InlineData("exercise", "exercise.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
     [InlineData("weight", "weight.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
     [InlineData("steps", "steps.interval.start_time <= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARATOR", 27)]
@@ -121,7 +130,17 @@ public sealed class FilterTests : IAsyncLifetime
     [InlineData("steps", "steps.interval.civil_start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT", 36)]
     [InlineData("daily-resting-heart-rate", "daily_resting_heart_rate.date >= \"2026-08-24T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT", 34)]
     [InlineData("steps", "steps.interval.start_time >= 2026", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE", 30)]
-    [InlineData("steps", "steps.interval.start_time >= \"2026-11-01T00:00:00Z\" OR steps.interval.start_time < \"2026-10-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_LOGICAL_OPERATOR", 53)]
+    // OR and NOT (evidence §1.3: Google's name is EXPRESSION_STRUCTURE)
+    [InlineData("steps", "steps.interval.start_time >= \"2026-11-01T00:00:00Z\" OR steps.interval.start_time < \"2026-10-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE", 53)]
+    [InlineData("steps", "NOT steps.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE", 1)]
+    // physical and civil bounds in one filter (evidence §1.3, §6.5)
+    [InlineData("steps", "steps.interval.start_time >= \"2026-09-30T00:00:00Z\" AND steps.interval.civil_start_time < \"2026-10-01\"", "INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", 57)]
+    [InlineData("weight", "weight.sample_time.civil_time >= \"2026-09-30\" AND weight.sample_time.physical_time < \"2026-10-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", 51)]
+    [InlineData("sleep", "sleep.interval.end_time >= \"2026-09-30T00:00:00Z\" AND sleep.interval.civil_end_time < \"2026-10-01\"", "INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", 55)]
+    // an upper bound not above the lower bound on the same member (evidence §1.3, §6.5)
+    [InlineData("steps", "steps.interval.start_time >= \"2026-10-01T00:00:00Z\" AND steps.interval.start_time < \"2026-10-01T00:00:00Z\"", "INVALID_TIME_RANGE", 57)]
+    [InlineData("daily-resting-heart-rate", "daily_resting_heart_rate.date >= \"2026-09-30\" AND daily_resting_heart_rate.date < \"2026-09-29\"", "INVALID_TIME_RANGE", 51)]
+    [InlineData("steps", "steps.interval.civil_start_time < \"2026-10-01\" AND steps.interval.civil_start_time >= \"2026-10-02\"", "INVALID_TIME_RANGE", 1)]
     public async Task Unsupported_restrictions_are_refused_with_googles_reason(string type, string filter, string detailedReason, int column)
     {
         var (error, violations) = await Refused(type, filter);
@@ -132,6 +151,18 @@ public sealed class FilterTests : IAsyncLifetime
         Assert.Equal(detailedReason, info.GetProperty("metadata").GetProperty("detailedReasons").GetString());
         var violation = Assert.Single(violations);
         Assert.EndsWith($"(at line 1, column {column})", violation.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Mixed_and_reversed_bounds_are_refused_with_the_guides_descriptions()
+    {
+        var (mixed, mixedViolations) = await Refused("steps", "steps.interval.start_time >= \"2026-09-30T00:00:00Z\" AND steps.interval.civil_start_time < \"2026-10-01\"");
+        Assert.Equal("Filter cannot contain both physical and civil time ranges (at line 1, column 57)", Assert.Single(mixedViolations).GetProperty("description").GetString());
+        var (reversed, rangeViolations) = await Refused("steps", "steps.interval.start_time >= \"2026-10-02T00:00:00Z\" AND steps.interval.start_time < \"2026-10-01T00:00:00Z\"");
+        Assert.Equal("Query end time must be strictly larger than start time (at line 1, column 57)", Assert.Single(rangeViolations).GetProperty("description").GetString());
+        Assert.Equal("INVALID_TIME_RANGE", reversed.GetProperty("details")[0].GetProperty("metadata").GetProperty("detailedReasons").GetString());
+        // each alternative of a sleep OR is its own range; different members are not compared
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("sleep", "(sleep.interval.end_time >= \"2026-11-14T00:00:00Z\" AND sleep.interval.end_time < \"2026-11-15T00:00:00Z\") OR (sleep.interval.end_time >= \"2026-11-10T00:00:00Z\" AND sleep.interval.end_time < \"2026-11-11T00:00:00Z\")")).Status);
     }
 
     [Fact]
