@@ -166,6 +166,11 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock,
         var filter = DataPointFilter.Parse(ctx.Request.Query["filter"].FirstOrDefault(), type);
         var pageSize = PageSize(Query(ctx, "pageSize", "page_size"), type);
         var familyText = Query(ctx, "dataSourceFamily", "data_source_family");
+        // Evidence §1.8: dataSourceFamily on sleep list fails with INVALID_ARGUMENT ("For `sleep`, use
+        // ReconcileDataPoints instead", Discovery and the 2026-10-14 release note, index id 70752076887).
+        if (!reconciled && type.Id == "sleep" && !string.IsNullOrEmpty(familyText))
+            throw GoogleError.InvalidArgument("dataSourceFamily is not supported when listing sleep data points. For sleep, use ReconcileDataPoints instead.",
+                null, new List<(string, string)> { ("data_source_family", "Not supported for data type sleep in ListDataPoints; use ReconcileDataPoints.") });
         var family = PointSource.ParseFamily(familyText);
         var fingerprint = PageTokens.Fingerprint(method, type.Id, filter.Text, familyText ?? "");
         var tokenText = Query(ctx, "pageToken", "page_token");
@@ -668,7 +673,9 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock,
 
     public Task PairedDevices(HttpContext ctx, AuthenticatedCaller caller)
     {
-        RequireAnyScope(caller, DataTypes.IdentityScopes, "HealthProfileService.ListPairedDevices");
+        // Evidence §0.5, §1.7: users.pairedDevices.list needs googlehealth.settings.readonly (Discovery 20260525 and
+        // 20260805; "confirmed live", AbemKW/fitbit-mcp README; index id 66854496898).
+        RequireAnyScope(caller, new[] { Scopes.Settings }, "HealthProfileService.ListPairedDevices");
         CheckUserAndAccount(ctx);
         return WriteJson(ctx, w =>
         {

@@ -111,6 +111,23 @@ public sealed class CivilTimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exercise_and_sleep_intervals_carry_no_civil_times_but_other_intervals_do()
+    {
+        // evidence §1.5: exercise interval has only startTime/endTime/*UtcOffset (haelan field map, Google codelab)
+        var (exercises, _) = await _h.ListAllAsync("exercise", "exercise.interval.civil_start_time >= \"2026-11-01\" AND exercise.interval.civil_start_time < \"2026-11-15\"");
+        Assert.NotEmpty(exercises);
+        foreach (var p in exercises)
+        {
+            var interval = p.GetProperty("exercise").GetProperty("interval");
+            Assert.Equal(new[] { "endTime", "endUtcOffset", "startTime", "startUtcOffset" }, interval.EnumerateObject().Select(x => x.Name).Order());
+        }
+        var (sleeps, _) = await _h.ListAllAsync("sleep", "sleep.interval.civil_end_time >= \"2026-11-10\" AND sleep.interval.civil_end_time < \"2026-11-12\"");
+        Assert.All(sleeps, p => Assert.False(p.GetProperty("sleep").GetProperty("interval").TryGetProperty("civilStartTime", out _)));
+        var (steps, _) = await _h.ListAllAsync("steps", "steps.interval.civil_start_time >= \"2026-11-10T12:00:00\" AND steps.interval.civil_start_time < \"2026-11-10T13:00:00\"");
+        Assert.All(steps, p => Assert.True(p.GetProperty("steps").GetProperty("interval").TryGetProperty("civilStartTime", out _)));
+    }
+
+    [Fact]
     public async Task Midnight_is_written_as_an_empty_time_object()
     {
         var (_, body, _) = await _h.ListAsync("steps", "steps.interval.civil_start_time >= \"2026-11-01\" AND steps.interval.civil_start_time < \"2026-11-19\"", pageSize: 10000);

@@ -162,6 +162,24 @@ public sealed class RollUpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_data_source_family_on_sleep_list_is_refused_and_reconcile_takes_it()
+    {
+        // evidence §1.8: "For sleep, use ReconcileDataPoints instead"
+        foreach (var family in new[] { "users/me/dataSourceFamilies/all-sources", "users/me/dataSourceFamilies/google-wearables" })
+        {
+            var (status, body, raw) = await _h.ListAsync("sleep", pageSize: 5, extra: "dataSourceFamily=" + family);
+            Assert.True(status == HttpStatusCode.BadRequest, raw);
+            var error = HealthApiHarness.Error(body);
+            Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+            Assert.EndsWith("For sleep, use ReconcileDataPoints instead.", error.GetProperty("message").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("sleep", pageSize: 5, reconcile: true, extra: "dataSourceFamily=" + family)).Status);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await _h.ListAsync("sleep", pageSize: 5, extra: "data_source_family=users/me/dataSourceFamilies/all-sources")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("sleep", pageSize: 5)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("exercise", pageSize: 5, extra: "dataSourceFamily=users/me/dataSourceFamilies/all-sources")).Status);
+    }
+
+    [Fact]
     public async Task Snake_case_body_names_are_accepted_and_leading_zeros_are_invalid_json()
     {
         var ok = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp",

@@ -106,6 +106,22 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Paired_devices_need_the_settings_scope()
+    {
+        // evidence §0.5, §1.7: only googlehealth.settings.readonly (Discovery; confirmed live)
+        var (ok, body, raw) = await _h.GetAsync("v4/users/me/pairedDevices", _h.TokenFor(Scopes.Settings));
+        Assert.True(ok == HttpStatusCode.OK, raw);
+        Assert.NotEmpty(body.GetProperty("pairedDevices").EnumerateArray());
+        foreach (var scope in new[] { Scopes.ActivityAndFitness, Scopes.HealthMetrics, Scopes.Sleep, Scopes.Profile })
+        {
+            var (status, refused, _) = await _h.GetAsync("v4/users/me/pairedDevices", _h.TokenFor(scope, Scopes.Profile));
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Equal("PERMISSION_DENIED", HealthApiHarness.Error(refused).GetProperty("status").GetString());
+            Assert.Equal("ACCESS_TOKEN_SCOPE_INSUFFICIENT", HealthApiHarness.Reason(refused));
+        }
+    }
+
+    [Fact]
     public async Task An_unlinked_account_answers_failed_precondition()
     {
         await using var h = await HealthApiHarness.StartAsync(configure: o => o.Person.AccountLinked = false);
