@@ -71,7 +71,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock,
         if (numericSelfAllowed && user == person.Options.HealthUserId) user = "me";
         if (user != "me") throw InvalidArgument();
         if (!person.Options.AccountLinked)
-            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED");
+            throw GoogleError.AccountNotLinked();
     }
 
     private static void RequireAnyScope(AuthenticatedCaller caller, IEnumerable<string> scopes, string method)

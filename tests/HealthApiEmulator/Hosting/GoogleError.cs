@@ -15,6 +15,9 @@ public sealed class GoogleError : Exception
     public IReadOnlyList<(string Field, string Description)>? FieldViolations { get; }
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Links of a google.rpc.Help detail (AIP-193), written after the ErrorInfo.</summary>
+    public IReadOnlyList<(string Description, string Url)>? HelpLinks { get; init; }
+
     public GoogleError(int code, string status, string message, string? reason = null,
         IReadOnlyDictionary<string, string>? metadata = null,
         IReadOnlyList<(string Field, string Description)>? fieldViolations = null)
@@ -53,6 +56,19 @@ public sealed class GoogleError : Exception
             })
         { RetryAfter = retryAfter };
 
+    /// <summary>Where a Google Account without a Fitbit / Google Health profile gets one (the emulator's choice:
+    /// Fitbit's set-up page; the live Help link, if any, is unconfirmed).</summary>
+    public const string AccountSignUpUrl = "https://www.fitbit.com/setup";
+
+    /// <summary>400 FAILED_PRECONDITION, ErrorInfo ACCOUNT_NOT_LINKED (reference §3.5) with metadata signUpUrl and an
+    /// AIP-193 google.rpc.Help detail carrying the same link, so a client can tell the user where to sign up.</summary>
+    public static GoogleError AccountNotLinked()
+        => new(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED",
+            new Dictionary<string, string> { ["signUpUrl"] = AccountSignUpUrl })
+        {
+            HelpLinks = new[] { ("Set up Fitbit (Google Health) with this Google Account in the Fitbit app, then sign in again.", AccountSignUpUrl) },
+        };
+
     public static GoogleError Unavailable(string message = "The service is currently unavailable.")
         => new(503, "UNAVAILABLE", message);
 
@@ -80,6 +96,13 @@ public sealed class GoogleError : Exception
                 info["metadata"] = md;
             }
             details.Add(info);
+        }
+        if (HelpLinks is { Count: > 0 })
+        {
+            var links = new JsonArray();
+            foreach (var (description, url) in HelpLinks)
+                links.Add(new JsonObject { ["description"] = description, ["url"] = url });
+            details.Add(new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.Help", ["links"] = links });
         }
         if (FieldViolations is { Count: > 0 })
         {

@@ -196,7 +196,7 @@ internal static class Pipeline
         }
         if (!options.Person.AccountLinked)
         {
-            await new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED").WriteAsync(response);
+            await GoogleError.AccountNotLinked().WriteAsync(response);
             return false;
         }
         var wait = quota.TryAcquire(grant.HealthUserId);

@@ -129,6 +129,9 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("FAILED_PRECONDITION", HealthApiHarness.Error(body).GetProperty("status").GetString());
         Assert.Equal("ACCOUNT_NOT_LINKED", HealthApiHarness.Reason(body));
+        var help = HealthApiHarness.Error(body).GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.Help");
+        Assert.Equal(GoogleError.AccountSignUpUrl, help.GetProperty("links")[0].GetProperty("url").GetString());
+        Assert.Equal(GoogleError.AccountSignUpUrl, HealthApiHarness.ErrorInfo(body).GetProperty("metadata").GetProperty("signUpUrl").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await h.GetAsync("v4/users/me/identity")).Status);
     }
 
