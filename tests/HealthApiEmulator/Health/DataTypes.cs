@@ -52,7 +52,7 @@ internal sealed record DataTypeInfo(
 }
 
 /// <summary>The catalogue: which types exist, their scope, record kind and supported methods
-/// (reference §2.7; where copies of Google's table disagree the more permissive one is used).</summary>
+/// (reference §2.7, corrected by the live evidence §0.2, §0.3, §1.4 where it disagrees).</summary>
 internal static class DataTypes
 {
     private const Ops Read = Ops.List | Ops.Reconcile;

@@ -15,9 +15,9 @@ namespace HealthApiEmulator.Health;
 /// POST …/dataPoints:dailyRollUp, GET …/dataPoints/{id} (identifiable types);</item>
 /// <item>GET users/me/identity, /profile, /settings, /pairedDevices.</item>
 /// </list>
-/// Behaviour chosen where Google's is unconfirmed: nextPageToken is omitted on the last page for every
-/// type (the sleep capture's "nextPageToken": "" is the same thing to a client); roll-up windows
-/// without data are skipped; roll-ups and dailyRollUp list windows newest first.
+/// As strict and untidy as the live API (google-health-live-evidence.md, see README "Live strictness"): list
+/// pages short or empty with a token, "nextPageToken": "" on the last page, {} for nothing, points lost at page
+/// boundaries; roll-up pageSize a bound, never a page; roll-up windows without data skipped, newest first.
 /// </summary>
 internal static class HealthApi
 {
