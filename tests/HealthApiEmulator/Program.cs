@@ -11,8 +11,14 @@ public static class Program
     private const string Usage =
         "Usage: dotnet HealthApiEmulator.dll [--port N] [--auto-approve] [--seed N] [--now ISO8601] [--testing-app]\n" +
         "       [--quota N] [--latency-ms N] [--timezone IANA] [--client-secrets-out PATH] [--no-stdin]\n" +
+        "       [--exact-pages] [--quota-retry-after] [--legacy-heart-rate] [--heart-rate-civil-filter-works]\n" +
         "Serves Google OAuth 2.0 and the Google Health API v4 on 127.0.0.1 until stdin reaches EOF, SIGTERM or Ctrl+C\n" +
-        "(--no-stdin: ignore stdin, stop on SIGTERM/Ctrl+C only).";
+        "(--no-stdin: ignore stdin, stop on SIGTERM/Ctrl+C only).\n" +
+        "As strict and untidy as the live API by default; these switches turn parts of that off:\n" +
+        "  --exact-pages                    list pages filled to pageSize and no points lost at page boundaries\n" +
+        "  --quota-retry-after              quota 429s carry Retry-After (seconds to the minute boundary)\n" +
+        "  --legacy-heart-rate              heart rate every 15 s (10 s in workouts) instead of every 2-5 s\n" +
+        "  --heart-rate-civil-filter-works  heart_rate.sample_time.civil_time filters select points instead of none";
 
     public static async Task<int> Main(string[] args)
     {
@@ -105,6 +111,10 @@ public static class Program
                 case "--quota": options.QuotaPerMinute = Int(0); break;
                 case "--latency-ms": options.Latency = TimeSpan.FromMilliseconds(Int(0)); break;
                 case "--no-stdin": watchStdin = false; break;
+                case "--exact-pages": options.ShortPages = false; options.PageBoundaryLoss = false; break;
+                case "--quota-retry-after": options.QuotaRetryAfter = true; break;
+                case "--legacy-heart-rate": options.LegacyHeartRateCadence = true; break;
+                case "--heart-rate-civil-filter-works": options.HeartRateCivilFilterWorks = true; break;
                 case "--client-secrets-out": secretsOut = Value(); break;
                 case "--now":
                 {

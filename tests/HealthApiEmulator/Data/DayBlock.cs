@@ -53,8 +53,13 @@ internal sealed class MinuteData
     public ActLevel[] Level = null!;
     public float[] ActiveKcal = null!;
     public double BmrKcalPerMinute;
-    /// <summary>HR samples recorded in minute m: 4 (every 15 s) while worn, 6 (every 10 s) while exercising.</summary>
-    public int HeartRateSamples(int m) => (Flags[m] & MinuteFlags.Worn) == 0 ? 0 : (Flags[m] & MinuteFlags.Exercise) != 0 ? 6 : 4;
+    /// <summary>HR samples per minute (0 while the watch charges), set by the generator: every 5 s at rest and
+    /// asleep, every 3–4 s when active, every 2 s in a workout (live evidence §1.2 "Heart rate every 15 s —
+    /// CONTRADICTED": Pixel Watch median gap 2 s, Fitbit Air about 5 s); legacy cadence: 4 (15 s), 6 (10 s) in
+    /// workouts. Samples are at minute start + k × (60 / n).</summary>
+    public byte[] HrSamples = null!;
+
+    public int HeartRateSamples(int m) => HrSamples[m];
 
     public bool Worn(int m) => (Flags[m] & MinuteFlags.Worn) != 0;
     public int ReconciledSteps(int m) => Worn(m) ? WatchSteps[m] : PhoneSteps[m];

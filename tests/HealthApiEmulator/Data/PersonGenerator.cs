@@ -10,7 +10,7 @@ internal sealed class PersonGenerator
     private const int StreamSleep = 1, StreamNap = 2, StreamExercise = 3, StreamWeight = 4, StreamDaily = 5,
         StreamCharge = 6, StreamStages = 7, StreamHeight = 8;
     private const int HStepsBout = 101, HSteps = 102, HPhone = 103, HPhoneFactor = 104, HHr = 105, HFloor = 106,
-        HAlt = 107, HSedSteps = 108;
+        HAlt = 107, HSedSteps = 108, HHrCadence = 109;
 
     private readonly int _seed;
     private readonly PersonOptions _o;
@@ -18,9 +18,11 @@ internal sealed class PersonGenerator
     private readonly Func<DateOnly, DayBlock> _block;
     private readonly long _membershipStartInstant;
 
-    public PersonGenerator(int seed, PersonOptions options, Timeline timeline, Func<DateOnly, DayBlock> block)
+    private readonly bool _legacyHeartRate;
+
+    public PersonGenerator(int seed, PersonOptions options, Timeline timeline, Func<DateOnly, DayBlock> block, bool legacyHeartRateCadence = false)
     {
-        _seed = seed; _o = options; _time = timeline; _block = block;
+        _seed = seed; _o = options; _time = timeline; _block = block; _legacyHeartRate = legacyHeartRateCadence;
         _membershipStartInstant = timeline.DayStart(options.MembershipStart);
     }
 
@@ -255,7 +257,7 @@ internal sealed class PersonGenerator
             Count = n,
             WatchSteps = new short[n], PhoneSteps = new short[n], WatchDistanceMm = new int[n], PhoneDistanceMm = new int[n],
             Floors = new byte[n], AltitudeGainMm = new int[n], HeartRate = new byte[n], Flags = new MinuteFlags[n],
-            Zone = new HrZone[n], Level = new ActLevel[n], ActiveKcal = new float[n],
+            Zone = new HrZone[n], Level = new ActLevel[n], ActiveKcal = new float[n], HrSamples = new byte[n],
         };
         if (!b.Active) return md;
 
@@ -364,6 +366,13 @@ internal sealed class PersonGenerator
             var reconciledSteps = worn ? md.WatchSteps[m] : md.PhoneSteps[m];
             md.ActiveKcal[m] = (float)Math.Round(reconciledSteps * 0.045 * weightFactor * (running ? 1.25 : 1.0) + (worn ? extraKcal : 0), 3);
             md.Flags[m] = flags;
+            // Heart-rate cadence (evidence §1.2: Pixel Watch median gap 2 s, Fitbit Air ~5 s): 2 s in a workout,
+            // 3–4 s when active, 5 s at rest and asleep. Legacy: 10 s in a workout, else 15 s.
+            md.HrSamples[m] = !worn ? (byte)0
+                : _legacyHeartRate ? (byte)(exercise != null ? 6 : 4)
+                : exercise != null ? (byte)30
+                : !asleep && md.Level[m] != ActLevel.Sedentary ? (byte)(Rng.Hash01(_seed, abs, HHrCadence) < 0.5 ? 20 : 15)
+                : (byte)12;
         }
         return md;
     }

@@ -21,14 +21,20 @@ public sealed class SyntheticPerson
     private readonly List<WeighIn> _manualWeighIns = new();
     private int _manualCount;
 
-    public SyntheticPerson(PersonOptions options, int seed, EmulatorClock clock)
+    /// <param name="legacyHeartRateCadence">The old heart-rate cadence (every 15 s, 10 s in workouts) instead of the
+    /// live one (every 5 s at rest, 3–4 s active, 2 s in workouts; evidence §1.2).</param>
+    public SyntheticPerson(PersonOptions options, int seed, EmulatorClock clock, bool legacyHeartRateCadence = false)
     {
         Options = options;
         Seed = seed;
         _clock = clock;
+        LegacyHeartRateCadence = legacyHeartRateCadence;
         Timeline = new Timeline(options);
-        Generator = new PersonGenerator(seed, options, Timeline, Block);
+        Generator = new PersonGenerator(seed, options, Timeline, Block, legacyHeartRateCadence);
     }
+
+    /// <summary>True: heart rate every 15 s (10 s in workouts), the emulator's old cadence.</summary>
+    public bool LegacyHeartRateCadence { get; }
 
     public PersonOptions Options { get; }
     public int Seed { get; }
@@ -198,8 +204,9 @@ public sealed class SyntheticPerson
             .Where(e => e.Start.ToUnixTimeSeconds() >= f && e.Start.ToUnixTimeSeconds() < t && e.End.ToUnixTimeSeconds() <= cutoff).ToList();
     }
 
-    /// <summary>Visible heart-rate samples with from ≤ time &lt; to, oldest first. Cadence: every 15 s
-    /// while the watch is worn, every 10 s during workouts; none while it charges.</summary>
+    /// <summary>Visible heart-rate samples with from ≤ time &lt; to, oldest first: exactly what a raw heart-rate
+    /// list serves. Cadence (evidence §1.2): every 5 s at rest and asleep, every 3–4 s when active, every 2 s in a
+    /// workout (legacy: every 15 s, 10 s in workouts); none while the watch charges.</summary>
     public IEnumerable<HeartRateSample> HeartRateSamples(DateTimeOffset from, DateTimeOffset to)
     {
         long f = from.ToUnixTimeSeconds(), t = to.ToUnixTimeSeconds(), cutoff = CutoffUnix;

@@ -48,7 +48,7 @@ public sealed class Fault
     /// <summary>Added latency (Latency kind).</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Retry-After seconds (RateLimited kind; also sent with Unavailable when set).</summary>
+    /// <summary>Retry-After seconds (RateLimited kind; 0 sends no header).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
     /// <summary>HTTP status of the HTML error page (HtmlErrorPage kind).</summary>

@@ -12,6 +12,11 @@ internal enum FilterField { IntervalStart, IntervalCivilStart, SamplePhysical, S
 /// Errors mirror Google's: 400 INVALID_ARGUMENT, "Invalid data point filter: R1, R2.", ErrorInfo reason
 /// INVALID_DATA_POINT_FILTER with metadata.detailedReasons, one BadRequest fieldViolation per offending
 /// restriction, "(at line L, column C)". Syntax errors: reason INVALID_DATA_POINT_FILTER_SYNTAX.
+/// Detailed reasons as live (evidence §1.3, §6.5): OR (non-sleep) and NOT → _EXPRESSION_STRUCTURE; a member
+/// without a type prefix → _RESTRICTION_COMPARABLE; another data type's snake name → _COLLECTION_MISMATCH; a
+/// prefix that is no data type → _DATA_TYPE_RESTRICTION; physical and civil bounds together →
+/// _MIXED_TIME_RESTRICTIONS; upper ≤ lower on one member → INVALID_TIME_RANGE; respiratory-rate-sleep-summary
+/// has no filterable members (_DATA_TYPE_MEMBER).
 /// Values compared: physical fields in Unix seconds; civil fields in "civil seconds" (the civil
 /// date-time read as if it were UTC); dates as DateOnly.DayNumber.
 /// </summary>
@@ -20,11 +25,14 @@ internal sealed class DataPointFilter
     private const long Slack = 2 * 86400; // block lookup margin: offsets, sessions starting the day before
     private readonly Node _root;
 
-    private DataPointFilter(Node root, string text) { _root = root; Text = text; }
+    private DataPointFilter(Node root, string text, IReadOnlySet<FilterField> fields) { _root = root; Text = text; Fields = fields; }
 
     public string Text { get; }
 
-    public static readonly DataPointFilter All = new(new TrueNode(), "");
+    /// <summary>The members the filter restricts (valid restrictions only).</summary>
+    public IReadOnlySet<FilterField> Fields { get; }
+
+    public static readonly DataPointFilter All = new(new TrueNode(), "", new HashSet<FilterField>());
 
     public bool Matches(in RawPoint p) => _root.Matches(p);
 
@@ -47,6 +55,7 @@ internal sealed class DataPointFilter
 
     private sealed class AndNode(List<Node> parts) : Node
     {
+        public List<Node> Parts => parts;
         public override bool Matches(in RawPoint p) { foreach (var n in parts) if (!n.Matches(p)) return false; return true; }
         public override (long, long) Bounds()
         {
@@ -58,6 +67,7 @@ internal sealed class DataPointFilter
 
     private sealed class OrNode(List<Node> parts) : Node
     {
+        public List<Node> Parts => parts;
         public override bool Matches(in RawPoint p) { foreach (var n in parts) if (n.Matches(p)) return true; return false; }
         public override (long, long) Bounds()
         {
@@ -67,11 +77,18 @@ internal sealed class DataPointFilter
         }
     }
 
-    private sealed class Cmp(FilterField field, bool greaterOrEqual, long value) : Node
+    private sealed class Cmp(FilterField member, bool greaterOrEqual, long value, int pos) : Node
     {
+        // (not named "field": inside a property accessor that is C# 14's backing-field keyword)
+        private readonly FilterField _member = member;
+        public FilterField Field => _member;
+        public bool GreaterOrEqual => greaterOrEqual;
+        public long Value => value;
+        public int Pos => pos;
+
         public override bool Matches(in RawPoint p)
         {
-            long v = field switch
+            long v = _member switch
             {
                 FilterField.IntervalStart or FilterField.SamplePhysical or FilterField.EcgStart => p.Start,
                 FilterField.IntervalCivilStart or FilterField.SampleCivil or FilterField.SessionCivilStart => p.Start + p.StartOffset,
@@ -84,7 +101,7 @@ internal sealed class DataPointFilter
 
         public override (long, long) Bounds()
         {
-            var asPhysical = field == FilterField.Date ? (value - 719162L) * 86400 : value;
+            var asPhysical = _member == FilterField.Date ? (value - 719162L) * 86400 : value;
             return greaterOrEqual ? (asPhysical - Slack, long.MaxValue / 4) : (long.MinValue / 4, asPhysical + Slack);
         }
     }
@@ -118,16 +135,73 @@ internal sealed class DataPointFilter
             if (parser.Peek.Kind != Tok.End) throw new SyntaxError($"Unexpected '{parser.Peek.Text}'.", parser.Peek.Pos);
         }
         catch (SyntaxError e) { throw Syntax(text, e.Message, e.Pos); }
+        CheckTimeRestrictions(root, parser.Violations);
         if (parser.Violations.Count > 0)
         {
-            var reasons = parser.Violations.Select(v => v.Reason).ToList();
+            var violations = parser.Violations.OrderBy(v => v.Pos).ToList(); // stable: text order
+            var reasons = violations.Select(v => v.Reason).ToList();
             throw GoogleError.InvalidArgument(
                 "Invalid data point filter: " + string.Join(", ", reasons) + ".",
                 "INVALID_DATA_POINT_FILTER",
-                parser.Violations.Select(v => ("filter", $"{v.Description} ({At(text, v.Pos)})")).ToList(),
+                violations.Select(v => ("filter", $"{v.Description} ({At(text, v.Pos)})")).ToList(),
                 new Dictionary<string, string> { ["detailedReasons"] = string.Join(",", reasons) });
         }
-        return new DataPointFilter(root, text);
+        return new DataPointFilter(root, text, parser.Fields);
+    }
+
+    private static bool IsPhysical(FilterField f) => f is FilterField.IntervalStart or FilterField.SamplePhysical or FilterField.SleepEnd or FilterField.EcgStart;
+
+    private static bool IsCivil(FilterField f) => f is FilterField.IntervalCivilStart or FilterField.SampleCivil or FilterField.SessionCivilStart or FilterField.SleepCivilEnd;
+
+    /// <summary>Rules between restrictions (evidence §1.3 "Rules the emulator does not enforce — gaps", §6.5; the
+    /// Filters guide as summarised in index id 70752076887): physical and civil bounds never mix in one filter
+    /// (INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS), and within one conjunction an upper bound must be
+    /// strictly above the lower bound on the same member (INVALID_TIME_RANGE). Descriptions are the guide's.</summary>
+    private static void CheckTimeRestrictions(Node root, List<(string Reason, string Description, int Pos)> violations)
+    {
+        var all = new List<Cmp>();
+        void Collect(Node n)
+        {
+            switch (n)
+            {
+                case Cmp c: all.Add(c); break;
+                case AndNode a: a.Parts.ForEach(Collect); break;
+                case OrNode o: o.Parts.ForEach(Collect); break;
+            }
+        }
+        Collect(root);
+        all.Sort((x, y) => x.Pos.CompareTo(y.Pos));
+        var first = all.FirstOrDefault(c => IsPhysical(c.Field) || IsCivil(c.Field));
+        if (first != null)
+        {
+            var physical = IsPhysical(first.Field);
+            var mixing = all.FirstOrDefault(c => physical ? IsCivil(c.Field) : IsPhysical(c.Field));
+            if (mixing != null)
+                violations.Add(("INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", "Filter cannot contain both physical and civil time ranges", mixing.Pos));
+        }
+
+        void Conjunction(Node n)
+        {
+            var cmps = new List<Cmp>();
+            void Flatten(Node m)
+            {
+                switch (m)
+                {
+                    case Cmp c: cmps.Add(c); break;
+                    case AndNode a: a.Parts.ForEach(Flatten); break;
+                    case OrNode o: o.Parts.ForEach(Conjunction); break; // each alternative on its own
+                }
+            }
+            Flatten(n);
+            foreach (var group in cmps.GroupBy(c => c.Field))
+            {
+                var lower = group.Where(c => c.GreaterOrEqual).MaxBy(c => c.Value);
+                var upper = group.Where(c => !c.GreaterOrEqual).MinBy(c => c.Value);
+                if (lower != null && upper != null && upper.Value <= lower.Value)
+                    violations.Add(("INVALID_TIME_RANGE", "Query end time must be strictly larger than start time", upper.Pos));
+            }
+        }
+        Conjunction(root);
     }
 
     private static GoogleError Syntax(string text, string description, int pos)
@@ -196,6 +270,7 @@ internal sealed class DataPointFilter
     {
         private int _i;
         public readonly List<(string Reason, string Description, int Pos)> Violations = new();
+        public readonly HashSet<FilterField> Fields = new();
 
         public Token Peek => tokens[_i];
         private Token Next() => tokens[_i++];
@@ -216,8 +291,10 @@ internal sealed class DataPointFilter
             while (Peek.Kind == Tok.Or)
             {
                 var or = Next();
+                // Evidence §1.3: Google names it INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE (Filters guide, index
+                // ids 70752076887, 57510150756). Sleep's OR (Discovery, kkdev92) is kept, UNCONFIRMED live.
                 if (type.Id != "sleep")
-                    Violations.Add(("INVALID_DATA_POINT_FILTER_LOGICAL_OPERATOR", $"Logical operator 'OR' is not supported for data type '{type.Snake}'.", or.Pos));
+                    Violations.Add(("INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE", $"Logical operator 'OR' is not supported for data type '{type.Snake}'.", or.Pos));
                 parts.Add(ParseTerm());
             }
             return parts.Count == 1 ? parts[0] : new OrNode(parts);
@@ -228,7 +305,7 @@ internal sealed class DataPointFilter
             if (Peek.Kind == Tok.Not)
             {
                 var not = Next();
-                Violations.Add(("INVALID_DATA_POINT_FILTER_LOGICAL_OPERATOR", "Logical operator 'NOT' is not supported.", not.Pos));
+                Violations.Add(("INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE", "Logical operator 'NOT' is not supported.", not.Pos));
                 return ParseTerm();
             }
             if (Peek.Kind == Tok.LParen)
@@ -255,19 +332,32 @@ internal sealed class DataPointFilter
             var prefix = dot < 0 ? member.Text : member.Text[..dot];
             var path = dot < 0 ? "" : member.Text[(dot + 1)..];
             FilterField? field = null;
-            if (prefix != type.Snake)
+            if (dot < 0)
             {
-                Violations.Add(("INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION",
-                    prefix.Contains('-') || prefix.Any(char.IsUpper)
-                        ? $"Data type '{prefix}' in member '{member.Text}' does not match any data type; use the snake_case name '{type.Snake}'."
-                        : $"Data type '{prefix}' in member '{member.Text}' does not match the requested data type '{type.Snake}'.",
-                    member.Pos));
+                // Evidence §1.3: a bare member without a type prefix ("startTime >=") is RESTRICTION_COMPARABLE live
+                // (index ids 62341199406, 54555854703, 58836484985).
+                Violations.Add(("INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE",
+                    $"Member '{member.Text}' has no data type prefix; members are named '{type.Snake}.<member>'.", member.Pos));
+            }
+            else if (prefix != type.Snake)
+            {
+                if (DataTypes.ById.Values.Any(t => t.Snake == prefix))
+                    // Evidence §1.3, §6.5: another data type's member (Filters guide: COLLECTION_MISMATCH).
+                    Violations.Add(("INVALID_DATA_POINT_FILTER_COLLECTION_MISMATCH",
+                        $"Data type '{prefix}' in member '{member.Text}' does not match the requested data type '{type.Snake}'.", member.Pos));
+                else
+                    // Evidence §1.3: camelCase or path-style names match no data type (index id 54273831811).
+                    Violations.Add(("INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION",
+                        $"Data type '{prefix}' in member '{member.Text}' does not match any data type; use the snake_case name '{type.Snake}'.", member.Pos));
             }
             else
             {
                 field = MemberField(path);
                 if (field == null)
-                    Violations.Add(("INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", $"Member '{member.Text}' is not supported for filtering.", member.Pos));
+                    Violations.Add(("INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER",
+                        type.Id == "respiratory-rate-sleep-summary"
+                            ? $"Data type '{type.Snake}' has no filterable members."
+                            : $"Member '{member.Text}' is not supported for filtering.", member.Pos));
             }
             var ge = op.Text == ">=";
             if (op.Text is not (">=" or "<") || (field == FilterField.EcgStart && !ge))
@@ -285,11 +375,14 @@ internal sealed class DataPointFilter
                         : ("INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT", $"Value \"{arg.Text}\" for member '{member.Text}' is not a civil date-time (YYYY-MM-DD[THH:mm:ss]).", arg.Pos));
             }
             if (Violations.Count > before || field == null) return new TrueNode();
-            return new Cmp(field.Value, ge, value);
+            Fields.Add(field.Value);
+            return new Cmp(field.Value, ge, value, member.Pos);
         }
 
         private FilterField? MemberField(string path)
         {
+            // Evidence §1.3: respiratory-rate-sleep-summary has "no filterable members" (index id 56427746347).
+            if (type.Id == "respiratory-rate-sleep-summary") return null;
             if (type.Id == "sleep")
                 return path switch { "interval.end_time" => FilterField.SleepEnd, "interval.civil_end_time" => FilterField.SleepCivilEnd, _ => null };
             if (type.Id == "electrocardiogram")

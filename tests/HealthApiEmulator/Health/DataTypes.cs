@@ -23,13 +23,36 @@ internal sealed record DataTypeInfo(
 
     public bool Supports(Ops op) => (Ops & op) != 0;
 
+    /// <summary>The actions Google lists in an UNSUPPORTED_DATA_TYPE_ACTION refusal, in its order and spelling
+    /// (evidence §1.4; haelan rollup-methods.md: floors "reconcile, rollup, dailyRollup", sleep "list, get,
+    /// reconcile, create, update, batchDelete"). Identifiable types are writable (Discovery: create/patch/
+    /// batchDelete act on identifiable points); the emulator serves only the read actions.</summary>
+    public IReadOnlyList<string> AllowedActions
+    {
+        get
+        {
+            var list = new List<string>();
+            if (Supports(Ops.List)) list.Add("list");
+            if (Supports(Ops.Get)) list.Add("get");
+            if (Supports(Ops.Reconcile)) list.Add("reconcile");
+            if (Supports(Ops.RollUp)) list.Add("rollup");
+            if (Supports(Ops.DailyRollUp)) list.Add("dailyRollup");
+            if (Identifiable && Id != "electrocardiogram") list.AddRange(new[] { "create", "update", "batchDelete" });
+            return list;
+        }
+    }
+
     /// <summary>sleep and exercise pages: default 25, max 25.</summary>
     public int DefaultPageSize => Id is "sleep" or "exercise" ? 25 : 1440;
     public int MaxPageSize => Id is "sleep" or "exercise" ? 25 : 10000;
+
+    /// <summary>Types whose live pages stop at 5,000 points whatever pageSize says (evidence §0.4, §1.2: haelan
+    /// field-map.md, heart-rate and active-energy-burned at pageSize=10000).</summary>
+    public bool Dense => Id is "heart-rate" or "active-energy-burned";
 }
 
 /// <summary>The catalogue: which types exist, their scope, record kind and supported methods
-/// (reference §2.7; where copies of Google's table disagree the more permissive one is used).</summary>
+/// (reference §2.7, corrected by the live evidence §0.2, §0.3, §1.4 where it disagrees).</summary>
 internal static class DataTypes
 {
     private const Ops Read = Ops.List | Ops.Reconcile;
@@ -43,7 +66,9 @@ internal static class DataTypes
         new("height", "height", RecordKind.Sample, HM, Read | Ops.Get, Identifiable: true),
         new("steps", "steps", RecordKind.Interval, AF, Read | AllRollups),
         new("distance", "distance", RecordKind.Interval, AF, Read | AllRollups),
-        new("floors", "floors", RecordKind.Interval, AF, Read | AllRollups),
+        // Evidence §0.2, §1.4: "List is not supported for data type floors, but the following actions are supported:
+        // reconcile, rollup, dailyRollup" (haelan field-map.md; arysuri23 tests; vitals; gohealthcli).
+        new("floors", "floors", RecordKind.Interval, AF, Ops.Reconcile | AllRollups),
         new("altitude", "altitude", RecordKind.Interval, AF, Read | AllRollups),
         new("active-zone-minutes", "activeZoneMinutes", RecordKind.Interval, AF, Read | AllRollups),
         new("active-minutes", "activeMinutes", RecordKind.Interval, AF, Read | AllRollups, MaxRollupDays: 14),
@@ -54,9 +79,12 @@ internal static class DataTypes
         new("total-calories", "totalCalories", RecordKind.RollupOnly, AF, AllRollups, MaxRollupDays: 14),
         new("calories-in-heart-rate-zone", "caloriesInHeartRateZone", RecordKind.RollupOnly, AF, AllRollups, MaxRollupDays: 14),
         new("heart-rate", "heartRate", RecordKind.Sample, HM, Read | AllRollups, MaxRollupDays: 14),
-        new("daily-resting-heart-rate", "dailyRestingHeartRate", RecordKind.Daily, HM, Read | Ops.DailyRollUp),
+        // Evidence §0.3, §1.4: daily-resting-heart-rate and daily-heart-rate-variability refuse rollUp and dailyRollUp
+        // ("DailyRollup is not supported for data type daily-heart-rate-variability, but the following actions are
+        // supported: list, reconcile"; google-health-mcp-aws CLAUDE.md, haelan rollup-methods.md).
+        new("daily-resting-heart-rate", "dailyRestingHeartRate", RecordKind.Daily, HM, Read),
         new("heart-rate-variability", "heartRateVariability", RecordKind.Sample, HM, Read),
-        new("daily-heart-rate-variability", "dailyHeartRateVariability", RecordKind.Daily, HM, Read | Ops.DailyRollUp),
+        new("daily-heart-rate-variability", "dailyHeartRateVariability", RecordKind.Daily, HM, Read),
         new("daily-heart-rate-zones", "dailyHeartRateZones", RecordKind.Daily, HM, Ops.Reconcile),
         new("oxygen-saturation", "oxygenSaturation", RecordKind.Sample, HM, Read),
         new("daily-oxygen-saturation", "dailyOxygenSaturation", RecordKind.Daily, HM, Read),

@@ -15,15 +15,15 @@ namespace HealthApiEmulator.Health;
 /// POST …/dataPoints:dailyRollUp, GET …/dataPoints/{id} (identifiable types);</item>
 /// <item>GET users/me/identity, /profile, /settings, /pairedDevices.</item>
 /// </list>
-/// Behaviour chosen where Google's is unconfirmed: nextPageToken is omitted on the last page for every
-/// type (the sleep capture's "nextPageToken": "" is the same thing to a client); roll-up windows
-/// without data are skipped; roll-ups and dailyRollUp list windows newest first.
+/// As strict and untidy as the live API (google-health-live-evidence.md, see README "Live strictness"): list
+/// pages short or empty with a token, "nextPageToken": "" on the last page, {} for nothing, points lost at page
+/// boundaries; roll-up pageSize a bound, never a page; roll-up windows without data skipped, newest first.
 /// </summary>
 internal static class HealthApi
 {
-    public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock, SyntheticPerson person)
+    public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock, SyntheticPerson person, PagingCounters paging)
     {
-        var api = new HealthService(person, clock);
+        var api = new HealthService(person, clock, options, paging);
         app.MapGet("/v4/users/{user}/dataTypes/{type}/{action}", ctx => api.Run(ctx, api.DataPointsGet));
         app.MapPost("/v4/users/{user}/dataTypes/{type}/{action}", ctx => api.Run(ctx, api.DataPointsPost));
         app.MapGet("/v4/users/{user}/dataTypes/{type}/dataPoints/{id}", ctx => api.Run(ctx, api.GetPoint));
@@ -34,7 +34,7 @@ internal static class HealthApi
     }
 }
 
-internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
+internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock, EmulatorOptions options, PagingCounters paging)
 {
     private const string Service = "google.devicesandservices.health.v4.";
     [ThreadStatic] private static List<RawPoint>? t_buffer; // Page() is synchronous: safe to reuse per thread
@@ -71,7 +71,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         if (numericSelfAllowed && user == person.Options.HealthUserId) user = "me";
         if (user != "me") throw InvalidArgument();
         if (!person.Options.AccountLinked)
-            throw new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED");
+            throw GoogleError.AccountNotLinked();
     }
 
     private static void RequireAnyScope(AuthenticatedCaller caller, IEnumerable<string> scopes, string method)
@@ -90,17 +90,23 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
             throw GoogleError.InvalidArgument("Request contains an invalid argument.", "INVALID_PARENT_DATA_TYPE_COLLECTION",
                 new List<(string, string)> { ("parent", $"Invalid data type ID '{id}' referenced in the parent data type collection.") });
         if (!type.Supports(op))
-            throw GoogleError.InvalidArgument($"Data type '{type.Id}' does not support the {OpName(op)} method.", "UNSUPPORTED_DATA_TYPE_ACTION",
-                metadata: new Dictionary<string, string> { ["dataType"] = type.Id, ["action"] = OpName(op) });
+        {
+            // Evidence §1.4 (haelan, 2026-08-22): "<Method> is not supported for data type X, but the following
+            // actions are supported: …" with the allowed set in metadata.allowed_actions.
+            var allowed = string.Join(", ", type.AllowedActions);
+            throw GoogleError.InvalidArgument($"{ActionName(op)} is not supported for data type {type.Id}, but the following actions are supported: {allowed}",
+                "UNSUPPORTED_DATA_TYPE_ACTION", metadata: new Dictionary<string, string> { ["allowed_actions"] = allowed });
+        }
         if (!caller.HasScope(type.Scope))
             throw GoogleError.PermissionDenied($"Reading data type '{type.Id}' requires the OAuth scope {type.Scope}.", "MISSING_OAUTH_SCOPE",
                 new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["method"] = Service + method, ["requiredScope"] = type.Scope });
         return type;
     }
 
-    private static string OpName(Ops op) => op switch
+    /// <summary>The action as Google capitalises it in the refusal ("List", "DailyRollup").</summary>
+    private static string ActionName(Ops op) => op switch
     {
-        Ops.List => "list", Ops.Get => "get", Ops.Reconcile => "reconcile", Ops.RollUp => "rollUp", _ => "dailyRollUp",
+        Ops.List => "List", Ops.Get => "Get", Ops.Reconcile => "Reconcile", Ops.RollUp => "Rollup", _ => "DailyRollup",
     };
 
     private static string? Query(HttpContext ctx, string camel, string snake)
@@ -160,39 +166,98 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var filter = DataPointFilter.Parse(ctx.Request.Query["filter"].FirstOrDefault(), type);
         var pageSize = PageSize(Query(ctx, "pageSize", "page_size"), type);
         var familyText = Query(ctx, "dataSourceFamily", "data_source_family");
+        // Evidence §1.8: dataSourceFamily on sleep list fails with INVALID_ARGUMENT ("For `sleep`, use
+        // ReconcileDataPoints instead", Discovery and the 2026-10-14 release note, index id 70752076887).
+        if (!reconciled && type.Id == "sleep" && !string.IsNullOrEmpty(familyText))
+            throw GoogleError.InvalidArgument("dataSourceFamily is not supported when listing sleep data points. For sleep, use ReconcileDataPoints instead.",
+                null, new List<(string, string)> { ("data_source_family", "Not supported for data type sleep in ListDataPoints; use ReconcileDataPoints.") });
         var family = PointSource.ParseFamily(familyText);
         var fingerprint = PageTokens.Fingerprint(method, type.Id, filter.Text, familyText ?? "");
         var tokenText = Query(ctx, "pageToken", "page_token");
-        (long Key, int Tie)? after = string.IsNullOrEmpty(tokenText) ? null : _tokens.Read(tokenText, fingerprint);
+        var cursor = string.IsNullOrEmpty(tokenText) ? default : _tokens.Read(tokenText, fingerprint);
+        // Evidence §1.2 (kkdev92 docs/operations.md): resuming from a timestamp-only token drops the points that
+        // shared the timestamp of the previous page's last point and were not on it.
+        paging.AddSkipped(type.Id, cursor.Skipped);
+        (long Key, int Tie)? after = cursor.HasPosition ? (cursor.Key, cursor.Tie) : null;
+        if (type.Id == "heart-rate" && filter.Fields.Contains(FilterField.SampleCivil) && !options.HeartRateCivilFilterWorks)
+        {
+            // Accepted, and no points at all (HeartRateCivilFilterWorks; UNCONFIRMED, see EmulatorOptions).
+            await WriteJson(ctx, w => { w.WriteStartObject(); w.WriteEndObject(); });
+            return;
+        }
 
-        var page = Page(type, filter, family, reconciled, pageSize, after, out var more);
-        string? next = more ? _tokens.Create(fingerprint, page[^1].Key, page[^1].Tie) : null;
+        var budget = PageBudget(type, fingerprint, cursor.Page, pageSize, out var empty);
+        var page = Page(type, filter, family, reconciled, empty ? 0 : budget, after, out var more, out var sameKeyLeft);
+        string? next = null;
+        if (more)
+        {
+            var nextCursor = page.Count == 0
+                ? cursor with { Page = cursor.Page + 1, Skipped = 0 } // an empty page: same position, next page
+                : options.PageBoundaryLoss
+                    ? new PageCursor(true, page[^1].Key, PageCursor.NoTie, cursor.Page + 1, sameKeyLeft)
+                    : new PageCursor(true, page[^1].Key, page[^1].Tie, cursor.Page + 1, 0);
+            next = _tokens.Create(fingerprint, nextCursor);
+            if (page.Count == 0) paging.AddEmptyPage();
+        }
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json; charset=UTF-8";
         var pipe = ctx.Response.BodyWriter;
         await using var w = new Utf8JsonWriter(pipe);
         w.WriteStartObject();
-        w.WriteStartArray("dataPoints");
-        for (var i = 0; i < page.Count; i++)
+        // proto3 JSON omits an empty repeated field: an empty result is exactly {} (evidence §1.2), and an empty
+        // page that still has a token carries no dataPoints member (prinse84/fit-gauge issue 3).
+        if (page.Count > 0)
         {
-            PointWriter.Point(w, type, page[i], person, reconciled);
-            if (i % 1000 == 999)
+            w.WriteStartArray("dataPoints");
+            for (var i = 0; i < page.Count; i++)
             {
-                // stream big pages instead of buffering megabytes
-                w.Flush();
-                await pipe.FlushAsync(ctx.RequestAborted);
+                PointWriter.Point(w, type, page[i], person, reconciled);
+                if (i % 1000 == 999)
+                {
+                    // stream big pages instead of buffering megabytes
+                    w.Flush();
+                    await pipe.FlushAsync(ctx.RequestAborted);
+                }
             }
+            w.WriteEndArray();
         }
-        w.WriteEndArray();
-        if (next != null) w.WriteString("nextPageToken", next);
+        // Google sends "nextPageToken": "" on a complete response (evidence §1.2: codelab exercise list, ansanloms
+        // sleep capture); only a response with nothing in it at all is {}.
+        if (next != null || page.Count > 0) w.WriteString("nextPageToken", next ?? "");
         w.WriteEndObject();
         w.Flush();
         await pipe.FlushAsync(ctx.RequestAborted);
     }
 
-    /// <summary>Newest-first page of points after the token position; <paramref name="more"/> when at least one more matches.</summary>
+    /// <summary>How many points page <paramref name="pageIndex"/> of a query may hold, and whether it is one of the
+    /// empty pages (evidence §0.4, §1.2, §6.3; haelan fetch-samples.mjs / field-map.md: 5,000 heart-rate and
+    /// active-energy-burned points at pageSize=10000, 937 steps, 1,586 distance, 1,114 active-minutes, each with a
+    /// token; prinse84/fit-gauge: "a page can come back empty but still carry a nextPageToken"). Deterministic:
+    /// a hash of the query fingerprint and the page index.</summary>
+    internal int PageBudget(DataTypeInfo type, ulong fingerprint, int pageIndex, int pageSize, out bool empty)
+    {
+        empty = false;
+        if (!options.ShortPages) return pageSize;
+        if (type.Dense) return Math.Min(pageSize, 5000);
+        var h = Rng.Mix(fingerprint ^ Rng.Mix((ulong)(uint)pageIndex + 0x51ED270B27E1A3C5UL));
+        empty = h % 7 == 3; // about one page in seven; never the last (an empty page is only sent when more follow)
+        var spread = (int)((h >> 16) % 1000);
+        var budget = type.Id switch
+        {
+            "steps" => 900 + spread % 101,
+            "distance" => 1500 + spread % 101,
+            "active-minutes" => 1080 + spread % 71,
+            "sleep" or "exercise" => 17 + spread % 9,
+            _ => 1000 + spread % 601,
+        };
+        return Math.Min(pageSize, budget);
+    }
+
+    /// <summary>Newest-first page of at most <paramref name="pageSize"/> points after the token position;
+    /// <paramref name="more"/> when at least one more matches, <paramref name="sameKeyLeft"/> how many of those
+    /// share the timestamp (Key) of the page's last point (the ones a timestamp-only token loses).</summary>
     internal List<RawPoint> Page(DataTypeInfo type, DataPointFilter filter, SourceFamily family, bool reconciled, int pageSize,
-        (long Key, int Tie)? after, out bool more)
+        (long Key, int Tie)? after, out bool more, out int sameKeyLeft)
     {
         var cutoff = person.CutoffUnix;
         var (lo, hi) = filter.Bounds;
@@ -206,6 +271,7 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         }
         var earliestStart = timeline.DayStart(earliest);
         more = false;
+        sameKeyLeft = 0;
         var page = new List<RawPoint>(Math.Min(pageSize, 10000));
         // entirely before the person's history or after now (also keeps dates within DateTime's range)
         if (hi <= earliestStart || lo > cutoff + 86400) return page;
@@ -225,9 +291,21 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
             for (var i = buffer.Count - 1; i >= 0; i--)
             {
                 var p = buffer[i];
+                // PageCursor.NoTie skips every point sharing the position's Key (the live boundary loss)
                 if (after is { } pos && (p.Key > pos.Key || (p.Key == pos.Key && p.Tie >= pos.Tie))) continue;
                 if (!filter.Matches(p)) continue;
-                if (page.Count == pageSize) { more = true; return page; }
+                if (page.Count == pageSize)
+                {
+                    more = true;
+                    if (page.Count > 0)
+                    {
+                        // points sharing a Key are neighbours in this block's buffer
+                        var last = page[^1].Key;
+                        for (var j = i; j >= 0 && buffer[j].Key == last; j--)
+                            if (filter.Matches(buffer[j])) sameKeyLeft++;
+                    }
+                    return page;
+                }
                 page.Add(p);
             }
         }
@@ -329,10 +407,37 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
     private static string? Str(JsonElement body, string name)
         => TryGet(body, name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    private static string Days(double days) => days.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>Evidence §0.1, §1.1 "Range cap error": 400 INVALID_ARGUMENT, ErrorInfo reason
+    /// INVALID_ROLLUP_QUERY_DURATION with metadata maxDurationDays (a string). The message text is ours.</summary>
+    private static GoogleError RollupDuration(DataTypeInfo type, string message)
+        => GoogleError.InvalidArgument(message, "INVALID_ROLLUP_QUERY_DURATION",
+            metadata: new Dictionary<string, string> { ["maxDurationDays"] = type.MaxRollupDays.ToString(CultureInfo.InvariantCulture) });
+
+    /// <summary>A range longer than the type's cap (14 or 90 days; the cap itself is allowed: a 90-day floors
+    /// request succeeded live, evidence §1.1).</summary>
     private static void CheckRange(DataTypeInfo type, double days)
     {
         if (days > type.MaxRollupDays)
-            throw BadField("range", $"The range of a roll-up of data type '{type.Id}' must not exceed {type.MaxRollupDays} days.");
+            throw RollupDuration(type, $"The roll-up range of {Days(days)} days exceeds the maximum duration of {type.MaxRollupDays} days for data type {type.Id}.");
+    }
+
+    /// <summary>Evidence §0.1, §1.1, §6.1: pageSize bounds a roll-up query, it never pages it. A given
+    /// pageSize above floor(cap / window) is refused, even for a one-day range.</summary>
+    private static void CheckPageSizeCeiling(DataTypeInfo type, int pageSize, long windowSeconds, string windowLabel)
+    {
+        var ceiling = type.MaxRollupDays * 86400L / windowSeconds;
+        if (pageSize > ceiling)
+            throw RollupDuration(type, $"page_size ({pageSize}) x {windowLabel} = {Days(pageSize * (double)windowSeconds / 86400)} days exceeds the maximum duration of {type.MaxRollupDays} days for data type {type.Id}.");
+    }
+
+    /// <summary>Roll-ups never issue a page token (evidence §1.1: no response in 19 requests carried one), so any
+    /// token presented is one the API never issued.</summary>
+    private static void RefusePageToken(JsonElement body)
+    {
+        if (Str(body, "pageToken") is { Length: > 0 })
+            throw GoogleError.InvalidArgument("Invalid page token.", null, new List<(string, string)> { ("pageToken", "Invalid page token.") });
     }
 
     private async Task RollUp(HttpContext ctx, AuthenticatedCaller caller)
@@ -353,7 +458,6 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var start = Time("startTime");
         var end = Time("endTime");
         if (end <= start) throw BadField("range", "range.endTime must be after range.startTime.");
-        CheckRange(type, (end - start) / 86400.0);
         var windowText = Str(body, "windowSize");
         if (windowText == null) throw BadField("windowSize", "windowSize is required.");
         if (!windowText.EndsWith('s') || !double.TryParse(windowText[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var windowSeconds))
@@ -362,72 +466,51 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         var window = (long)windowSeconds;
         var pageSize = TryGet(body, "pageSize", out var ps) ? Int32Field(ps, "page_size") : 0;
         if (pageSize < 0) throw BadField("pageSize", "page_size must not be negative.");
-        pageSize = pageSize == 0 ? 1440 : Math.Min(pageSize, 10000);
-        var familyText = Str(body, "dataSourceFamily");
-        var family = PointSource.ParseFamily(familyText);
-        var fingerprint = PageTokens.Fingerprint(method, type.Id, start.ToString(CultureInfo.InvariantCulture), end.ToString(CultureInfo.InvariantCulture), window.ToString(CultureInfo.InvariantCulture), familyText ?? "");
-        var windows = (end - start + window - 1) / window;
-        var nextIndex = windows - 1; // newest window first
-        if (Str(body, "pageToken") is { Length: > 0 } token) nextIndex = _tokens.Read(token, fingerprint).Key;
+        // pageSize 0 is proto3's "unset": the implied value ceil(range / window) is within the ceiling whenever
+        // the range is within the cap, so only the range check applies then.
+        if (pageSize > 0) CheckPageSizeCeiling(type, pageSize, window, $"window_size ({windowText})");
+        CheckRange(type, (end - start) / 86400.0);
+        RefusePageToken(body);
+        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
 
+        // rollUp never pages (evidence §1.1): every window of the range with data, newest first, no nextPageToken.
         var cutoff = person.CutoffUnix;
-        var emitted = new List<(long Index, RollupAcc Acc)>();
-        var pending = new Dictionary<long, RollupAcc>();
-        var contributions = new List<Contribution>();
-        long? resumeAt = null;
+        var accs = new Dictionary<long, RollupAcc>();
         var membershipStart = person.Timeline.DayStart(person.Options.MembershipStart.AddDays(-1));
-        if (nextIndex >= 0 && Math.Min(end, start + (nextIndex + 1) * window) > membershipStart && start <= cutoff)
+        if (end > membershipStart && start <= cutoff)
         {
-            var newestEnd = Math.Min(end, start + (nextIndex + 1) * window);
-            var stopAt = Math.Max(start, membershipStart);
-            var d = person.Timeline.BlockOf(Math.Min(newestEnd, cutoff + 60) - 1);
-            var lowest = person.Timeline.BlockOf(stopAt);
-            long scanned = long.MaxValue; // every window with start ≥ scanned is complete
+            var d = person.Timeline.BlockOf(Math.Min(end, cutoff + 60) - 1);
+            var lowest = person.Timeline.BlockOf(Math.Max(start, membershipStart));
+            var contributions = new List<Contribution>();
             for (; d >= lowest.AddDays(-1); d = d.AddDays(-1))
             {
-                var b = person.Block(d);
                 contributions.Clear();
-                Rollups.Contribute(person, type, b, family, cutoff, contributions);
+                Rollups.Contribute(person, type, person.Block(d), family, cutoff, contributions);
                 foreach (var c in contributions)
                 {
                     if (c.Time < start || c.Time >= end) continue;
                     var index = (c.Time - start) / window;
-                    if (index > nextIndex) continue;
-                    if (!pending.TryGetValue(index, out var acc)) pending[index] = acc = new RollupAcc();
+                    if (!accs.TryGetValue(index, out var acc)) accs[index] = acc = new RollupAcc();
                     acc.Add(c);
                 }
-                scanned = b.Start;
-                // emit complete windows, newest first
-                foreach (var index in pending.Keys.Where(i => start + i * window >= scanned).OrderByDescending(i => i).ToList())
-                {
-                    if (emitted.Count == pageSize) { resumeAt = index; break; }
-                    emitted.Add((index, pending[index]));
-                    pending.Remove(index);
-                }
-                if (resumeAt != null) break;
             }
-            if (resumeAt == null)
-                foreach (var index in pending.Keys.OrderByDescending(i => i))
-                {
-                    if (emitted.Count == pageSize) { resumeAt = index; break; }
-                    emitted.Add((index, pending[index]));
-                }
         }
-        var next = resumeAt is { } r ? _tokens.Create(fingerprint, r, 0) : null;
+        var indexes = accs.Keys.ToArray();
+        Array.Sort(indexes);
         await WriteJson(ctx, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("rollupDataPoints");
-            foreach (var (index, acc) in emitted)
+            for (var i = indexes.Length - 1; i >= 0; i--)
             {
+                var index = indexes[i];
                 w.WriteStartObject();
                 PointWriter.Timestamp(w, "startTime", start + index * window);
                 PointWriter.Timestamp(w, "endTime", Math.Min(end, start + (index + 1) * window));
-                Rollups.WriteValue(w, type, acc);
+                Rollups.WriteValue(w, type, accs[index]);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            if (next != null) w.WriteString("nextPageToken", next);
             w.WriteEndObject();
         });
     }
@@ -474,10 +557,19 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
         if (windowDays == 0) windowDays = 1;
         if (start % 86400 != 0)
             throw BadField("range.start", "The start time must be aligned with the aggregation window (civil midnight).");
-        CheckRange(type, (end - start) / 86400.0);
-        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
+        var pageSize = TryGet(body, "pageSize", out var ps) ? Int32Field(ps, "page_size") : 0;
+        if (pageSize < 0) throw BadField("pageSize", "page_size must not be negative.");
         var window = windowDays * 86400L;
         var count = (end - start + window - 1) / window;
+        if (pageSize > 0) CheckPageSizeCeiling(type, pageSize, window, $"window_size_days ({windowDays})");
+        CheckRange(type, (end - start) / 86400.0);
+        // Evidence §1.1 (haelan, kkdev92): a given pageSize must cover every window of the range.
+        if (pageSize > 0 && pageSize < count)
+            throw GoogleError.InvalidArgument(
+                $"page_size ({pageSize}) is too small. Must be at least {count} to cover the requested range with a window_size_days of {windowDays}.",
+                "INVALID_DATA_POINT_NAME");
+        RefusePageToken(body);
+        var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));
         var accs = new RollupAcc?[count];
 
         var cutoff = person.CutoffUnix;
@@ -581,7 +673,9 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock)
 
     public Task PairedDevices(HttpContext ctx, AuthenticatedCaller caller)
     {
-        RequireAnyScope(caller, DataTypes.IdentityScopes, "HealthProfileService.ListPairedDevices");
+        // Evidence §0.5, §1.7: users.pairedDevices.list needs googlehealth.settings.readonly (Discovery 20260525 and
+        // 20260805; "confirmed live", AbemKW/fitbit-mcp README; index id 66854496898).
+        RequireAnyScope(caller, new[] { Scopes.Settings }, "HealthProfileService.ListPairedDevices");
         CheckUserAndAccount(ctx);
         return WriteJson(ctx, w =>
         {

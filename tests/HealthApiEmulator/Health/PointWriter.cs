@@ -372,7 +372,9 @@ internal static class PointWriter
     private static void Exercise(Utf8JsonWriter w, in RawPoint p)
     {
         var e = (ExerciseSession)p.Obj!;
-        Interval(w, p);
+        // Evidence §1.5: exercise intervals carry only startTime/endTime and their offsets, no civil times (haelan
+        // field map, 2026-08-19; Google codelab list example, index id 56611031312).
+        Interval(w, p, civil: false);
         w.WriteString("exerciseType", e.ExerciseType);
         w.WriteString("displayName", e.DisplayName);
         Duration(w, "activeDuration", (long)e.ActiveDuration.TotalSeconds);

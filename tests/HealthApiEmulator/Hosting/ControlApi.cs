@@ -15,7 +15,7 @@ namespace HealthApiEmulator.Hosting;
 internal static class ControlApi
 {
     public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock,
-        OAuth.OAuthServer oauth, FaultPlan faults, RequestLog requests)
+        OAuth.OAuthServer oauth, FaultPlan faults, RequestLog requests, Health.PagingCounters paging)
     {
         var p = Pipeline.ControlPrefix;
 
@@ -27,9 +27,32 @@ internal static class ControlApi
             ["autoApprove"] = options.AutoApprove,
             ["testingApp"] = options.TestingApp,
             ["quotaPerMinute"] = options.QuotaPerMinute,
+            ["quotaRetryAfter"] = options.QuotaRetryAfter,
+            ["shortPages"] = options.ShortPages,
+            ["pageBoundaryLoss"] = options.PageBoundaryLoss,
+            ["legacyHeartRateCadence"] = options.LegacyHeartRateCadence,
+            ["heartRateCivilFilterWorks"] = options.HeartRateCivilFilterWorks,
+            ["boundarySkippedPoints"] = paging.BoundarySkippedPoints,
+            ["emptyPages"] = paging.EmptyPages,
             ["pendingFaults"] = faults.Pending,
             ["requests"] = requests.All.Count,
         }));
+
+        app.MapGet(p + "/paging", (HttpContext context) =>
+        {
+            string? type = context.Request.Query["dataType"];
+            return Json(new JsonObject
+            {
+                ["boundarySkippedPoints"] = string.IsNullOrEmpty(type) ? paging.BoundarySkippedPoints : paging.BoundarySkippedPointsOf(type),
+                ["emptyPages"] = paging.EmptyPages,
+            });
+        });
+
+        app.MapDelete(p + "/paging", () =>
+        {
+            paging.Reset();
+            return Json(new JsonObject { ["boundarySkippedPoints"] = 0, ["emptyPages"] = 0 });
+        });
 
         app.MapPost(p + "/faults", (Func<HttpContext, Task<IResult>>)(context => Guard(async () =>
         {

@@ -19,10 +19,10 @@ public sealed class Emulator : IAsyncDisposable
     private readonly WebApplication _app;
 
     private Emulator(WebApplication app, EmulatorOptions options, EmulatorClock clock, Uri baseUrl,
-        Data.SyntheticPerson person, OAuth.OAuthServer oauth, Faults.FaultPlan faults, RequestLog requests)
+        Data.SyntheticPerson person, OAuth.OAuthServer oauth, Faults.FaultPlan faults, RequestLog requests, Health.PagingCounters paging)
     {
         _app = app; Options = options; Clock = clock; BaseUrl = baseUrl; Person = person;
-        OAuth = oauth; Faults = faults; Requests = requests;
+        OAuth = oauth; Faults = faults; Requests = requests; Paging = paging;
     }
 
     public EmulatorOptions Options { get; }
@@ -43,6 +43,9 @@ public sealed class Emulator : IAsyncDisposable
     /// <summary>Every request the emulator answered (for request-count assertions).</summary>
     public RequestLog Requests { get; }
 
+    /// <summary>What the list/reconcile pager did: points lost at page boundaries (evidence §1.2), empty pages.</summary>
+    public Health.PagingCounters Paging { get; }
+
     public static async Task<Emulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
@@ -52,23 +55,24 @@ public sealed class Emulator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
 
-        var person = new Data.SyntheticPerson(options.Person, options.Seed, clock);
+        var person = new Data.SyntheticPerson(options.Person, options.Seed, clock, options.LegacyHeartRateCadence);
         var oauth = new OAuth.OAuthServer(options, clock);
         var faults = new Faults.FaultPlan();
         var requests = new RequestLog();
+        var paging = new Health.PagingCounters();
 
         // Order matters: log → faults → latency/quota/bearer auth (only /v4) → endpoints.
         Pipeline.Configure(app, options, clock, oauth, faults, requests);
         HealthApiEmulator.OAuth.OAuthEndpoints.Map(app, options, clock, oauth);
-        Health.HealthApi.Map(app, options, clock, person);
-        ControlApi.Map(app, options, clock, oauth, faults, requests);
+        Health.HealthApi.Map(app, options, clock, person, paging);
+        ControlApi.Map(app, options, clock, oauth, faults, requests, paging);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         oauth.BaseUrl = baseUrl;
-        return new Emulator(app, options, clock, baseUrl, person, oauth, faults, requests);
+        return new Emulator(app, options, clock, baseUrl, person, oauth, faults, requests, paging);
     }
 
     public async Task StopAsync()

@@ -15,6 +15,9 @@ public sealed class GoogleError : Exception
     public IReadOnlyList<(string Field, string Description)>? FieldViolations { get; }
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Links of a google.rpc.Help detail (AIP-193), written after the ErrorInfo.</summary>
+    public IReadOnlyList<(string Description, string Url)>? HelpLinks { get; init; }
+
     public GoogleError(int code, string status, string message, string? reason = null,
         IReadOnlyDictionary<string, string>? metadata = null,
         IReadOnlyList<(string Field, string Description)>? fieldViolations = null)
@@ -36,10 +39,35 @@ public sealed class GoogleError : Exception
 
     public static GoogleError NotFound(string message) => new(404, "NOT_FOUND", message);
 
-    public static GoogleError ResourceExhausted(string message, TimeSpan retryAfter)
+    /// <summary>The consumer named in quota errors (Service Control's "projects/{number}").</summary>
+    public const string QuotaConsumer = "projects/123456789012";
+
+    /// <summary>429 RESOURCE_EXHAUSTED with ErrorInfo RATE_LIMIT_EXCEEDED and Service Control's metadata
+    /// (evidence §1.6: quota_limit_value and consumer as in 2026 YouTube/Gemini captures). <paramref name="retryAfter"/>
+    /// null sends no Retry-After header.</summary>
+    public static GoogleError ResourceExhausted(string message, TimeSpan? retryAfter, int limitValue)
         => new(429, "RESOURCE_EXHAUSTED", message, "RATE_LIMIT_EXCEEDED",
-            new Dictionary<string, string> { ["service"] = "health.googleapis.com", ["quota_limit"] = "ReadRequestsPerMinutePerUser" })
+            new Dictionary<string, string>
+            {
+                ["service"] = "health.googleapis.com",
+                ["quota_limit"] = "ReadRequestsPerMinutePerUser",
+                ["quota_limit_value"] = limitValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["consumer"] = QuotaConsumer,
+            })
         { RetryAfter = retryAfter };
+
+    /// <summary>Where a Google Account without a Fitbit / Google Health profile gets one (the emulator's choice:
+    /// Fitbit's set-up page; the live Help link, if any, is unconfirmed).</summary>
+    public const string AccountSignUpUrl = "https://www.fitbit.com/setup";
+
+    /// <summary>400 FAILED_PRECONDITION, ErrorInfo ACCOUNT_NOT_LINKED (reference §3.5) with metadata signUpUrl and an
+    /// AIP-193 google.rpc.Help detail carrying the same link, so a client can tell the user where to sign up.</summary>
+    public static GoogleError AccountNotLinked()
+        => new(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED",
+            new Dictionary<string, string> { ["signUpUrl"] = AccountSignUpUrl })
+        {
+            HelpLinks = new[] { ("Set up Fitbit (Google Health) with this Google Account in the Fitbit app, then sign in again.", AccountSignUpUrl) },
+        };
 
     public static GoogleError Unavailable(string message = "The service is currently unavailable.")
         => new(503, "UNAVAILABLE", message);
@@ -68,6 +96,13 @@ public sealed class GoogleError : Exception
                 info["metadata"] = md;
             }
             details.Add(info);
+        }
+        if (HelpLinks is { Count: > 0 })
+        {
+            var links = new JsonArray();
+            foreach (var (description, url) in HelpLinks)
+                links.Add(new JsonObject { ["description"] = description, ["url"] = url });
+            details.Add(new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.Help", ["links"] = links });
         }
         if (FieldViolations is { Count: > 0 })
         {

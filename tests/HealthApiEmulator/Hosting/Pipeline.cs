@@ -21,7 +21,7 @@ internal static class Pipeline
     public static void Configure(WebApplication app, EmulatorOptions options, EmulatorClock clock,
         OAuth.OAuthServer oauth, FaultPlan faults, RequestLog requests)
     {
-        var quota = new PerUserQuota(options.QuotaPerMinute, TimeProvider.System);
+        var quota = new PerUserQuota(options.QuotaPerMinute, options.QuotaTimeProvider ?? TimeProvider.System);
 
         app.Use(async (context, next) =>
         {
@@ -36,7 +36,7 @@ internal static class Pipeline
                 if (fault != null)
                 {
                     if (fault.Kind == FaultKind.Latency) await Task.Delay(fault.Latency, context.RequestAborted);
-                    else { await InjectAsync(context, fault, oauth); return; }
+                    else { await InjectAsync(context, fault, oauth, options); return; }
                 }
 
                 if (IsLegacyFitbit(context.Request.Path))
@@ -111,13 +111,15 @@ internal static class Pipeline
 
     // ------------------------------------------------------------------ 2. faults
 
-    private static async Task InjectAsync(HttpContext context, Fault fault, OAuth.OAuthServer oauth)
+    private static async Task InjectAsync(HttpContext context, Fault fault, OAuth.OAuthServer oauth, EmulatorOptions options)
     {
         var response = context.Response;
         switch (fault.Kind)
         {
             case FaultKind.RateLimited:
-                await GoogleError.ResourceExhausted(QuotaMessage, TimeSpan.FromSeconds(fault.RetryAfterSeconds)).WriteAsync(response);
+                // an injected fault says exactly what it sends: Retry-After: RetryAfterSeconds (0 = no header)
+                await GoogleError.ResourceExhausted(QuotaMessage, fault.RetryAfterSeconds > 0 ? TimeSpan.FromSeconds(fault.RetryAfterSeconds) : null,
+                    options.QuotaPerMinute > 0 ? options.QuotaPerMinute : 300).WriteAsync(response);
                 break;
             case FaultKind.Unavailable:
                 await GoogleError.Unavailable().WriteAsync(response);
@@ -194,13 +196,15 @@ internal static class Pipeline
         }
         if (!options.Person.AccountLinked)
         {
-            await new GoogleError(400, "FAILED_PRECONDITION", "The account is not linked to Google Health", "ACCOUNT_NOT_LINKED").WriteAsync(response);
+            await GoogleError.AccountNotLinked().WriteAsync(response);
             return false;
         }
         var wait = quota.TryAcquire(grant.HealthUserId);
         if (wait is { } retryAfter)
         {
-            await GoogleError.ResourceExhausted(QuotaMessage, retryAfter).WriteAsync(response);
+            // Evidence §1.6: Google documents no Retry-After and Service Control does not emit one (esp-v2 issue 498);
+            // QuotaRetryAfter sends the seconds until the minute boundary.
+            await GoogleError.ResourceExhausted(QuotaMessage, options.QuotaRetryAfter ? retryAfter : null, options.QuotaPerMinute).WriteAsync(response);
             return false;
         }
         context.Items[AuthenticatedCaller.ItemKey] = new AuthenticatedCaller(grant.HealthUserId, grant.Scopes, grant.ClientId);
@@ -244,27 +248,29 @@ internal static class Pipeline
     }
 }
 
-/// <summary>Google's per-user quota: N requests per rolling minute of real time.</summary>
+/// <summary>Google's per-user quota: N requests per fixed wall-clock minute (UTC, hh:mm:00 to hh:mm+1:00); the count
+/// starts again at the minute boundary (evidence §1.6: a quota is refreshed per minute, esp-v2 issue 499). Runs on
+/// <see cref="EmulatorOptions.QuotaTimeProvider"/> (real time by default), not on the emulator's data clock.</summary>
 internal sealed class PerUserQuota(int perMinute, TimeProvider time)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _byUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Minute, int Count)> _byUser = new(StringComparer.Ordinal);
 
-    /// <summary>Null when the request may go ahead (and counts); else how long until a slot frees.</summary>
+    /// <summary>Null when the request may go ahead (and counts); else how long until the quota lifts (≥ 1 s).</summary>
     public TimeSpan? TryAcquire(string user)
     {
         if (perMinute <= 0) return null;
         var now = time.GetUtcNow();
+        var minute = (long)Math.Floor(now.ToUnixTimeMilliseconds() / 60000.0);
         lock (_byUser)
         {
-            if (!_byUser.TryGetValue(user, out var stamps)) _byUser[user] = stamps = new Queue<DateTimeOffset>();
-            while (stamps.Count > 0 && now - stamps.Peek() >= Window) stamps.Dequeue();
-            if (stamps.Count >= perMinute)
+            var (at, count) = _byUser.TryGetValue(user, out var entry) ? entry : (minute, 0);
+            if (at != minute) count = 0;
+            if (count >= perMinute)
             {
-                var wait = stamps.Peek() + Window - now;
+                var wait = DateTimeOffset.FromUnixTimeMilliseconds((minute + 1) * 60000) - now;
                 return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
             }
-            stamps.Enqueue(now);
+            _byUser[user] = (minute, count + 1);
             return null;
         }
     }

@@ -34,10 +34,14 @@ public sealed class CivilTimeTests : IAsyncLifetime
         return samples;
     }
 
+    // Heart rate is selected by physical time: a civil_time filter answers {} by default (HeartRateCivilFilterWorks).
+
     [Fact]
     public async Task The_repeated_hour_of_the_fall_back_holds_both_offsets()
     {
-        var samples = await HeartRate("heart_rate.sample_time.civil_time >= \"2026-11-01T01:00:00\" AND heart_rate.sample_time.civil_time < \"2026-11-01T02:00:00\"");
+        // 01:00 EDT = 05:00Z … 02:00 EST = 07:00Z: two physical hours, one civil hour
+        var samples = await HeartRate("heart_rate.sample_time.physical_time >= \"2026-11-01T05:00:00Z\" AND heart_rate.sample_time.physical_time < \"2026-11-01T07:00:00Z\"");
+        Assert.All(samples, s => Assert.Equal(1, s.Civil.Hour));
         Assert.Contains(samples, s => s.Offset == "-14400s");
         Assert.Contains(samples, s => s.Offset == "-18000s");
         Assert.True(samples.Max(s => s.Physical) - samples.Min(s => s.Physical) > TimeSpan.FromMinutes(100)); // two physical hours
@@ -47,9 +51,14 @@ public sealed class CivilTimeTests : IAsyncLifetime
     [Fact]
     public async Task The_skipped_hour_of_the_spring_change_has_no_data()
     {
-        Assert.Empty(await HeartRate("heart_rate.sample_time.civil_time >= \"2026-03-08T02:00:00\" AND heart_rate.sample_time.civil_time < \"2026-03-08T03:00:00\""));
-        var before = await HeartRate("heart_rate.sample_time.civil_time >= \"2026-03-08T01:00:00\" AND heart_rate.sample_time.civil_time < \"2026-03-08T02:00:00\"");
-        var after = await HeartRate("heart_rate.sample_time.civil_time >= \"2026-03-08T03:00:00\" AND heart_rate.sample_time.civil_time < \"2026-03-08T04:00:00\"");
+        // 01:00 EST = 06:00Z, 03:00 EDT = 07:00Z, 04:00 EDT = 08:00Z
+        var samples = await HeartRate("heart_rate.sample_time.physical_time >= \"2026-03-08T06:00:00Z\" AND heart_rate.sample_time.physical_time < \"2026-03-08T08:00:00Z\"");
+        Assert.DoesNotContain(samples, s => s.Civil.Hour == 2);
+        var before = samples.Where(s => s.Civil.Hour == 1).ToList();
+        var after = samples.Where(s => s.Civil.Hour == 3).ToList();
+        Assert.NotEmpty(before);
+        Assert.NotEmpty(after);
+        Assert.Equal(samples.Count, before.Count + after.Count);
         Assert.All(before, s => Assert.Equal("-18000s", s.Offset));
         Assert.All(after, s => Assert.Equal("-14400s", s.Offset));
         Assert.Equal(1380, _h.Person.Day(new DateOnly(2026, 3, 8)).VisibleMinutes);
@@ -102,6 +111,23 @@ public sealed class CivilTimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exercise_and_sleep_intervals_carry_no_civil_times_but_other_intervals_do()
+    {
+        // evidence §1.5: exercise interval has only startTime/endTime/*UtcOffset (haelan field map, Google codelab)
+        var (exercises, _) = await _h.ListAllAsync("exercise", "exercise.interval.civil_start_time >= \"2026-11-01\" AND exercise.interval.civil_start_time < \"2026-11-15\"");
+        Assert.NotEmpty(exercises);
+        foreach (var p in exercises)
+        {
+            var interval = p.GetProperty("exercise").GetProperty("interval");
+            Assert.Equal(new[] { "endTime", "endUtcOffset", "startTime", "startUtcOffset" }, interval.EnumerateObject().Select(x => x.Name).Order());
+        }
+        var (sleeps, _) = await _h.ListAllAsync("sleep", "sleep.interval.civil_end_time >= \"2026-11-10\" AND sleep.interval.civil_end_time < \"2026-11-12\"");
+        Assert.All(sleeps, p => Assert.False(p.GetProperty("sleep").GetProperty("interval").TryGetProperty("civilStartTime", out _)));
+        var (steps, _) = await _h.ListAllAsync("steps", "steps.interval.civil_start_time >= \"2026-11-10T12:00:00\" AND steps.interval.civil_start_time < \"2026-11-10T13:00:00\"");
+        Assert.All(steps, p => Assert.True(p.GetProperty("steps").GetProperty("interval").TryGetProperty("civilStartTime", out _)));
+    }
+
+    [Fact]
     public async Task Midnight_is_written_as_an_empty_time_object()
     {
         var (_, body, _) = await _h.ListAsync("steps", "steps.interval.civil_start_time >= \"2026-11-01\" AND steps.interval.civil_start_time < \"2026-11-19\"", pageSize: 10000);
@@ -117,8 +143,7 @@ public sealed class CivilTimeTests : IAsyncLifetime
     {
         for (var day = new DateOnly(2026, 11, 2); day <= new DateOnly(2026, 11, 16); day = day.AddDays(1))
         {
-            var (_, body, _) = await _h.ListAsync("sleep", $"sleep.interval.civil_end_time >= \"{day:yyyy-MM-dd}\" AND sleep.interval.civil_end_time < \"{day.AddDays(1):yyyy-MM-dd}\"");
-            var points = body.GetProperty("dataPoints").EnumerateArray().ToList();
+            var (points, _) = await _h.ListAllAsync("sleep", $"sleep.interval.civil_end_time >= \"{day:yyyy-MM-dd}\" AND sleep.interval.civil_end_time < \"{day.AddDays(1):yyyy-MM-dd}\"");
             var truth = _h.Person.SleepSessions(day, day);
             Assert.Equal(truth.Count, points.Count);
             foreach (var p in points)

@@ -51,9 +51,30 @@ public sealed class FilterTests : IAsyncLifetime
     [InlineData("sleep", "(sleep.interval.civil_end_time >= \"2026-11-10\" AND sleep.interval.civil_end_time < \"2026-11-11\") OR (sleep.interval.civil_end_time >= \"2026-11-14\" AND sleep.interval.civil_end_time < \"2026-11-15\")")]
     public async Task Documented_filters_are_accepted_and_select_data(string type, string filter)
     {
-        var (status, body, raw) = await _h.ListAsync(type, filter);
-        Assert.True(status == HttpStatusCode.OK, raw);
-        Assert.NotEmpty(body.GetProperty("dataPoints").EnumerateArray());
+        var (points, _) = await _h.ListAllAsync(type, filter); // asserts 200 on every page
+        Assert.NotEmpty(points);
+    }
+
+    [Fact]
+    public async Task A_heart_rate_filter_on_civil_time_is_accepted_and_returns_nothing()
+    {
+        // HeartRateCivilFilterWorks = false (default): 200 {} for list and reconcile; physical_time selects points
+        const string civil = "heart_rate.sample_time.civil_time >= \"2026-11-18T10:00:00\" AND heart_rate.sample_time.civil_time < \"2026-11-18T11:00:00\"";
+        var (status, _, raw) = await _h.ListAsync("heart-rate", civil, pageSize: 1000);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{}", raw);
+        Assert.Equal("{}", (await _h.ListAsync("heart-rate", civil, pageSize: 1000, reconcile: true)).Raw);
+        Assert.Equal("{}", (await _h.ListAsync("heart-rate", "heart_rate.sample_time.civil_time >= \"2026-11-18\"")).Raw);
+        // still validated like any filter
+        Assert.Equal(HttpStatusCode.BadRequest, (await _h.ListAsync("heart-rate", "heart_rate.sample_time.civil_time >= \"2026-11-18T10:00:00Z\"")).Status);
+        // other sample types filter on civil time as before
+        Assert.NotEmpty((await _h.ListAllAsync("weight", "weight.sample_time.civil_time >= \"2026-11-01\"")).Points);
+        Assert.NotEmpty(HealthApiHarness.Points((await _h.ListAsync("heart-rate", "heart_rate.sample_time.physical_time >= \"2026-11-18T15:00:00Z\" AND heart_rate.sample_time.physical_time < \"2026-11-18T16:00:00Z\"")).Body));
+
+        await using var works = await HealthApiHarness.StartAsync(configure: o => o.HeartRateCivilFilterWorks = true);
+        var (points, _) = await works.ListAllAsync("heart-rate", civil, pageSize: 1000);
+        var truth = works.Person.HeartRateSamples(new DateTimeOffset(2026, 11, 18, 15, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 18, 16, 0, 0, TimeSpan.Zero)).ToList();
+        Assert.Equal(truth.Count, points.Count); // 10:00–11:00 EST
     }
 
     [Fact]
@@ -67,8 +88,8 @@ public sealed class FilterTests : IAsyncLifetime
         Assert.Equal(truth.Select(s => s.At).Reverse(), times);
         Assert.Contains(times, t => t == new DateTimeOffset(2026, 11, 18, 10, 0, 0, TimeSpan.Zero));
 
-        var (_, sleeps, _) = await _h.ListAsync("sleep", "sleep.interval.civil_end_time >= \"2026-11-10\" AND sleep.interval.civil_end_time < \"2026-11-11\"");
-        var ids = sleeps.GetProperty("dataPoints").EnumerateArray().Select(p => p.GetProperty("name").GetString()!.Split('/')[^1]).ToList();
+        var (sleeps, _) = await _h.ListAllAsync("sleep", "sleep.interval.civil_end_time >= \"2026-11-10\" AND sleep.interval.civil_end_time < \"2026-11-11\"");
+        var ids = sleeps.Select(p => p.GetProperty("name").GetString()!.Split('/')[^1]).ToList();
         Assert.Equal(_h.Person.SleepSessions(new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 10)).Select(s => s.Id.ToString()).Reverse(), ids);
     }
 
@@ -90,8 +111,17 @@ public sealed class FilterTests : IAsyncLifetime
     [InlineData("daily-resting-heart-rate", "daily-resting-heart-rate.date >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
     // camelCase union member instead of the snake_case type
     [InlineData("daily-resting-heart-rate", "dailyRestingHeartRate.date >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
-    // another type's member
-    [InlineData("steps", "distance.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
+    // another type's member (evidence §1.3, §6.5)
+    [InlineData("steps", "distance.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_COLLECTION_MISMATCH", 1)]
+    [InlineData("daily-resting-heart-rate", "daily_heart_rate_variability.date >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_COLLECTION_MISMATCH", 1)]
+    // a bare member without a type prefix (evidence §1.3: live answer RESTRICTION_COMPARABLE)
+    [InlineData("steps", "start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE", 1)]
+    [InlineData("steps", "startTime >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE", 1)]
+    // a prefix that is no data type (unknown word)
+    [InlineData("steps", "step.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_RESTRICTION", 1)]
+    // respiratory-rate-sleep-summary has no filterable members (index id 56427746347)
+    [InlineData("respiratory-rate-sleep-summary", "respiratory_rate_sleep_summary.sample_time.physical_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
+    [InlineData("respiratory-rate-sleep-summary", "respiratory_rate_sleep_summary.sample_time.civil_time >= \"2026-11-01\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
     [InlineData("exercise", "exercise.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
     [InlineData("weight", "weight.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER", 1)]
     [InlineData("steps", "steps.interval.start_time <= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARATOR", 27)]
@@ -100,7 +130,17 @@ public sealed class FilterTests : IAsyncLifetime
     [InlineData("steps", "steps.interval.civil_start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT", 36)]
     [InlineData("daily-resting-heart-rate", "daily_resting_heart_rate.date >= \"2026-08-24T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT", 34)]
     [InlineData("steps", "steps.interval.start_time >= 2026", "INVALID_DATA_POINT_FILTER_RESTRICTION_COMPARABLE", 30)]
-    [InlineData("steps", "steps.interval.start_time >= \"2026-11-01T00:00:00Z\" OR steps.interval.start_time < \"2026-10-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_LOGICAL_OPERATOR", 53)]
+    // OR and NOT (evidence §1.3: Google's name is EXPRESSION_STRUCTURE)
+    [InlineData("steps", "steps.interval.start_time >= \"2026-11-01T00:00:00Z\" OR steps.interval.start_time < \"2026-10-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE", 53)]
+    [InlineData("steps", "NOT steps.interval.start_time >= \"2026-11-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_EXPRESSION_STRUCTURE", 1)]
+    // physical and civil bounds in one filter (evidence §1.3, §6.5)
+    [InlineData("steps", "steps.interval.start_time >= \"2026-09-30T00:00:00Z\" AND steps.interval.civil_start_time < \"2026-10-01\"", "INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", 57)]
+    [InlineData("weight", "weight.sample_time.civil_time >= \"2026-09-30\" AND weight.sample_time.physical_time < \"2026-10-01T00:00:00Z\"", "INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", 51)]
+    [InlineData("sleep", "sleep.interval.end_time >= \"2026-09-30T00:00:00Z\" AND sleep.interval.civil_end_time < \"2026-10-01\"", "INVALID_DATA_POINT_FILTER_MIXED_TIME_RESTRICTIONS", 55)]
+    // an upper bound not above the lower bound on the same member (evidence §1.3, §6.5)
+    [InlineData("steps", "steps.interval.start_time >= \"2026-10-01T00:00:00Z\" AND steps.interval.start_time < \"2026-10-01T00:00:00Z\"", "INVALID_TIME_RANGE", 57)]
+    [InlineData("daily-resting-heart-rate", "daily_resting_heart_rate.date >= \"2026-09-30\" AND daily_resting_heart_rate.date < \"2026-09-29\"", "INVALID_TIME_RANGE", 51)]
+    [InlineData("steps", "steps.interval.civil_start_time < \"2026-10-01\" AND steps.interval.civil_start_time >= \"2026-10-02\"", "INVALID_TIME_RANGE", 1)]
     public async Task Unsupported_restrictions_are_refused_with_googles_reason(string type, string filter, string detailedReason, int column)
     {
         var (error, violations) = await Refused(type, filter);
@@ -111,6 +151,18 @@ public sealed class FilterTests : IAsyncLifetime
         Assert.Equal(detailedReason, info.GetProperty("metadata").GetProperty("detailedReasons").GetString());
         var violation = Assert.Single(violations);
         Assert.EndsWith($"(at line 1, column {column})", violation.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Mixed_and_reversed_bounds_are_refused_with_the_guides_descriptions()
+    {
+        var (mixed, mixedViolations) = await Refused("steps", "steps.interval.start_time >= \"2026-09-30T00:00:00Z\" AND steps.interval.civil_start_time < \"2026-10-01\"");
+        Assert.Equal("Filter cannot contain both physical and civil time ranges (at line 1, column 57)", Assert.Single(mixedViolations).GetProperty("description").GetString());
+        var (reversed, rangeViolations) = await Refused("steps", "steps.interval.start_time >= \"2026-10-02T00:00:00Z\" AND steps.interval.start_time < \"2026-10-01T00:00:00Z\"");
+        Assert.Equal("Query end time must be strictly larger than start time (at line 1, column 57)", Assert.Single(rangeViolations).GetProperty("description").GetString());
+        Assert.Equal("INVALID_TIME_RANGE", reversed.GetProperty("details")[0].GetProperty("metadata").GetProperty("detailedReasons").GetString());
+        // each alternative of a sleep OR is its own range; different members are not compared
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("sleep", "(sleep.interval.end_time >= \"2026-11-14T00:00:00Z\" AND sleep.interval.end_time < \"2026-11-15T00:00:00Z\") OR (sleep.interval.end_time >= \"2026-11-10T00:00:00Z\" AND sleep.interval.end_time < \"2026-11-11T00:00:00Z\")")).Status);
     }
 
     [Fact]
@@ -144,10 +196,9 @@ public sealed class FilterTests : IAsyncLifetime
     [InlineData("sleep", "sleep.interval.end_time >= \"2100-01-01T00:00:00Z\"")]
     public async Task Ranges_outside_the_history_are_simply_empty(string type, string filter)
     {
-        var (status, body, raw) = await _h.ListAsync(type, filter);
-        Assert.True(status == HttpStatusCode.OK, raw);
-        Assert.Empty(body.GetProperty("dataPoints").EnumerateArray());
-        Assert.False(body.TryGetProperty("nextPageToken", out _));
+        var (status, _, raw) = await _h.ListAsync(type, filter);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{}", raw); // proto3 omits the empty list (evidence §1.2)
     }
 
     [Theory]

@@ -77,8 +77,11 @@ public sealed class HealthApiHarness : IAsyncDisposable
         return GetAsync(path, token);
     }
 
-    /// <summary>Every page of a list/reconcile query, newest first, with the number of requests made.</summary>
-    public async Task<(List<JsonElement> Points, int Requests)> ListAllAsync(string type, string? filter = null, int? pageSize = null, bool reconcile = false)
+    /// <summary>Every page of a list/reconcile query (or pages until at least <paramref name="maxPoints"/> points),
+    /// newest first, with the number of requests made. Pages may be short or empty (no dataPoints member) and the
+    /// last one carries "nextPageToken": "".</summary>
+    public async Task<(List<JsonElement> Points, int Requests)> ListAllAsync(string type, string? filter = null, int? pageSize = null, bool reconcile = false,
+        int maxPoints = int.MaxValue)
     {
         var points = new List<JsonElement>();
         string? next = null;
@@ -88,19 +91,32 @@ public sealed class HealthApiHarness : IAsyncDisposable
             var (status, body, raw) = await ListAsync(type, filter, pageSize, next, reconcile);
             requests++;
             Assert.True(status == HttpStatusCode.OK, raw);
-            points.AddRange(body.GetProperty("dataPoints").EnumerateArray());
+            points.AddRange(Points(body));
             next = body.TryGetProperty("nextPageToken", out var t) ? t.GetString() : null;
         }
-        while (!string.IsNullOrEmpty(next));
+        while (!string.IsNullOrEmpty(next) && points.Count < maxPoints);
         return (points, requests);
     }
 
-    public static string DailyBody(DateOnly start, DateOnly end, int windowSizeDays = 1, string? family = null)
-        => $"{{\"range\":{{\"start\":{{\"date\":{{\"year\":{start.Year},\"month\":{start.Month},\"day\":{start.Day}}}}},\"end\":{{\"date\":{{\"year\":{end.Year},\"month\":{end.Month},\"day\":{end.Day}}}}}}},\"windowSizeDays\":{windowSizeDays}"
-           + (family != null ? $",\"dataSourceFamily\":\"{family}\"" : "") + "}";
+    /// <summary>The dataPoints of a list/reconcile body; none when the member is absent (an empty page, or {}).</summary>
+    public static IEnumerable<JsonElement> Points(JsonElement body)
+        => body.TryGetProperty("dataPoints", out var points) ? points.EnumerateArray().ToList() : Enumerable.Empty<JsonElement>();
 
-    public Task<(HttpStatusCode Status, JsonElement Body, string Raw)> DailyRollUpAsync(string type, DateOnly start, DateOnly end, int windowSizeDays = 1, string? token = null)
-        => PostAsync($"v4/users/me/dataTypes/{type}/dataPoints:dailyRollUp", DailyBody(start, end, windowSizeDays), token);
+    /// <summary>Pages filled exactly and no points lost at boundaries, for tests about something other than paging.</summary>
+    public static void ExactPages(EmulatorOptions options)
+    {
+        options.ShortPages = false;
+        options.PageBoundaryLoss = false;
+    }
+
+    public static string DailyBody(DateOnly start, DateOnly end, int windowSizeDays = 1, string? family = null, int? pageSize = null, string? pageToken = null)
+        => $"{{\"range\":{{\"start\":{{\"date\":{{\"year\":{start.Year},\"month\":{start.Month},\"day\":{start.Day}}}}},\"end\":{{\"date\":{{\"year\":{end.Year},\"month\":{end.Month},\"day\":{end.Day}}}}}}},\"windowSizeDays\":{windowSizeDays}"
+           + (family != null ? $",\"dataSourceFamily\":\"{family}\"" : "")
+           + (pageSize != null ? $",\"pageSize\":{pageSize}" : "")
+           + (pageToken != null ? $",\"pageToken\":\"{pageToken}\"" : "") + "}";
+
+    public Task<(HttpStatusCode Status, JsonElement Body, string Raw)> DailyRollUpAsync(string type, DateOnly start, DateOnly end, int windowSizeDays = 1, string? token = null, int? pageSize = null)
+        => PostAsync($"v4/users/me/dataTypes/{type}/dataPoints:dailyRollUp", DailyBody(start, end, windowSizeDays, pageSize: pageSize), token);
 
     public Task<(HttpStatusCode Status, JsonElement Body, string Raw)> RollUpAsync(string type, DateTimeOffset start, DateTimeOffset end, string windowSize, int? pageSize = null, string? pageToken = null)
         => PostAsync($"v4/users/me/dataTypes/{type}/dataPoints:rollUp",
@@ -114,6 +130,10 @@ public sealed class HealthApiHarness : IAsyncDisposable
 
     /// <summary>Google's error object; fails when the body is not the envelope.</summary>
     public static JsonElement Error(JsonElement body) => body.GetProperty("error");
+
+    /// <summary>The ErrorInfo detail of Google's envelope (fails when there is none).</summary>
+    public static JsonElement ErrorInfo(JsonElement body)
+        => Error(body).GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
 
     public static string? Reason(JsonElement body)
         => Error(body).TryGetProperty("details", out var details)

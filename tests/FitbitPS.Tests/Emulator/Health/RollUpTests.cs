@@ -28,13 +28,93 @@ public sealed class RollUpTests : IAsyncLifetime
         var end = new DateOnly(2026, 11, 20);
         var ok = await _h.DailyRollUpAsync(type, end.AddDays(-days), end);
         Assert.True(ok.Status == HttpStatusCode.OK, ok.Raw);
-        var tooLong = await _h.DailyRollUpAsync(type, end.AddDays(-days - 1), end);
-        Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
-        Assert.Equal("INVALID_ARGUMENT", HealthApiHarness.Error(tooLong.Body).GetProperty("status").GetString());
+        AssertQueryDuration(await _h.DailyRollUpAsync(type, end.AddDays(-days - 1), end), days);
 
         var endTime = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal(HttpStatusCode.OK, (await _h.RollUpAsync(type, endTime.AddDays(-days), endTime, "86400s")).Status);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _h.RollUpAsync(type, endTime.AddDays(-days - 1), endTime, "86400s")).Status);
+        AssertQueryDuration(await _h.RollUpAsync(type, endTime.AddDays(-days - 1), endTime, "86400s"), days);
+    }
+
+    /// <summary>Evidence §1.1 "Range cap error": 400 INVALID_ARGUMENT, reason INVALID_ROLLUP_QUERY_DURATION,
+    /// metadata.maxDurationDays as a string.</summary>
+    private static void AssertQueryDuration((HttpStatusCode Status, JsonElement Body, string Raw) response, int maxDays)
+    {
+        Assert.True(response.Status == HttpStatusCode.BadRequest, response.Raw);
+        Assert.Equal("INVALID_ARGUMENT", HealthApiHarness.Error(response.Body).GetProperty("status").GetString());
+        var info = HealthApiHarness.ErrorInfo(response.Body);
+        Assert.Equal("INVALID_ROLLUP_QUERY_DURATION", info.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.String, info.GetProperty("metadata").GetProperty("maxDurationDays").ValueKind);
+        Assert.Equal(maxDays.ToString(), info.GetProperty("metadata").GetProperty("maxDurationDays").GetString());
+    }
+
+    [Fact]
+    public async Task RollUp_page_size_is_a_bound_above_cap_over_window_even_for_one_day()
+    {
+        // heart-rate: 14 days; hourly windows → at most 336 (evidence §0.1)
+        var start = new DateTimeOffset(2026, 11, 18, 0, 0, 0, TimeSpan.Zero);
+        AssertQueryDuration(await _h.RollUpAsync("heart-rate", start, start.AddDays(1), "3600s", pageSize: 10000), 14);
+        AssertQueryDuration(await _h.RollUpAsync("heart-rate", start, start.AddDays(1), "3600s", pageSize: 337), 14);
+        var ok = await _h.RollUpAsync("heart-rate", start, start.AddDays(1), "3600s", pageSize: 336);
+        Assert.True(ok.Status == HttpStatusCode.OK, ok.Raw);
+        Assert.InRange(ok.Body.GetProperty("rollupDataPoints").GetArrayLength(), 20, 24); // the hour the watch charges may be empty
+        // steps: 90 days; 15-minute windows → at most 8,640; one-minute windows pass 10,000
+        AssertQueryDuration(await _h.RollUpAsync("steps", start, start.AddDays(1), "900s", pageSize: 8641), 90);
+        Assert.Equal(HttpStatusCode.OK, (await _h.RollUpAsync("steps", start, start.AddDays(1), "900s", pageSize: 8640)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.RollUpAsync("steps", start, start.AddDays(1), "60s", pageSize: 10000)).Status);
+    }
+
+    [Fact]
+    public async Task RollUp_never_pages_and_refuses_a_page_token()
+    {
+        // haelan: rollUp over 90 days with pageSize 5 returned all 86 windows and no token.
+        var start = new DateTimeOffset(2026, 11, 17, 0, 0, 0, TimeSpan.Zero);
+        var end = start.AddDays(2);
+        var (status, body, raw) = await _h.RollUpAsync("steps", start, end, "60s", pageSize: 5);
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.False(body.TryGetProperty("nextPageToken", out _));
+        var windows = body.GetProperty("rollupDataPoints").EnumerateArray().ToList();
+        Assert.True(windows.Count > 300, $"{windows.Count} windows"); // minutes with steps, far more than pageSize
+        var starts = windows.Select(w => DateTimeOffset.Parse(w.GetProperty("startTime").GetString()!)).ToList();
+        Assert.Equal(starts.OrderByDescending(t => t), starts);
+        Assert.Equal(starts.Count, starts.Distinct().Count());
+        var total = windows.Sum(w => long.Parse(w.GetProperty("steps").GetProperty("countSum").GetString()!));
+        var (_, whole, _) = await _h.RollUpAsync("steps", start, end, "172800s");
+        Assert.Equal(whole.GetProperty("rollupDataPoints")[0].GetProperty("steps").GetProperty("countSum").GetString(), total.ToString());
+
+        var token = await _h.RollUpAsync("steps", start, end, "3600s", pageToken: "CAEQAA");
+        Assert.Equal(HttpStatusCode.BadRequest, token.Status);
+        Assert.Equal("pageToken", HealthApiHarness.Error(token.Body).GetProperty("details")[0].GetProperty("fieldViolations")[0].GetProperty("field").GetString());
+        var daily = await _h.PostAsync("v4/users/me/dataTypes/steps/dataPoints:dailyRollUp", HealthApiHarness.DailyBody(Day, Day.AddDays(1), pageToken: "CAEQAA"));
+        Assert.Equal(HttpStatusCode.BadRequest, daily.Status);
+    }
+
+    [Fact]
+    public async Task DailyRollUp_page_size_has_a_ceiling_and_a_floor()
+    {
+        var start = new DateOnly(2026, 11, 6);
+        // ceiling: 90 days / 1-day windows → 90; 100 on a 7-day range is refused (index id 69553316706)
+        AssertQueryDuration(await _h.DailyRollUpAsync("steps", start, start.AddDays(7), pageSize: 100), 90);
+        AssertQueryDuration(await _h.DailyRollUpAsync("steps", start, start.AddDays(7), pageSize: 10000), 90);
+        AssertQueryDuration(await _h.DailyRollUpAsync("heart-rate", start, start.AddDays(7), pageSize: 15), 14);
+        AssertQueryDuration(await _h.DailyRollUpAsync("steps", start, start.AddDays(14), windowSizeDays: 7, pageSize: 13), 90);
+        // floor: haelan's exact message, kkdev92's reason
+        var (status, body, raw) = await _h.DailyRollUpAsync("steps", start, start.AddDays(14), pageSize: 5);
+        Assert.True(status == HttpStatusCode.BadRequest, raw);
+        var error = HealthApiHarness.Error(body);
+        Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+        Assert.Equal("page_size (5) is too small. Must be at least 14 to cover the requested range with a window_size_days of 1.", error.GetProperty("message").GetString());
+        Assert.Equal("INVALID_DATA_POINT_NAME", HealthApiHarness.Reason(body));
+        var weekly = await _h.DailyRollUpAsync("steps", start, start.AddDays(14), windowSizeDays: 7, pageSize: 1);
+        Assert.Equal("page_size (1) is too small. Must be at least 2 to cover the requested range with a window_size_days of 7.", HealthApiHarness.Error(weekly.Body).GetProperty("message").GetString());
+        // between the two it works, in one response without a token; 14 worked live (index id 66854496898)
+        foreach (var size in new[] { 14, 90 })
+        {
+            var ok = await _h.DailyRollUpAsync("steps", start, start.AddDays(14), pageSize: size);
+            Assert.True(ok.Status == HttpStatusCode.OK, ok.Raw);
+            Assert.Equal(14, ok.Body.GetProperty("rollupDataPoints").GetArrayLength());
+            Assert.False(ok.Body.TryGetProperty("nextPageToken", out _));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _h.DailyRollUpAsync("heart-rate", start, start.AddDays(7), pageSize: 14)).Status);
     }
 
     [Fact]
@@ -78,7 +158,25 @@ public sealed class RollUpTests : IAsyncLifetime
         Assert.Equal("INVALID_DATA_POINT_DATA_SOURCE_FAMILY", HealthApiHarness.Reason(body));
         var (ok, wearables, _) = await _h.ListAsync("steps", pageSize: 500, extra: "data_source_family=users/me/dataSourceFamilies/google-wearables");
         Assert.Equal(HttpStatusCode.OK, ok);
-        Assert.All(wearables.GetProperty("dataPoints").EnumerateArray(), p => Assert.Equal("WATCH", p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString()));
+        Assert.All(HealthApiHarness.Points(wearables), p => Assert.Equal("WATCH", p.GetProperty("dataSource").GetProperty("device").GetProperty("formFactor").GetString()));
+    }
+
+    [Fact]
+    public async Task A_data_source_family_on_sleep_list_is_refused_and_reconcile_takes_it()
+    {
+        // evidence §1.8: "For sleep, use ReconcileDataPoints instead"
+        foreach (var family in new[] { "users/me/dataSourceFamilies/all-sources", "users/me/dataSourceFamilies/google-wearables" })
+        {
+            var (status, body, raw) = await _h.ListAsync("sleep", pageSize: 5, extra: "dataSourceFamily=" + family);
+            Assert.True(status == HttpStatusCode.BadRequest, raw);
+            var error = HealthApiHarness.Error(body);
+            Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+            Assert.EndsWith("For sleep, use ReconcileDataPoints instead.", error.GetProperty("message").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("sleep", pageSize: 5, reconcile: true, extra: "dataSourceFamily=" + family)).Status);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await _h.ListAsync("sleep", pageSize: 5, extra: "data_source_family=users/me/dataSourceFamilies/all-sources")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("sleep", pageSize: 5)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("exercise", pageSize: 5, extra: "dataSourceFamily=users/me/dataSourceFamilies/all-sources")).Status);
     }
 
     [Fact]
@@ -126,30 +224,6 @@ public sealed class RollUpTests : IAsyncLifetime
         Assert.Equal(samples.Max(s => s.BeatsPerMinute), hr.GetProperty("beatsPerMinuteMax").GetDouble());
         Assert.Equal(samples.Min(s => s.BeatsPerMinute), hr.GetProperty("beatsPerMinuteMin").GetDouble());
         Assert.Equal(samples.Average(s => s.BeatsPerMinute), hr.GetProperty("beatsPerMinuteAvg").GetDouble(), 4);
-    }
-
-    [Fact]
-    public async Task Physical_roll_ups_page_through_many_windows()
-    {
-        var start = new DateTimeOffset(2026, 11, 17, 0, 0, 0, TimeSpan.Zero);
-        var end = start.AddDays(2);
-        var all = new List<JsonElement>();
-        string? token = null;
-        var requests = 0;
-        do
-        {
-            var (status, body, raw) = await _h.RollUpAsync("steps", start, end, "60s", pageSize: 300, pageToken: token);
-            Assert.True(status == HttpStatusCode.OK, raw);
-            requests++;
-            all.AddRange(body.GetProperty("rollupDataPoints").EnumerateArray());
-            token = body.TryGetProperty("nextPageToken", out var t) ? t.GetString() : null;
-        } while (token != null);
-        Assert.True(requests > 1);
-        var starts = all.Select(w => w.GetProperty("startTime").GetString()).ToList();
-        Assert.Equal(starts.Count, starts.Distinct().Count());
-        var total = all.Sum(w => long.Parse(w.GetProperty("steps").GetProperty("countSum").GetString()!));
-        var (_, whole, _) = await _h.RollUpAsync("steps", start, end, "172800s");
-        Assert.Equal(whole.GetProperty("rollupDataPoints")[0].GetProperty("steps").GetProperty("countSum").GetString(), total.ToString());
     }
 
     [Fact]
@@ -228,21 +302,47 @@ public sealed class RollUpTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("sleep", "dailyRollUp")]
-    [InlineData("daily-oxygen-saturation", "rollUp")]
-    [InlineData("total-calories", "list")]
-    [InlineData("steps", "get")]
-    public async Task Unsupported_methods_are_refused(string type, string method)
+    // evidence §0.2, §1.4: floors has no list
+    [InlineData("floors", "list", "List is not supported for data type floors, but the following actions are supported: reconcile, rollup, dailyRollup")]
+    // evidence §0.3, §1.4: the daily heart types refuse both roll-ups
+    [InlineData("daily-heart-rate-variability", "dailyRollUp", "DailyRollup is not supported for data type daily-heart-rate-variability, but the following actions are supported: list, reconcile")]
+    [InlineData("daily-resting-heart-rate", "dailyRollUp", "DailyRollup is not supported for data type daily-resting-heart-rate, but the following actions are supported: list, reconcile")]
+    [InlineData("daily-resting-heart-rate", "rollUp", "Rollup is not supported for data type daily-resting-heart-rate, but the following actions are supported: list, reconcile")]
+    [InlineData("sleep", "dailyRollUp", "DailyRollup is not supported for data type sleep, but the following actions are supported: list, get, reconcile, create, update, batchDelete")]
+    [InlineData("daily-oxygen-saturation", "rollUp", "Rollup is not supported for data type daily-oxygen-saturation, but the following actions are supported: list, reconcile")]
+    [InlineData("total-calories", "list", "List is not supported for data type total-calories, but the following actions are supported: rollup, dailyRollup")]
+    [InlineData("total-calories", "reconcile", "Reconcile is not supported for data type total-calories, but the following actions are supported: rollup, dailyRollup")]
+    [InlineData("steps", "get", "Get is not supported for data type steps, but the following actions are supported: list, reconcile, rollup, dailyRollup")]
+    public async Task Unsupported_methods_are_refused_in_the_live_form(string type, string method, string message)
     {
         var (status, body, _) = method switch
         {
             "list" => await _h.ListAsync(type),
+            "reconcile" => await _h.ListAsync(type, reconcile: true),
             "get" => await _h.GetAsync($"v4/users/me/dataTypes/{type}/dataPoints/1234567890123456789"),
             "rollUp" => await _h.RollUpAsync(type, new DateTimeOffset(2026, 11, 18, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 19, 0, 0, 0, TimeSpan.Zero), "3600s"),
             _ => await _h.DailyRollUpAsync(type, Day, Day.AddDays(1)),
         };
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("UNSUPPORTED_DATA_TYPE_ACTION", HealthApiHarness.Reason(body));
+        var error = HealthApiHarness.Error(body);
+        Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+        Assert.Equal(message, error.GetProperty("message").GetString());
+        var info = HealthApiHarness.ErrorInfo(body);
+        Assert.Equal("UNSUPPORTED_DATA_TYPE_ACTION", info.GetProperty("reason").GetString());
+        Assert.Equal(message[(message.IndexOf("supported: ", StringComparison.Ordinal) + "supported: ".Length)..],
+            info.GetProperty("metadata").GetProperty("allowed_actions").GetString());
+    }
+
+    [Fact]
+    public async Task Floors_reconciles_and_rolls_up_and_the_daily_heart_types_list_and_reconcile()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync("floors", reconcile: true, pageSize: 10)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _h.DailyRollUpAsync("floors", Day, Day.AddDays(1))).Status);
+        foreach (var type in new[] { "daily-resting-heart-rate", "daily-heart-rate-variability" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync(type, pageSize: 10)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await _h.ListAsync(type, pageSize: 10, reconcile: true)).Status);
+        }
     }
 
     [Fact]

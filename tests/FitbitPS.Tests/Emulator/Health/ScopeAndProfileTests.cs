@@ -106,6 +106,22 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Paired_devices_need_the_settings_scope()
+    {
+        // evidence §0.5, §1.7: only googlehealth.settings.readonly (Discovery; confirmed live)
+        var (ok, body, raw) = await _h.GetAsync("v4/users/me/pairedDevices", _h.TokenFor(Scopes.Settings));
+        Assert.True(ok == HttpStatusCode.OK, raw);
+        Assert.NotEmpty(body.GetProperty("pairedDevices").EnumerateArray());
+        foreach (var scope in new[] { Scopes.ActivityAndFitness, Scopes.HealthMetrics, Scopes.Sleep, Scopes.Profile })
+        {
+            var (status, refused, _) = await _h.GetAsync("v4/users/me/pairedDevices", _h.TokenFor(scope, Scopes.Profile));
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Equal("PERMISSION_DENIED", HealthApiHarness.Error(refused).GetProperty("status").GetString());
+            Assert.Equal("ACCESS_TOKEN_SCOPE_INSUFFICIENT", HealthApiHarness.Reason(refused));
+        }
+    }
+
+    [Fact]
     public async Task An_unlinked_account_answers_failed_precondition()
     {
         await using var h = await HealthApiHarness.StartAsync(configure: o => o.Person.AccountLinked = false);
@@ -113,6 +129,9 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("FAILED_PRECONDITION", HealthApiHarness.Error(body).GetProperty("status").GetString());
         Assert.Equal("ACCOUNT_NOT_LINKED", HealthApiHarness.Reason(body));
+        var help = HealthApiHarness.Error(body).GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.Help");
+        Assert.Equal(GoogleError.AccountSignUpUrl, help.GetProperty("links")[0].GetProperty("url").GetString());
+        Assert.Equal(GoogleError.AccountSignUpUrl, HealthApiHarness.ErrorInfo(body).GetProperty("metadata").GetProperty("signUpUrl").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await h.GetAsync("v4/users/me/identity")).Status);
     }
 
@@ -124,8 +143,7 @@ public sealed class ScopeAndProfileTests : IAsyncLifetime
     [InlineData("height")]
     public async Task Identifiable_points_have_unique_19_digit_names_and_can_be_fetched_by_them(string type)
     {
-        var (_, list, _) = await _h.ListAsync(type, pageSize: 25);
-        var points = list.GetProperty("dataPoints").EnumerateArray().ToList();
+        var (points, _) = await _h.ListAllAsync(type, pageSize: 25, maxPoints: 3);
         Assert.NotEmpty(points);
         var names = points.Select(p => p.GetProperty("name").GetString()!).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());

@@ -101,7 +101,9 @@ public sealed class SyntheticPersonTests
         var p = Person(5);
         var from = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var count = p.CountPoints("heart-rate", from, from.AddDays(730));
-        Assert.InRange(count, 730 * 4000, 730 * 6500); // 15-s cadence while worn, ~22 h a day
+        Assert.InRange(count, 730 * 14000, 730 * 24000); // 2–5 s cadence while worn, ~22 h a day (evidence §1.2)
+        var legacy = new SyntheticPerson(new PersonOptions(), 5, new EmulatorClock(HealthApiHarness.DefaultNow, running: false), legacyHeartRateCadence: true);
+        Assert.InRange(legacy.CountPoints("heart-rate", from, from.AddDays(730)), 730 * 4000, 730 * 6500); // 15 s, 10 s in workouts
         Assert.InRange(p.CountPoints("sleep", from, from.AddDays(730)), 730, 900);
     }
 
@@ -110,8 +112,8 @@ public sealed class SyntheticPersonTests
     {
         var now = new DateTimeOffset(2026, 11, 20, 22, 0, 0, TimeSpan.Zero); // 17:00 in New York
         await using var h = await HealthApiHarness.StartAsync(now: now, configure: o => o.Person.SyncLag = TimeSpan.FromHours(3));
-        var (_, newest, _) = await h.ListAsync("steps", pageSize: 1);
-        var end = DateTimeOffset.Parse(newest.GetProperty("dataPoints")[0].GetProperty("steps").GetProperty("interval").GetProperty("endTime").GetString()!);
+        var (newest, _) = await h.ListAllAsync("steps", pageSize: 1, maxPoints: 1);
+        var end = DateTimeOffset.Parse(newest[0].GetProperty("steps").GetProperty("interval").GetProperty("endTime").GetString()!);
         Assert.True(end <= now.AddHours(-3));
 
         var today = new DateOnly(2026, 11, 20);
@@ -135,8 +137,8 @@ public sealed class SyntheticPersonTests
         var (_, before, _) = await h.DailyRollUpAsync("weight", day, day.AddDays(1));
 
         var entry = h.Person.LogWeight(at, 81.3, notes: "after dinner");
-        var (_, list, _) = await h.ListAsync("weight", "weight.sample_time.civil_time >= \"2026-11-12\" AND weight.sample_time.civil_time < \"2026-11-13\"");
-        var point = list.GetProperty("dataPoints").EnumerateArray().Single(p => p.GetProperty("name").GetString()!.EndsWith("/" + entry.Id));
+        var (list, _) = await h.ListAllAsync("weight", "weight.sample_time.civil_time >= \"2026-11-12\" AND weight.sample_time.civil_time < \"2026-11-13\"");
+        var point = list.Single(p => p.GetProperty("name").GetString()!.EndsWith("/" + entry.Id));
         Assert.Equal("MANUAL", point.GetProperty("dataSource").GetProperty("recordingMethod").GetString());
         Assert.Equal(81300, point.GetProperty("weight").GetProperty("weightGrams").GetDouble());
         Assert.Equal("2026-11-12T23:15:00Z", point.GetProperty("weight").GetProperty("sampleTime").GetProperty("physicalTime").GetString());
@@ -150,8 +152,8 @@ public sealed class SyntheticPersonTests
 
         // a weight logged just now, inside the sync lag, is visible too
         var recent = h.Person.LogWeight(HealthApiHarness.DefaultNow.AddMinutes(-10), 80.9);
-        var (_, newest, _) = await h.ListAsync("weight", pageSize: 1);
-        Assert.EndsWith("/" + recent.Id, newest.GetProperty("dataPoints")[0].GetProperty("name").GetString());
+        var (newest, _) = await h.ListAllAsync("weight", pageSize: 1, maxPoints: 1);
+        Assert.EndsWith("/" + recent.Id, newest[0].GetProperty("name").GetString());
         var (status, fetched, _) = await h.GetAsync($"v4/users/me/dataTypes/weight/dataPoints/{recent.Id}");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(80900, fetched.GetProperty("weight").GetProperty("weightGrams").GetDouble());

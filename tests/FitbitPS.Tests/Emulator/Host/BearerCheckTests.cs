@@ -113,7 +113,18 @@ public sealed class BearerCheckTests : IAsyncLifetime
         var error = await HostTestHelpers.ReadGoogleErrorAsync(response);
         Assert.Equal("FAILED_PRECONDITION", error.GetProperty("status").GetString());
         Assert.Equal("The account is not linked to Google Health", error.GetProperty("message").GetString());
-        Assert.Equal("ACCOUNT_NOT_LINKED", error.GetProperty("details")[0].GetProperty("reason").GetString());
+        var details = error.GetProperty("details");
+        Assert.Equal(2, details.GetArrayLength());
+        var info = details[0];
+        Assert.Equal("type.googleapis.com/google.rpc.ErrorInfo", info.GetProperty("@type").GetString());
+        Assert.Equal("ACCOUNT_NOT_LINKED", info.GetProperty("reason").GetString());
+        Assert.Equal(GoogleError.AccountSignUpUrl, info.GetProperty("metadata").GetProperty("signUpUrl").GetString());
+        // AIP-193 google.rpc.Help with the sign-up link
+        var help = details[1];
+        Assert.Equal("type.googleapis.com/google.rpc.Help", help.GetProperty("@type").GetString());
+        var link = Assert.Single(help.GetProperty("links").EnumerateArray());
+        Assert.Equal("https://www.fitbit.com/setup", link.GetProperty("url").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(link.GetProperty("description").GetString()));
     }
 
     [Fact]

@@ -55,6 +55,40 @@ public sealed class ControlApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_reports_the_strictness_switches_on_by_default_and_the_paging_counters()
+    {
+        using (var status = await _http.GetAsync(new Uri(_emu.BaseUrl, "_emulator")))
+        {
+            var json = await HostTestHelpers.ReadJsonAsync(status);
+            Assert.True(json.GetProperty("shortPages").GetBoolean());
+            Assert.True(json.GetProperty("pageBoundaryLoss").GetBoolean());
+            Assert.False(json.GetProperty("quotaRetryAfter").GetBoolean());
+            Assert.False(json.GetProperty("legacyHeartRateCadence").GetBoolean());
+            Assert.False(json.GetProperty("heartRateCivilFilterWorks").GetBoolean());
+            Assert.Equal(0, json.GetProperty("boundarySkippedPoints").GetInt64());
+            Assert.Equal(0, json.GetProperty("emptyPages").GetInt64());
+        }
+        // read raw steps page by page until a boundary drops a point, then ask the control API
+        var token = _emu.OAuth.IssueTokens([Scopes.ActivityAndFitness]).AccessToken;
+        var filter = Uri.EscapeDataString("steps.interval.civil_start_time >= \"2026-11-16\" AND steps.interval.civil_start_time < \"2026-11-19\"");
+        string? next = null;
+        do
+        {
+            using var page = await HostTestHelpers.GetV4Async(_http, _emu.BaseUrl, token,
+                $"v4/users/me/dataTypes/steps/dataPoints?pageSize=97&filter={filter}" + (next == null ? "" : "&pageToken=" + Uri.EscapeDataString(next)));
+            next = (await HostTestHelpers.ReadJsonAsync(page)).GetProperty("nextPageToken").GetString();
+        }
+        while (!string.IsNullOrEmpty(next));
+        Assert.True(_emu.Paging.BoundarySkippedPoints > 0);
+        using (var paging = await _http.GetAsync(new Uri(_emu.BaseUrl, "_emulator/paging?dataType=steps")))
+            Assert.Equal(_emu.Paging.BoundarySkippedPointsOf("steps"), (await HostTestHelpers.ReadJsonAsync(paging)).GetProperty("boundarySkippedPoints").GetInt64());
+        using (var none = await _http.GetAsync(new Uri(_emu.BaseUrl, "_emulator/paging?dataType=heart-rate")))
+            Assert.Equal(0, (await HostTestHelpers.ReadJsonAsync(none)).GetProperty("boundarySkippedPoints").GetInt64());
+        using (await _http.DeleteAsync(new Uri(_emu.BaseUrl, "_emulator/paging"))) { }
+        Assert.Equal(0, _emu.Paging.BoundarySkippedPoints);
+    }
+
+    [Fact]
     public async Task Expire_and_revoke_all_act_on_issued_tokens()
     {
         var tokens = _emu.OAuth.IssueTokens([Scopes.Sleep]);

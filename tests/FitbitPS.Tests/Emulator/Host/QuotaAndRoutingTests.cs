@@ -9,29 +9,74 @@ public sealed class QuotaAndRoutingTests
 {
     private readonly HttpClient _http = new();
 
-    [Fact]
-    public async Task Quota_refuses_the_request_past_the_per_minute_limit_with_retry_after()
+    /// <summary>A clock the test moves by hand (the quota runs on EmulatorOptions.QuotaTimeProvider).</summary>
+    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
     {
-        await using var emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { QuotaPerMinute = 5 });
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task Quota_refuses_past_the_per_minute_limit_without_retry_after_and_lifts_at_the_minute_boundary()
+    {
+        // evidence §1.6: 300 requests a minute per user; no Retry-After on quota 429s; quota_limit_value and consumer
+        var time = new ManualTime(new DateTimeOffset(2026, 11, 20, 12, 0, 10, TimeSpan.Zero));
+        await using var emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { QuotaPerMinute = 5, QuotaTimeProvider = time });
         var tokens = emu.OAuth.IssueTokens([Scopes.ActivityAndFitness]);
         for (var i = 0; i < 5; i++)
         {
             using var ok = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken);
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
-        using var limited = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken);
-        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        var retryAfter = limited.Headers.RetryAfter?.Delta;
-        Assert.NotNull(retryAfter);
-        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 60);
-        var error = await HostTestHelpers.ReadGoogleErrorAsync(limited);
-        Assert.Equal("RESOURCE_EXHAUSTED", error.GetProperty("status").GetString());
-        Assert.Equal("RATE_LIMIT_EXCEEDED", error.GetProperty("details")[0].GetProperty("reason").GetString());
+        using (var limited = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.False(limited.Headers.Contains("Retry-After"));
+            var error = await HostTestHelpers.ReadGoogleErrorAsync(limited);
+            Assert.Equal(429, error.GetProperty("code").GetInt32());
+            Assert.Equal("RESOURCE_EXHAUSTED", error.GetProperty("status").GetString());
+            var info = error.GetProperty("details")[0];
+            Assert.Equal("type.googleapis.com/google.rpc.ErrorInfo", info.GetProperty("@type").GetString());
+            Assert.Equal("RATE_LIMIT_EXCEEDED", info.GetProperty("reason").GetString());
+            Assert.Equal("googleapis.com", info.GetProperty("domain").GetString());
+            var metadata = info.GetProperty("metadata");
+            Assert.Equal("5", metadata.GetProperty("quota_limit_value").GetString());
+            Assert.Equal("projects/123456789012", metadata.GetProperty("consumer").GetString());
+            Assert.Equal("health.googleapis.com", metadata.GetProperty("service").GetString());
+        }
 
         // The quota is per user, not per token: a fresh token of the same person is refused too.
         var other = emu.OAuth.IssueTokens([Scopes.Sleep]);
-        using var alsoLimited = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, other.AccessToken);
-        Assert.Equal(HttpStatusCode.TooManyRequests, alsoLimited.StatusCode);
+        using (var alsoLimited = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, other.AccessToken))
+            Assert.Equal(HttpStatusCode.TooManyRequests, alsoLimited.StatusCode);
+
+        // still refused in the last instant of the minute (a rolling window would still refuse at 12:01:00 too)
+        time.Now = new DateTimeOffset(2026, 11, 20, 12, 0, 59, 999, TimeSpan.Zero);
+        using (var stillLimited = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken))
+            Assert.Equal(HttpStatusCode.TooManyRequests, stillLimited.StatusCode);
+
+        // the quota lifts at the wall-clock minute boundary, 50 s after the first request
+        time.Now = new DateTimeOffset(2026, 11, 20, 12, 1, 0, TimeSpan.Zero);
+        for (var i = 0; i < 5; i++)
+        {
+            using var ok = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        using (var limitedAgain = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken))
+            Assert.Equal(HttpStatusCode.TooManyRequests, limitedAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task Quota_retry_after_switch_sends_the_seconds_until_the_minute_boundary()
+    {
+        var time = new ManualTime(new DateTimeOffset(2026, 11, 20, 12, 0, 10, TimeSpan.Zero));
+        await using var emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { QuotaPerMinute = 1, QuotaRetryAfter = true, QuotaTimeProvider = time });
+        var tokens = emu.OAuth.IssueTokens([Scopes.ActivityAndFitness]);
+        using (var ok = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken))
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var limited = await HostTestHelpers.GetV4Async(_http, emu.BaseUrl, tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(50), limited.Headers.RetryAfter?.Delta);
     }
 
     [Fact]

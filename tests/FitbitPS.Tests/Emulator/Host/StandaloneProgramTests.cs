@@ -140,6 +140,49 @@ public sealed class StandaloneProgramTests
         Assert.Equal(2, await WaitForExitAsync(process));
         Assert.Contains("Unknown option '--prot'", stderr);
         Assert.Contains("Usage:", stderr);
+        foreach (var flag in new[] { "--exact-pages", "--quota-retry-after", "--legacy-heart-rate", "--heart-rate-civil-filter-works" })
+            Assert.Contains(flag, stderr);
+    }
+
+    [Fact]
+    public async Task Strictness_flags_turn_the_switches_and_the_control_api_reports_them()
+    {
+        using var process = Start("--port", "0", "--no-stdin", "--now", "2026-11-20T12:00:00Z", "--quota", "1",
+            "--exact-pages", "--quota-retry-after", "--legacy-heart-rate", "--heart-rate-civil-filter-works");
+        try
+        {
+            var baseUrl = new Uri(Regex.Match(await ReadLineAsync(process), @"^Listening on (\S+)$").Groups[1].Value);
+            using var http = new HttpClient();
+            using (var status = await http.GetAsync(new Uri(baseUrl, "_emulator")))
+            {
+                var json = await HostTestHelpers.ReadJsonAsync(status);
+                Assert.False(json.GetProperty("shortPages").GetBoolean());
+                Assert.False(json.GetProperty("pageBoundaryLoss").GetBoolean());
+                Assert.True(json.GetProperty("quotaRetryAfter").GetBoolean());
+                Assert.True(json.GetProperty("legacyHeartRateCadence").GetBoolean());
+                Assert.True(json.GetProperty("heartRateCivilFilterWorks").GetBoolean());
+                Assert.Equal(0, json.GetProperty("boundarySkippedPoints").GetInt64());
+            }
+            using var tokenResponse = await http.PostAsync(new Uri(baseUrl, "_emulator/tokens"), Json(new { scopes = new[] { Scopes.HealthMetrics } }));
+            var access = (await HostTestHelpers.ReadJsonAsync(tokenResponse)).GetProperty("access_token").GetString()!;
+            // legacy cadence and a civil filter that works: ten minutes of 15-s samples
+            var filter = Uri.EscapeDataString("heart_rate.sample_time.civil_time >= \"2026-11-18T03:00:00\" AND heart_rate.sample_time.civil_time < \"2026-11-18T03:10:00\"");
+            using (var list = await HostTestHelpers.GetV4Async(http, baseUrl, access, "v4/users/me/dataTypes/heart-rate/dataPoints?filter=" + filter))
+                Assert.Equal(40, (await HostTestHelpers.ReadJsonAsync(list)).GetProperty("dataPoints").GetArrayLength());
+            // --quota 1 with --quota-retry-after: the second request is refused with Retry-After
+            using (var limited = await HostTestHelpers.GetV4Async(http, baseUrl, access))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+                Assert.NotNull(limited.Headers.RetryAfter?.Delta);
+            }
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync();
+            Assert.Equal(0, await WaitForExitAsync(process));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
     }
 
     private static StringContent Json(object body) =>
