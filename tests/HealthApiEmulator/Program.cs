@@ -11,14 +11,16 @@ public static class Program
     private const string Usage =
         "Usage: dotnet HealthApiEmulator.dll [--port N] [--auto-approve] [--seed N] [--now ISO8601] [--testing-app]\n" +
         "       [--quota N] [--latency-ms N] [--timezone IANA] [--client-secrets-out PATH] [--no-stdin]\n" +
-        "       [--exact-pages] [--quota-retry-after] [--legacy-heart-rate] [--heart-rate-civil-filter-works]\n" +
+        "       [--exact-pages] [--quota-retry-after] [--legacy-heart-rate] [--heart-rate-civil-filter-works] [--account-not-linked]\n" +
         "Serves Google OAuth 2.0 and the Google Health API v4 on 127.0.0.1 until stdin reaches EOF, SIGTERM or Ctrl+C\n" +
         "(--no-stdin: ignore stdin, stop on SIGTERM/Ctrl+C only).\n" +
         "As strict and untidy as the live API by default; these switches turn parts of that off:\n" +
         "  --exact-pages                    list pages filled to pageSize and no points lost at page boundaries\n" +
         "  --quota-retry-after              quota 429s carry Retry-After (seconds to the minute boundary)\n" +
         "  --legacy-heart-rate              heart rate every 15 s (10 s in workouts) instead of every 2-5 s\n" +
-        "  --heart-rate-civil-filter-works  heart_rate.sample_time.civil_time filters select points instead of none";
+        "  --heart-rate-civil-filter-works  heart_rate.sample_time.civil_time filters select points instead of none\n" +
+        "  --account-not-linked             the Google account has no Google Health profile: /v4 answers ACCOUNT_NOT_LINKED\n" +
+        "                                   (POST /_emulator/account {\"linked\":true|false} changes it while running)";
 
     public static async Task<int> Main(string[] args)
     {
@@ -115,6 +117,7 @@ public static class Program
                 case "--quota-retry-after": options.QuotaRetryAfter = true; break;
                 case "--legacy-heart-rate": options.LegacyHeartRateCadence = true; break;
                 case "--heart-rate-civil-filter-works": options.HeartRateCivilFilterWorks = true; break;
+                case "--account-not-linked": options.Person.AccountLinked = false; break;
                 case "--client-secrets-out": secretsOut = Value(); break;
                 case "--now":
                 {

@@ -117,3 +117,36 @@ Describe 'A tampered token cache' {
         $e.FullyQualifiedErrorId | Should -BeLike 'FitbitCacheTampered,*'
     }
 }
+
+Describe 'A Google account without a Google Health profile (ACCOUNT_NOT_LINKED)' {
+    BeforeAll { $script:signUp = 'https://www.fitbit.com/setup' }
+
+    It 'Connect-Fitbit ends with one error that carries Google''s sign-up link' {
+        $unlinked = Start-TestEmulator -ClientSecretsFile (Join-Path $TestDrive 'unlinked.json') -ExtraArguments '--account-not-linked'
+        try {
+            $caught = $null
+            try { Connect-Fitbit -Profile unlinked -ClientSecretFile $unlinked.ClientSecretsFile -TokenCache Process -TimeoutSec 60 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null }
+            catch { $caught = $_ }
+            $caught | Should -Not -BeNullOrEmpty -Because 'a failed sign-in ends the command'
+            @($err) | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'FitbitAccountNotLinked,*'
+            $err[0].Exception.Message | Should -Match ([regex]::Escape($script:signUp))
+            $err[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($script:signUp))
+        }
+        finally { Stop-TestEmulator $unlinked }
+    }
+
+    It 'a reader stops at once with one error that carries the link' {
+        Invoke-RestMethod -Method Post -Uri ($script:emu.BaseUrl + '_emulator/account') -Body '{"linked":false}' -ContentType 'application/json' | Out-Null
+        try {
+            $caught = $null
+            # Non-terminating errors would land in $ev too: the command must end with exactly one.
+            try { Get-FitbitActivity -Days 60 -ErrorVariable ev -ErrorAction SilentlyContinue | Out-Null } catch { $caught = $_ }
+            $caught | Should -Not -BeNullOrEmpty
+            @($ev) | Should -HaveCount 1
+            $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitAccountNotLinked,*'
+            $caught.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($script:signUp))
+        }
+        finally { Invoke-RestMethod -Method Post -Uri ($script:emu.BaseUrl + '_emulator/account') -Body '{"linked":true}' -ContentType 'application/json' | Out-Null }
+    }
+}

@@ -56,7 +56,11 @@ Describe '-Verbose' {
     It 'says what is read, for whom, and how many requests it took' {
         $lines = Get-AllStreams { Get-FitbitSleep -Days 3 -Verbose }
         $lines | Should -Contain "VERBOSE: Reading sleep: $($script:day.AddDays(1).ToString('yyyy-MM-dd'))..$((Get-Date).ToString('yyyy-MM-dd')) (3 days) for profile 'default'."
-        ($lines -like 'VERBOSE: Reading sleep: 1 request(s), * record(s).') | Should -HaveCount 1
+        Clear-EmulatorRequests $script:emu
+        $lines = Get-AllStreams { Get-FitbitSleep -Days 3 -Verbose }
+        $summary = @($lines -match '^VERBOSE: Reading sleep: (\d+) request\(s\), (\d+) record\(s\)\.$')
+        $summary | Should -HaveCount 1
+        [int]($summary[0] -replace '^VERBOSE: Reading sleep: (\d+) request.*$', '$1') | Should -Be (Get-EmulatorRequestCount $script:emu -PathContains '/sleep/')
     }
 
     It 'shows the token refresh during a read' {

@@ -37,19 +37,22 @@ public class RequestPlannerTests
     }
 
     [Fact]
-    public void Roll_up_chunks_hold_whole_pages_of_windows()
+    public void Roll_up_chunks_hold_at_most_floor_cap_over_window_windows()
     {
         var start = new DateTimeOffset(2026, 10, 1, 4, 0, 0, TimeSpan.Zero);
         var end = start.AddDays(30);
         var steps = RequestPlanner.RollUpChunks(DataTypeCatalog.Steps, start, end, TimeSpan.FromMinutes(1));
-        Assert.Single(steps); // 43,200 minutes < 120,000-minute chunks (90-day limit rounded down to whole pages)
+        Assert.Single(steps); // 43,200 minutes ≤ 129,600 (90 days of minutes): one unpaged request
         var hr = RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, end, TimeSpan.FromMinutes(1));
-        Assert.Equal(3, hr.Count); // 20,000-minute chunks (14-day limit = 20,160 minutes)
-        Assert.All(hr.Take(2), c => Assert.Equal(TimeSpan.FromMinutes(20000), c.End - c.Start));
-        // 43,200 windows → 5 full-or-last pages: the chunking costs nothing extra
-        Assert.Equal(5, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.RollUp, new CivilRange(new DateTime(2026, 10, 1), new DateTime(2026, 10, 30)), 0, TimeSpan.FromMinutes(1)));
+        Assert.Equal(3, hr.Count); // 14 days of minutes = 20,160 windows a request
+        Assert.All(hr.Take(2), c => Assert.Equal(TimeSpan.FromDays(14), c.End - c.Start));
+        Assert.Equal(3, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.RollUp, new CivilRange(new DateTime(2026, 10, 1), new DateTime(2026, 10, 30)), 0, TimeSpan.FromMinutes(1)));
         var hourly = RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, start.AddDays(365), TimeSpan.FromHours(1));
-        Assert.Equal(27, hourly.Count); // 14-day limit binds: ceil(365 / 14)
+        Assert.Equal(27, hourly.Count); // ceil(365 / 14)
+        // A window that does not divide the cap: floor(14 d ÷ 5 h) = 67 windows (335 h) a request, never 68.
+        var fiveHours = RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, start.AddDays(30), TimeSpan.FromHours(5));
+        Assert.All(fiveHours.Take(fiveHours.Count - 1), c => Assert.Equal(TimeSpan.FromHours(335), c.End - c.Start));
+        Assert.Throws<FitbitPS.Engine.Core.FitbitInputException>(() => RequestPlanner.RollUpChunks(DataTypeCatalog.HeartRate, start, end, TimeSpan.FromDays(15)));
     }
 
     [Fact]
@@ -58,7 +61,7 @@ public class RequestPlannerTests
         var range = new CivilRange(new DateTime(2020, 1, 1), new DateTime(2026, 11, 20));
         Assert.Equal(1, RequestPlanner.MinimumRequests(DataTypeCatalog.DailyRestingHeartRate, DataTypeMethods.List, range, 2516));
         Assert.Equal(1, RequestPlanner.MinimumRequests(DataTypeCatalog.Weight, DataTypeMethods.List, range, 0));
-        Assert.Equal(3, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.List, range, 20001));
+        Assert.Equal(5, RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.List, range, 20001)); // dense: 5,000 a page
         Assert.Equal(17, RequestPlanner.MinimumRequests(DataTypeCatalog.Sleep, DataTypeMethods.List, range, 401)); // 25 per page
     }
 
@@ -70,6 +73,10 @@ public class RequestPlannerTests
         Assert.Equal("daily_resting_heart_rate.date >= \"2026-03-07\" AND daily_resting_heart_rate.date < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.DailyRestingHeartRate, range));
         Assert.Equal("sleep.interval.civil_end_time >= \"2026-03-07\" AND sleep.interval.civil_end_time < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.Sleep, range));
         Assert.Equal("exercise.interval.civil_start_time >= \"2026-03-07\" AND exercise.interval.civil_start_time < \"2026-03-10\"", RequestPlanner.ListFilter(DataTypeCatalog.Exercise, range));
+        // Heart rate is read on physical time (a civil filter on it answers nothing live): RFC 3339 in UTC.
+        Assert.False(DataTypeCatalog.HeartRate.CivilFilterWorks);
+        Assert.Equal("heart_rate.sample_time.physical_time >= \"2026-03-07T05:00:00Z\" AND heart_rate.sample_time.physical_time < \"2026-03-10T04:00:00Z\"",
+            DataTypeCatalog.HeartRate.PhysicalFilter(new DateTimeOffset(2026, 3, 7, 0, 0, 0, TimeSpan.FromHours(-5)), new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.FromHours(-4))));
     }
 
     [Fact]

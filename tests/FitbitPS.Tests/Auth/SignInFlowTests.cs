@@ -242,6 +242,8 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.Equal(AuthErrorIds.AccountNotLinked, ex.ErrorId);
         Assert.Contains("ACCOUNT_NOT_LINKED", ex.Message);
         Assert.Contains("Fitbit", ex.Message);
+        Assert.Contains(HealthApiEmulator.Hosting.GoogleError.AccountSignUpUrl, ex.Message); // Google's sign-up link
+        Assert.Contains(HealthApiEmulator.Hosting.GoogleError.AccountSignUpUrl, ex.RecommendedAction);
     }
 
     [Fact]

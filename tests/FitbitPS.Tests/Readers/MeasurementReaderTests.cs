@@ -33,11 +33,11 @@ public class MeasurementReaderTests
             Assert.Equal(Math.Round(t.WeightKg / (1.78 * 1.78), 1, MidpointRounding.AwayFromZero), w.Bmi);
             Assert.False(string.IsNullOrEmpty(w.Source));
         }
-        var weightPoints = h.Emulator.Person.CountPoints("weight", h.HomeMidnight(range.From), h.HomeMidnight(range.EndExclusive));
-        var fatPoints = h.Emulator.Person.CountPoints("body-fat", h.HomeMidnight(range.From), h.HomeMidnight(range.EndExclusive));
-        Assert.Equal(RequestPlanner.MinimumRequests(DataTypeCatalog.Weight, DataTypeMethods.List, range, weightPoints), h.RequestsFor("weight"));
-        Assert.Equal(RequestPlanner.MinimumRequests(DataTypeCatalog.BodyFat, DataTypeMethods.List, range, fatPoints), h.RequestsFor("body-fat"));
+        var (weightRequests, fatRequests) = (h.RequestsFor("weight"), h.RequestsFor("body-fat"));
         Assert.Equal(1, h.RequestsFor("height")); // the latest height, for BMI
+        // the pages Google serves for the filter, no more
+        Assert.Equal(h.ServedPages("weight", ReaderHarness.CivilFilter(DataTypeCatalog.Weight, range)), weightRequests);
+        Assert.Equal(h.ServedPages("body-fat", ReaderHarness.CivilFilter(DataTypeCatalog.BodyFat, range)), fatRequests);
     }
 
     [Fact]
@@ -46,7 +46,10 @@ public class MeasurementReaderTests
         await using var h = await ReaderHarness.StartAsync();
         var range = new CivilRange(new DateTime(2021, 11, 21), new DateTime(2026, 11, 19));
         var days = h.Reader.ReadRestingHeartRate(range, CancellationToken.None).Records();
-        Assert.Equal(1, h.DataRequests);
+        var made = h.DataRequests;
+        // one date filter: the pages Google serves for it (it cuts 1,800 days into short pages)
+        Assert.Equal(h.ServedPages("daily-resting-heart-rate", ReaderHarness.CivilFilter(DataTypeCatalog.DailyRestingHeartRate, range)), made);
+        Assert.InRange(made, 1, 3);
         Assert.True(days.Count > 1500, $"{days.Count} days");
         Assert.Equal(days.OrderBy(d => d.Date).Select(d => d.Date), days.Select(d => d.Date));
         foreach (var d in days.Where((_, i) => i % 17 == 0))
@@ -63,7 +66,10 @@ public class MeasurementReaderTests
         var breathing = h.Reader.ReadBreathingRate(range, CancellationToken.None).Records();
         var skin = h.Reader.ReadSkinTemperature(range, CancellationToken.None).Records();
         var vo2 = h.Reader.ReadCardioFitness(range, CancellationToken.None).Records();
-        Assert.Equal(5, h.DataRequests);
+        var made = h.DataRequests;
+        var types = new[] { DataTypeCatalog.DailyHeartRateVariability, DataTypeCatalog.DailyOxygenSaturation, DataTypeCatalog.DailyRespiratoryRate,
+            DataTypeCatalog.DailySleepTemperatureDerivations, DataTypeCatalog.DailyVo2Max };
+        Assert.Equal(types.Sum(t => h.ServedPages(t.Id, ReaderHarness.CivilFilter(t, range))), made); // one filter each, its pages
         foreach (var dates in new[] { hrv.Select(x => x.Date), spo2.Select(x => x.Date), breathing.Select(x => x.Date), skin.Select(x => x.Date), vo2.Select(x => x.Date) })
         {
             var list = dates.ToList();
@@ -105,8 +111,12 @@ public class MeasurementReaderTests
             .Where(s => { var d = (s.At + s.UtcOffset).UtcDateTime.Date; return d >= range.From && d <= range.To; }).ToList();
         Assert.True(truth.Count > 20000, $"{truth.Count} samples");
         Assert.Equal(truth.Count, samples.Count);
-        Assert.Equal(RequestPlanner.MinimumRequests(DataTypeCatalog.HeartRate, DataTypeMethods.List, range, truth.Count), h.RequestsFor("heart-rate"));
-        Assert.True(h.RequestsFor("heart-rate") >= 3);
+        // The home zone's days, then the hours of the first Berlin day before New York's midnight: two filters.
+        var made = h.RequestsFor("heart-rate");
+        var firstStart = new DateTimeOffset(range.From, TimeSpan.FromHours(1));
+        Assert.Equal(h.ServedPages("heart-rate", h.PhysicalFilter(DataTypeCatalog.HeartRate, range))
+                     + h.ServedPages("heart-rate", DataTypeCatalog.HeartRate.PhysicalFilter(firstStart, h.HomeMidnight(range.From))), made);
+        Assert.True(made >= (truth.Count + 4999) / 5000);
         for (int i = 0; i < truth.Count; i++)
         {
             Assert.Equal(truth[i].At, samples[i].Time);

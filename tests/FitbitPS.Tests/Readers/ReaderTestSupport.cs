@@ -56,6 +56,39 @@ internal sealed class ReaderHarness : IAsyncDisposable
         return new DateTimeOffset(day, zone.GetUtcOffset(day));
     }
 
+    /// <summary>
+    /// The pages the emulator serves a client that follows every token of one list query (pageSize 10,000):
+    /// the fewest requests any client can make for it, now that pages are short, sometimes empty, and dense
+    /// types stop at 5,000. A plain HTTP loop, independent of FitbitPS's reader; call it after counting the
+    /// reader's requests (it adds its own to the log).
+    /// </summary>
+    public int ServedPages(string typeId, string? filter, bool reconcile = false)
+    {
+        using var http = new HttpClient { BaseAddress = Emulator.BaseUrl };
+        var token = Tokens.GetAccessTokenAsync(false, CancellationToken.None).GetAwaiter().GetResult();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        int pages = 0;
+        string? next = null;
+        do
+        {
+            var uri = $"v4/users/me/dataTypes/{typeId}/dataPoints{(reconcile ? ":reconcile" : "")}?pageSize=10000"
+                      + (filter == null ? "" : "&filter=" + Uri.EscapeDataString(filter))
+                      + (next == null ? "" : "&pageToken=" + Uri.EscapeDataString(next));
+            using var response = http.GetAsync(uri).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            pages++;
+            using var doc = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            next = doc.RootElement.TryGetProperty("nextPageToken", out var t) && t.GetString() is { Length: > 0 } s ? s : null;
+        } while (next != null);
+        return pages;
+    }
+
+    /// <summary>The civil-day list filter the readers use (Google's own field names).</summary>
+    public static string CivilFilter(DataTypeInfo type, CivilRange range) => RequestPlanner.ListFilter(type, range);
+
+    /// <summary>The physical filter of a home-zone range (raw heart rate).</summary>
+    public string PhysicalFilter(DataTypeInfo type, CivilRange range) => type.PhysicalFilter(HomeMidnight(range.From), HomeMidnight(range.EndExclusive));
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -145,8 +145,12 @@ public class ResilienceTests
     {
         await using var h = await ReaderHarness.StartAsync(o => o.Person.AccountLinked = false);
         var item = h.Reader.ReadSleep(Quarter, CancellationToken.None).First();
-        Assert.IsType<AccountNotLinkedException>(item.Error!.InnerException);
+        var notLinked = Assert.IsType<AccountNotLinkedException>(item.Error!.InnerException);
         Assert.Equal(1, h.DataRequests); // 400s are not retried
+        // Google's remedy (the sign-up link of its Help detail) is kept in the message and the advice.
+        Assert.Contains(HealthApiEmulator.Hosting.GoogleError.AccountSignUpUrl, notLinked.Links);
+        Assert.Contains(HealthApiEmulator.Hosting.GoogleError.AccountSignUpUrl, notLinked.Message);
+        Assert.Contains(HealthApiEmulator.Hosting.GoogleError.AccountSignUpUrl, notLinked.RecommendedAction);
     }
 
     [Fact]

@@ -466,9 +466,10 @@ internal sealed class HealthService(SyntheticPerson person, EmulatorClock clock,
         var window = (long)windowSeconds;
         var pageSize = TryGet(body, "pageSize", out var ps) ? Int32Field(ps, "page_size") : 0;
         if (pageSize < 0) throw BadField("pageSize", "page_size must not be negative.");
-        // pageSize 0 is proto3's "unset": the implied value ceil(range / window) is within the ceiling whenever
-        // the range is within the cap, so only the range check applies then.
-        if (pageSize > 0) CheckPageSizeCeiling(type, pageSize, window, $"window_size ({windowText})");
+        // pageSize 0 is proto3's "unset": then the implied value ceil(range / window) must be within the ceiling
+        // too (evidence §6.1 "It applies to the implied value too"; UNCONFIRMED for windows that do not divide
+        // the cap, so the stricter reading: 14 days of 5-hour windows implies 68 > floor(336 h / 5 h) = 67).
+        CheckPageSizeCeiling(type, pageSize > 0 ? pageSize : (int)Math.Min(int.MaxValue, (end - start + window - 1) / window), window, $"window_size ({windowText})");
         CheckRange(type, (end - start) / 86400.0);
         RefusePageToken(body);
         var family = PointSource.ParseFamily(Str(body, "dataSourceFamily"));

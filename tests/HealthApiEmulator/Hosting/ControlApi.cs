@@ -133,6 +133,16 @@ internal static class ControlApi
             return Results.NoContent();
         });
 
+        // The person's Google account loses (or gains) its Google Health profile: every /v4 call then answers
+        // ACCOUNT_NOT_LINKED, as for an account that never had one.
+        app.MapPost(p + "/account", (Func<HttpContext, Task<IResult>>)(context => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(context);
+            if (body?["linked"] is not { } linked) return BadRequest("Send {\"linked\":false} or {\"linked\":true}.");
+            options.Person.AccountLinked = linked.GetValue<bool>();
+            return Json(new JsonObject { ["linked"] = options.Person.AccountLinked });
+        })));
+
         app.MapPost(p + "/tokens/revoke-all", () =>
         {
             oauth.RevokeAll();
