@@ -129,9 +129,9 @@ Describe 'A Google account without a Google Health profile (ACCOUNT_NOT_LINKED)'
             catch { $caught = $_ }
             $caught | Should -Not -BeNullOrEmpty -Because 'a failed sign-in ends the command'
             @($err) | Should -HaveCount 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'FitbitAccountNotLinked,*'
-            $err[0].Exception.Message | Should -Match ([regex]::Escape($script:signUp))
-            $err[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($script:signUp))
+            $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitAccountNotLinked,*'
+            $caught.Exception.Message | Should -Match ([regex]::Escape($script:signUp))
+            $caught.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($script:signUp))
         }
         finally { Stop-TestEmulator $unlinked }
     }
