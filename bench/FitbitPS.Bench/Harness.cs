@@ -75,6 +75,39 @@ public sealed class EmulatorSession : IAsyncDisposable
 
     public int HealthRequests => Emulator.Requests.HealthApi.Count;
 
+    /// <summary>
+    /// The pages the emulator serves a bare client that follows every token of one list query at pageSize
+    /// 10,000: the fewest requests any client can make for it under the live rules (short and empty pages,
+    /// 5,000-point pages for dense types). A plain HTTP loop, independent of FitbitPS; it adds its own requests
+    /// to the log, so read the reader's count first.
+    /// </summary>
+    public int ServedPages(string typeId, string? filter)
+    {
+        using var http = new HttpClient { BaseAddress = Emulator.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.CurrentAccessToken);
+        int pages = 0;
+        string? next = null;
+        do
+        {
+            var uri = $"v4/users/me/dataTypes/{typeId}/dataPoints?pageSize=10000"
+                      + (filter == null ? "" : "&filter=" + Uri.EscapeDataString(filter))
+                      + (next == null ? "" : "&pageToken=" + Uri.EscapeDataString(next));
+            using var response = http.GetAsync(uri).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            pages++;
+            using var doc = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            next = doc.RootElement.TryGetProperty("nextPageToken", out var t) && t.GetString() is { Length: > 0 } s ? s : null;
+        } while (next != null);
+        return pages;
+    }
+
+    /// <summary>Physical instant of a civil midnight in the person's home zone.</summary>
+    public DateTimeOffset HomeMidnight(DateTime day)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Emulator.Person.Options.TimeZone);
+        return new DateTimeOffset(day, zone.GetUtcOffset(day));
+    }
+
     public int RequestsFor(string dataType)
         => Emulator.Requests.HealthApi.Count(r => r.Path.Contains($"/dataTypes/{dataType}/", StringComparison.Ordinal));
 
