@@ -76,18 +76,18 @@ public static class ResultsFile
         ("4 incremental", "requests per export kind",
             "A same-day no-op run probes each kind's trailing window with one request (docs/export.md); a kind costing more means its probe " +
             "saw a change or the run was the first of a new day, which reads every data type of the kind again."),
-        ("6 pwsh csv", "wall time",
-            "Both paths read the same pages from the emulator, which generates every 3.5 MB page on request, in the benchmark's process, on the " +
-            "same 2 cores; the page chain is sequential (each page needs the previous token). Reading alone (Get-FitbitHeartRate -Raw | Out-Null " +
-            "in a warm session) takes about 0.5 s of Export-FitbitData's 0.8 s, so wall time cannot fall below it whatever the writer does, and a " +
-            "fresh process also pays the JIT of the export code (about 2 s cold vs 0.45 s warm, measured by hand). The client's own CPU time " +
-            "(the next row) differs 6×. Closing it: less per-row work on the read side (records written straight from the parsed page instead of " +
-            "through objects) and ahead-of-time compiled engine code for the cold start; the export path is rebuilt on SQLite in the store issue, " +
-            "where this row is measured again."),
+        ("6 pwsh csv", "same samples: | Export-Csv ÷ Export-FitbitData, wall time",
+            "Both paths read the same pages from the emulator, which generates every heart-rate page on request, in the benchmark's process, on " +
+            "the same 2 cores; the page chain is sequential (each page needs the previous token). Reading is most of Export-FitbitData's wall " +
+            "time (measured by hand on the earlier 165,110-sample run: 0.5 s of 0.8 s for Get-FitbitHeartRate -Raw | Out-Null in a warm session), " +
+            "so wall time cannot fall much below it whatever the writer does, and a fresh process also pays the JIT of the export code. The " +
+            "client's own CPU time (the next row) differs more. Closing it: less per-row work on the read side (records written straight from the " +
+            "parsed page instead of through objects) and ahead-of-time compiled engine code for the cold start; the export path is rebuilt on " +
+            "SQLite in the store issue, where this row is measured again."),
         ("3 parse", "peak working set",
-            "Page buffers no longer grow the working set (bodies and spooled pages go through `PageSpool.BufferPool`; the live heap does " +
-            "not grow; 65 B allocated per point, down from 757), but each page still allocates its 10,000 `HeartRateSample` records " +
-            "(small objects): the week (5 pages, ≈ 3 MB of such garbage in all, the GC-heap row) never fills the GC's generation-0 budget, the year does, so the " +
+            "Page buffers do not grow the working set (bodies and spooled pages go through `PageSpool.BufferPool`; the live heap does " +
+            "not grow; about 70 B allocated per point), but each page still allocates its 5,000 `HeartRateSample` records " +
+            "(small objects): the week's garbage (the GC-heap row) stays below the GC's generation-0 budget, the year's does not, so the " +
             "year's peak is the week's plus that budget (tens of MB on this machine; see the GC-heap row and the two-year run, which levels " +
             "off at the year's value). It does not grow with the range beyond that. Closing it: allocate fewer objects per point (records " +
             "as structs or reused instances — a public API change for the cmdlets' output objects), or a smaller gen-0 budget in the host " +
