@@ -31,6 +31,22 @@ public enum FaultKind
 
     /// <summary>The user revoked access: 401 UNAUTHENTICATED, and the grant's refresh token stops working too.</summary>
     RevokedToken,
+
+    /// <summary>403 PERMISSION_DENIED with reason RESOURCE_PERMISSION_DENIED, while refresh still works: access
+    /// withdrawn at Google (evidence §1.9, §3.2: every v4 endpoint, until the app is removed and granted again).</summary>
+    PermissionDenied,
+
+    /// <summary>500 INTERNAL (Google envelope); evidence §1.9: intermittent 500s on wider sleep ranges.</summary>
+    Internal,
+
+    /// <summary>Headers (200, a Content-Length) and the start of the body, then nothing more until
+    /// <see cref="Fault.StallFor"/> has passed or the client gives up: a body that never finishes.</summary>
+    StalledBody,
+
+    /// <summary>Exactly <see cref="Fault.Body"/> with <see cref="Fault.Status"/> and <see cref="Fault.ContentType"/>:
+    /// a well-formed 200 of the wrong shape (<c>{"dataPoints":"oops"}</c>, <c>{}</c>), or any answer of a token
+    /// endpoint (400 invalid_request, 401 invalid_client, an HTML 403, a 200 with an empty body).</summary>
+    Respond,
 }
 
 /// <summary>One queued fault: hits the next <see cref="Remaining"/> requests it matches.</summary>
@@ -53,6 +69,18 @@ public sealed class Fault
 
     /// <summary>HTTP status of the HTML error page (HtmlErrorPage kind).</summary>
     public int HtmlStatus { get; set; } = 502;
+
+    /// <summary>How long a StalledBody answer stalls before the connection is aborted.</summary>
+    public TimeSpan StallFor { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Status of a Respond answer.</summary>
+    public int Status { get; set; } = 200;
+
+    /// <summary>Content type of a Respond answer (null: none).</summary>
+    public string? ContentType { get; set; } = "application/json; charset=UTF-8";
+
+    /// <summary>Body of a Respond answer, sent exactly (may be empty).</summary>
+    public string Body { get; set; } = "{}";
 
     /// <summary>Requests this fault still hits.</summary>
     public int Remaining { get; internal set; }
@@ -98,6 +126,16 @@ public sealed class FaultPlan
     {
         var fault = Add(FaultKind.RateLimited, count, pathContains);
         fault.RetryAfterSeconds = retryAfterSeconds;
+        return fault;
+    }
+
+    /// <summary>Queues an exact answer: <paramref name="status"/>, <paramref name="body"/> and <paramref name="contentType"/>.</summary>
+    public Fault AddResponse(int status, string body, string? contentType = "application/json; charset=UTF-8", int count = 1, string? pathContains = null)
+    {
+        var fault = Add(FaultKind.Respond, count, pathContains);
+        fault.Status = status;
+        fault.Body = body;
+        fault.ContentType = contentType;
         return fault;
     }
 

@@ -67,6 +67,10 @@ internal static class ControlApi
             if (body["latencyMs"] is { } latency) fault.Latency = TimeSpan.FromMilliseconds(latency.GetValue<int>());
             if (body["retryAfterSeconds"] is { } retry) fault.RetryAfterSeconds = retry.GetValue<int>();
             if (body["htmlStatus"] is { } html) fault.HtmlStatus = html.GetValue<int>();
+            if (body["stallMs"] is { } stall) fault.StallFor = TimeSpan.FromMilliseconds(stall.GetValue<int>());
+            if (body["status"] is { } status) fault.Status = status.GetValue<int>();
+            if (body["body"] is { } text) fault.Body = text.GetValue<string>();
+            if (body["contentType"] is { } type) fault.ContentType = type.GetValue<string>();
             return Json(new JsonObject { ["pendingFaults"] = faults.Pending });
         })));
 

@@ -158,6 +158,33 @@ internal static class Pipeline
                 else oauth.RevokeAll();
                 await WriteUnauthenticatedAsync(response, GoogleError.Unauthenticated(), invalidToken: true);
                 break;
+            case FaultKind.PermissionDenied:
+                // UNCONFIRMED wording; status and reason as reported live (evidence §1.9, fitbit-grafana issue 79).
+                await GoogleError.PermissionDenied("The caller does not have permission", "RESOURCE_PERMISSION_DENIED",
+                    new Dictionary<string, string> { ["service"] = "health.googleapis.com" }).WriteAsync(response);
+                break;
+            case FaultKind.Internal:
+                await new GoogleError(500, "INTERNAL", "Internal error encountered.").WriteAsync(response);
+                break;
+            case FaultKind.StalledBody:
+            {
+                var start = Encoding.UTF8.GetBytes("{\n  \"dataPoints\": [\n");
+                response.StatusCode = 200;
+                response.ContentType = "application/json; charset=UTF-8";
+                response.ContentLength = start.Length + 4096;
+                await response.Body.WriteAsync(start, context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+                try { await Task.Delay(fault.StallFor, context.RequestAborted); }
+                catch (OperationCanceledException) { /* the client gave up */ }
+                context.Items[AbortedKey] = true;
+                context.Abort();
+                break;
+            }
+            case FaultKind.Respond:
+                response.StatusCode = fault.Status;
+                if (fault.ContentType != null) response.ContentType = fault.ContentType;
+                await response.WriteAsync(fault.Body);
+                break;
             default:
                 throw new InvalidOperationException($"Fault {fault.Kind} is not a terminal fault.");
         }
