@@ -220,7 +220,7 @@ public class CapturedResponseTests
         var body = Captured("ansanloms-skills__weight-list.json");
         var cut = body.Take(body.Length / 2).ToArray();
         Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => Page(cut));
-        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => DataPointReader.ReadNextPageToken(new MemoryStream(cut)));
+        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => DataPointReader.ReadEnvelope(new MemoryStream(cut)));
     }
 
     [Theory]

@@ -15,6 +15,20 @@ namespace FitbitPS.Engine.Api.Wire
     /// reflection, interned property names); every other member goes through the serializer's cached
     /// contract, which is plenty for pages of at most a few thousand points.
     /// </summary>
+    /// <summary>What a list page holds besides its points: the next page's token and how many points.</summary>
+    public readonly struct PageEnvelope
+    {
+        public PageEnvelope(string nextPageToken, int points) { NextPageToken = nextPageToken; Points = points; }
+
+        /// <summary>null on the last page.</summary>
+        public string NextPageToken { get; }
+        public int Points { get; }
+
+        /// <summary>No point and no next page: Google's answer for "nothing" ({}), which a broken proxy or a
+        /// truncated chain can also produce.</summary>
+        public bool IsEmpty => Points == 0 && NextPageToken == null;
+    }
+
     public static class DataPointReader
     {
         internal static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
@@ -58,56 +72,68 @@ namespace FitbitPS.Engine.Api.Wire
         }
 
         /// <summary>Reads a whole page, calling <paramref name="onPoint"/> for each point in the order
-        /// the server sent them. Returns nextPageToken (null when this was the last page).</summary>
+        /// the server sent them. Returns nextPageToken (null when this was the last page). A page of
+        /// the wrong shape (dataPoints not a list, a point not an object) is a JsonException, never a
+        /// page read as empty.</summary>
         public static string ReadPage(Stream utf8Json, Action<DataPoint> onPoint)
+            => ReadEnvelope(utf8Json, onPoint).NextPageToken;
+
+        /// <summary>Checks a page's shape and reads only nextPageToken and the number of points (tokenizes but
+        /// does not build points): used while spooling pages that are read back later in reverse.</summary>
+        public static PageEnvelope ReadEnvelope(Stream utf8Json) => ReadEnvelope(utf8Json, null);
+
+        private static PageEnvelope ReadEnvelope(Stream utf8Json, Action<DataPoint> onPoint)
         {
             using (var text = new StreamReader(utf8Json, Encoding.UTF8, false, 64 * 1024, leaveOpen: true))
             using (var reader = CreateReader(text))
             {
                 string next = null;
+                int points = 0;
                 ExpectRead(reader);
                 Expect(reader, JsonToken.StartObject);
                 while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
                 {
                     var property = (string)reader.Value;
                     ExpectRead(reader);
-                    if (property == "dataPoints" && reader.TokenType == JsonToken.StartArray)
+                    if (property == "dataPoints")
                     {
+                        // proto3 omits an empty list; anything but a list here is a broken answer, not "no points".
+                        if (reader.TokenType != JsonToken.StartArray)
+                            throw new JsonReaderException($"The answer's dataPoints is {Describe(reader.TokenType)}, not a list.");
                         while (ExpectRead(reader) && reader.TokenType != JsonToken.EndArray)
-                            onPoint(ReadDataPoint(reader));
+                        {
+                            if (reader.TokenType != JsonToken.StartObject)
+                                throw new JsonReaderException($"A data point is {Describe(reader.TokenType)}, not an object (at {reader.Path}).");
+                            if (onPoint != null) onPoint(ReadDataPoint(reader));
+                            else SkipDataPoint(reader);
+                            points++;
+                        }
                     }
                     else if (property == "nextPageToken")
                     {
+                        if (reader.TokenType != JsonToken.String && reader.TokenType != JsonToken.Null)
+                            throw new JsonReaderException($"The answer's nextPageToken is {Describe(reader.TokenType)}, not a string.");
                         next = reader.Value as string;
                     }
                     else reader.Skip();
                 }
                 Expect(reader, JsonToken.EndObject);
                 if (reader.Read()) throw new JsonReaderException("Unexpected content after the end of the response.");
-                return string.IsNullOrEmpty(next) ? null : next;
+                return new PageEnvelope(string.IsNullOrEmpty(next) ? null : next, points);
             }
         }
 
-        /// <summary>Reads only nextPageToken (tokenizes but does not build points): used while spooling
-        /// pages that are read back later in reverse.</summary>
-        public static string ReadNextPageToken(Stream utf8Json)
+        private static string Describe(JsonToken token)
         {
-            using (var text = new StreamReader(utf8Json, Encoding.UTF8, false, 64 * 1024, leaveOpen: true))
-            using (var reader = CreateReader(text))
+            switch (token)
             {
-                string next = null;
-                ExpectRead(reader);
-                Expect(reader, JsonToken.StartObject);
-                while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
-                {
-                    var property = (string)reader.Value;
-                    ExpectRead(reader);
-                    if (property == "nextPageToken") next = reader.Value as string;
-                    else reader.Skip();
-                }
-                Expect(reader, JsonToken.EndObject);
-                if (reader.Read()) throw new JsonReaderException("Unexpected content after the end of the response.");
-                return string.IsNullOrEmpty(next) ? null : next;
+                case JsonToken.String: return "a string";
+                case JsonToken.Integer: case JsonToken.Float: return "a number";
+                case JsonToken.Boolean: return "true/false";
+                case JsonToken.Null: return "null";
+                case JsonToken.StartObject: return "an object";
+                case JsonToken.StartArray: return "a list";
+                default: return token.ToString();
             }
         }
 
@@ -128,9 +154,11 @@ namespace FitbitPS.Engine.Api.Wire
                     case "dataSource":
                         point.DataSource = ReadDataSource(reader); break;
                     case "heartRate":
+                        RequireObject(reader, property);
                         point.Member = property; point.HeartRate = ReadHeartRate(reader); break;
                     default:
                         if (reader.TokenType == JsonToken.StartObject) ReadMember(reader, property, point);
+                        else if (TypedMembers.ContainsKey(property)) RequireObject(reader, property);
                         else reader.Skip();
                         break;
                 }
@@ -313,6 +341,27 @@ namespace FitbitPS.Engine.Api.Wire
                 case null: return 0;
                 default: return Convert.ToInt64(reader.Value, CultureInfo.InvariantCulture);
             }
+        }
+
+        /// <summary>Skips one data point, checking only that the members FitbitPS reads are objects (the page
+        /// is checked when it arrives, so a broken one is asked again; its points are built later).</summary>
+        private static void SkipDataPoint(JsonReader reader)
+        {
+            while (ExpectRead(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                var property = (string)reader.Value;
+                ExpectRead(reader);
+                if (property == "heartRate" || TypedMembers.ContainsKey(property)) RequireObject(reader, property);
+                reader.Skip();
+            }
+            Expect(reader, JsonToken.EndObject);
+        }
+
+        /// <summary>A data member FitbitPS reads must be an object: "weight": "oops" is a broken answer, not a point without a value.</summary>
+        private static void RequireObject(JsonReader reader, string member)
+        {
+            if (reader.TokenType != JsonToken.StartObject)
+                throw new JsonReaderException($"The data point's {member} is {Describe(reader.TokenType)}, not an object (at {reader.Path}).");
         }
 
         private static bool ExpectRead(JsonReader reader)
