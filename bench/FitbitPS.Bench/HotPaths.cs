@@ -105,20 +105,20 @@ public class CsvBenchmarks
             foreach (var r in rows)
             {
                 w.Write(r.Date.ToString("yyyy-MM-dd", inv)); w.Write(',');
-                w.Write(r.Steps.ToString(inv)); w.Write(',');
-                w.Write(r.DistanceKm.ToString("R", inv)); w.Write(',');
-                w.Write(r.DistanceMiles.ToString("R", inv)); w.Write(',');
-                w.Write(r.Floors.ToString(inv)); w.Write(',');
-                w.Write(r.CaloriesTotal.ToString("R", inv)); w.Write(',');
-                w.Write(r.CaloriesActive.ToString("R", inv)); w.Write(',');
-                w.Write(r.AzmFatBurn.ToString(inv)); w.Write(',');
-                w.Write(r.AzmCardio.ToString(inv)); w.Write(',');
-                w.Write(r.AzmPeak.ToString(inv)); w.Write(',');
-                w.Write(r.AzmTotal.ToString(inv)); w.Write(',');
-                w.Write(r.SedentaryMinutes.ToString("R", inv)); w.Write(',');
-                w.Write(r.LightMinutes.ToString("R", inv)); w.Write(',');
-                w.Write(r.ModerateMinutes.ToString("R", inv)); w.Write(',');
-                w.Write(r.VigorousMinutes.ToString("R", inv)); w.Write("\r\n");
+                w.Write(r.Steps?.ToString(inv)); w.Write(',');
+                w.Write(r.DistanceKm?.ToString("R", inv)); w.Write(',');
+                w.Write(r.DistanceMiles?.ToString("R", inv)); w.Write(',');
+                w.Write(r.Floors?.ToString(inv)); w.Write(',');
+                w.Write(r.CaloriesTotal?.ToString("R", inv)); w.Write(',');
+                w.Write(r.CaloriesActive?.ToString("R", inv)); w.Write(',');
+                w.Write(r.AzmFatBurn?.ToString(inv)); w.Write(',');
+                w.Write(r.AzmCardio?.ToString(inv)); w.Write(',');
+                w.Write(r.AzmPeak?.ToString(inv)); w.Write(',');
+                w.Write(r.AzmTotal?.ToString(inv)); w.Write(',');
+                w.Write(r.SedentaryMinutes?.ToString("R", inv)); w.Write(',');
+                w.Write(r.LightMinutes?.ToString("R", inv)); w.Write(',');
+                w.Write(r.ModerateMinutes?.ToString("R", inv)); w.Write(',');
+                w.Write(r.VigorousMinutes?.ToString("R", inv)); w.Write("\r\n");
             }
             return rows.Length;
         }

@@ -109,7 +109,7 @@ internal static class ExportJobs
     {
         private readonly string _token;
         public StaticToken(string token) { _token = token; }
-        public Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken) => Task.FromResult(_token);
+        public Task<string> GetAccessTokenAsync(string? rejected, CancellationToken cancellationToken) => Task.FromResult(_token);
     }
 
     private static DateTime Day(string text) => DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);

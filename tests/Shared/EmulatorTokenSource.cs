@@ -35,9 +35,14 @@ public sealed class EmulatorTokenSource : IAccessTokenSource
     /// <summary>How many times the client asked for a refresh (after a 401).</summary>
     public int Refreshes { get; private set; }
 
-    public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    /// <summary>false: the token in use; true: a refresh now (tests and the benchmark's hand-written clients).</summary>
+    public Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+        => GetAccessTokenAsync(forceRefresh ? _access : null, cancellationToken);
+
+    /// <summary>Refreshes only while the token in use is the one refused (as FitbitSession does).</summary>
+    public async Task<string> GetAccessTokenAsync(string? rejected, CancellationToken cancellationToken)
     {
-        if (!forceRefresh) return _access;
+        if (rejected == null || rejected != _access) return _access;
         Refreshes++;
         using var response = await _http.PostAsync(new Uri(_baseUrl, "token"), new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -237,6 +237,8 @@ namespace FitbitPS.Engine.Api
             {
                 if (result.Failure != null)
                 {
+                    // The sign-in is gone, access withdrawn, Google unreachable: the command ends with that one error.
+                    if (EndsCommand(result.Failure)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(result.Failure).Throw();
                     // Pages arrive newest first: the days not yet read run from From up to the oldest day fetched.
                     var to = range.To;
                     var last = result.Segments.Count == 0 ? null : result.Segments[result.Segments.Count - 1].Pages.Last();

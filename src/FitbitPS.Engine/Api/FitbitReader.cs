@@ -256,13 +256,40 @@ namespace FitbitPS.Engine.Api
             var streams = new IEnumerable<ReadItem<RollupDataPoint>>[types.Count];
             foreach (var i in Enumerable.Range(0, types.Count).OrderBy(i => RequestPlanner.DailyRollUpChunks(types[i], range).Count * -1))
                 streams[i] = DailyRollUpAscending(types[i], range, cancellationToken);
+            var failed = new List<ChunkFailedException>();
             foreach (var row in JoinAscending(streams, p => p.CivilStartTime.ToDateTime().Ticks))
             {
-                if (row.IsError) { yield return ReadItem<ActivityDay>.Failed(row.Error); continue; }
+                if (row.IsError) { failed.Add(row.Error); yield return ReadItem<ActivityDay>.Failed(row.Error); continue; }
                 var day = new ActivityDay { Date = row.Record.First(p => p != null).CivilStartTime.ToDateTime() };
-                foreach (var p in row.Record) if (p != null) ApplyActivity(day, p);
+                for (int i = 0; i < types.Count; i++)
+                {
+                    // A type that answered without this day recorded nothing: 0. A type whose read failed stays null
+                    // (its error names it): a missing value, never a made-up one.
+                    if (row.Record[i] != null) ApplyActivity(day, row.Record[i]);
+                    else if (!Covers(failed, types[i], day.Date)) ZeroActivity(day, types[i]);
+                }
                 yield return ReadItem<ActivityDay>.Of(day);
             }
+        }
+
+        /// <summary>Whether a failed chunk of <paramref name="type"/> covers <paramref name="day"/>.</summary>
+        private static bool Covers(List<ChunkFailedException> failed, DataTypeInfo type, DateTime day)
+        {
+            foreach (var f in failed)
+                if (f.DataType == type.Id && f.From <= day && day <= f.To) return true;
+            return false;
+        }
+
+        /// <summary>The fields <paramref name="type"/> fills, at 0 (the type answered and had nothing for the day).</summary>
+        private static void ZeroActivity(ActivityDay day, DataTypeInfo type)
+        {
+            if (type == DataTypeCatalog.Steps) day.Steps = 0;
+            else if (type == DataTypeCatalog.Distance) { day.DistanceKm = 0; day.DistanceMiles = 0; }
+            else if (type == DataTypeCatalog.Floors) day.Floors = 0;
+            else if (type == DataTypeCatalog.TotalCalories) day.CaloriesTotal = 0;
+            else if (type == DataTypeCatalog.ActiveEnergyBurned) day.CaloriesActive = 0;
+            else if (type == DataTypeCatalog.ActiveZoneMinutes) { day.AzmFatBurn = 0; day.AzmCardio = 0; day.AzmPeak = 0; day.AzmTotal = 0; }
+            else if (type == DataTypeCatalog.ActivityLevel) { day.SedentaryMinutes = 0; day.LightMinutes = 0; day.ModerateMinutes = 0; day.VigorousMinutes = 0; }
         }
 
         /// <summary>Days with only <see cref="ActivityDay.CaloriesTotal"/> set, from the total-calories
@@ -305,6 +332,12 @@ namespace FitbitPS.Engine.Api
                 // Google's per-minute AZM already credits 2 for cardio/peak minutes, so the zones add up.
                 day.AzmTotal = day.AzmFatBurn + day.AzmCardio + day.AzmPeak;
             }
+            if (p.ActivityLevel != null)
+            {
+                // Google leaves a level with no minutes out of the list: that level had 0 minutes.
+                day.SedentaryMinutes = day.SedentaryMinutes ?? 0; day.LightMinutes = day.LightMinutes ?? 0;
+                day.ModerateMinutes = day.ModerateMinutes ?? 0; day.VigorousMinutes = day.VigorousMinutes ?? 0;
+            }
             if (p.ActivityLevel?.ActivityLevelRollupsByActivityLevelType != null)
                 foreach (var level in p.ActivityLevel.ActivityLevelRollupsByActivityLevelType)
                 {
@@ -337,15 +370,26 @@ namespace FitbitPS.Engine.Api
             var zone = Await(PersonZoneAsync(cancellationToken), cancellationToken);
             var types = new[] { DataTypeCatalog.Steps, DataTypeCatalog.Distance, DataTypeCatalog.Floors, DataTypeCatalog.TotalCalories };
             var streams = types.Select(t => RollUpAscending(t, range, window, zone, cancellationToken)).ToList();
+            var failed = new List<ChunkFailedException>();
             foreach (var row in JoinAscending(streams, p => p.StartTime.Value.UtcTicks))
             {
-                if (row.IsError) { yield return ReadItem<ActivityInterval>.Failed(row.Error); continue; }
+                if (row.IsError) { failed.Add(row.Error); yield return ReadItem<ActivityInterval>.Failed(row.Error); continue; }
                 var any = row.Record.First(p => p != null);
                 var start = zone.Local(any.StartTime.Value);
                 var record = new ActivityInterval { Date = start.Date, Start = start, End = zone.Local(any.EndTime ?? any.StartTime.Value + window) };
-                foreach (var p in row.Record)
+                for (int i = 0; i < types.Length; i++)
                 {
-                    if (p == null) continue;
+                    var p = row.Record[i];
+                    if (p == null)
+                    {
+                        // Nothing in this window from a type that answered: 0; from a type whose read failed: null.
+                        if (Covers(failed, types[i], record.Date)) continue;
+                        if (types[i] == DataTypeCatalog.Steps) record.Steps = 0;
+                        else if (types[i] == DataTypeCatalog.Distance) { record.DistanceKm = 0; record.DistanceMiles = 0; }
+                        else if (types[i] == DataTypeCatalog.Floors) record.Floors = 0;
+                        else record.CaloriesTotal = 0;
+                        continue;
+                    }
                     if (p.Steps != null) record.Steps = p.Steps.CountSum;
                     if (p.Distance != null)
                     {
@@ -750,17 +794,27 @@ namespace FitbitPS.Engine.Api
             var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var queue = new Queue<(TChunk Chunk, Task<ChunkOutcome<T>> Task)>();
             int next = 0;
+            Exception fatal = null; // a failure no other chunk can survive: the chunks still in flight stop
 
             async Task<ChunkOutcome<T>> Run(TChunk chunk)
             {
                 try { return new ChunkOutcome<T> { Items = await fetch(chunk, cts.Token).ConfigureAwait(false) }; }
-                catch (OperationCanceledException) when (cts.IsCancellationRequested) { throw; }
-                catch (Exception e) { return new ChunkOutcome<T> { Failure = e }; }
+                catch (OperationCanceledException) when (cts.IsCancellationRequested)
+                {
+                    var cause = Volatile.Read(ref fatal);
+                    if (cause != null && !cancellationToken.IsCancellationRequested) return new ChunkOutcome<T> { Failure = cause };
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    if (EndsCommand(e) && Interlocked.CompareExchange(ref fatal, e, null) == null) cts.Cancel();
+                    return new ChunkOutcome<T> { Failure = e };
+                }
             }
 
             void Fill()
             {
-                while (queue.Count < Math.Max(1, Lookahead) && next < chunks.Count)
+                while (queue.Count < Math.Max(1, Lookahead) && next < chunks.Count && Volatile.Read(ref fatal) == null)
                 {
                     var chunk = chunks[next++];
                     queue.Enqueue((chunk, Run(chunk)));
@@ -782,6 +836,8 @@ namespace FitbitPS.Engine.Api
                         var outcome = Await(task, cancellationToken);
                         if (outcome.Failure != null)
                         {
+                            // One error for the command, not one per chunk and data type.
+                            if (EndsCommand(outcome.Failure)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(outcome.Failure).Throw();
                             var (from, to) = days(chunk);
                             yield return ReadItem<T>.Failed(new ChunkFailedException(type.Id, from, to, outcome.Failure));
                             continue;
@@ -801,6 +857,9 @@ namespace FitbitPS.Engine.Api
                 }
             }
         }
+
+        /// <summary>Failures after which no other request of the command can succeed (see FitbitEngineException.EndsCommand).</summary>
+        internal static bool EndsCommand(Exception e) => e is Auth.FitbitEngineException f && f.EndsCommand;
 
         /// <summary>Merges ascending streams by key: one row per key, null where a stream has no value.</summary>
         internal static IEnumerable<ReadItem<T[]>> JoinAscending<T>(IReadOnlyList<IEnumerable<ReadItem<T>>> streams, Func<T, long> key) where T : class

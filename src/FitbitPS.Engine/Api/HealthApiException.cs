@@ -94,6 +94,8 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>The sign-up or help links Google named.</summary>
         public IReadOnlyList<string> Links { get; }
+
+        public override bool EndsCommand => true;
     }
 
     /// <summary>
@@ -124,6 +126,44 @@ namespace FitbitPS.Engine.Api
         public AuthenticationFailedException(string googleMessage)
             : base("Google refused the access token even after a refresh (401 UNAUTHENTICATED). Run Connect-Fitbit to sign in again. Google said: " + googleMessage,
                    401, "UNAUTHENTICATED", errorId: "FitbitApiUnauthenticated") { RecommendedAction = "Connect-Fitbit"; }
+
+        public override bool EndsCommand => true;
+    }
+
+    /// <summary>
+    /// 403 on a request the sign-in's scopes cover (RESOURCE_PERMISSION_DENIED, DISALLOWED_OAUTH_SCOPES…): Google
+    /// withdrew this app's access to the account. Seen live on every endpoint at once while refresh still works,
+    /// cured only by removing the app's access and granting it again (evidence §1.9, §3.2).
+    /// </summary>
+    public sealed class AccessDeniedException : HealthApiException
+    {
+        public const string ConnectionsPage = "https://myaccount.google.com/connections";
+
+        public AccessDeniedException(string what, int httpStatus, string status, string reason, string googleMessage, IReadOnlyDictionary<string, string> metadata)
+            : base($"Google Health refused {what} with {httpStatus} {status}{(reason != null ? " (" + reason + ")" : "")}: {googleMessage} " +
+                   "The sign-in still works, but Google no longer lets this app read the account. " +
+                   $"Remove FitbitPS's access at {ConnectionsPage}, then run Connect-Fitbit -Force to grant it again.",
+                   httpStatus, status, reason, metadata, errorId: "FitbitAccessDenied")
+        {
+            RecommendedAction = $"Remove the app's access at {ConnectionsPage}, then run Connect-Fitbit -Force and approve it again.";
+        }
+
+        public override bool EndsCommand => true;
+    }
+
+    /// <summary>Several connection attempts in a row failed (refused, reset, no complete answer in time): Google
+    /// cannot be reached, so the command stops at once rather than retrying every remaining request.</summary>
+    public sealed class GoogleUnreachableException : HealthApiException
+    {
+        public GoogleUnreachableException(Uri api, int attempts, TimeSpan over, Exception last)
+            : base($"Google is unreachable: {attempts} connection attempts to {api.GetLeftPart(UriPartial.Authority)} in a row failed over {over.TotalSeconds:0.#} s " +
+                   $"(last: {last?.GetType().Name}: {last?.Message}). Nothing was written for the days not read. Check the network connection (and proxy), then run the command again.",
+                   0, null, null, null, last, errorId: "FitbitGoogleUnreachable")
+        {
+            RecommendedAction = "Check the network connection (and proxy settings), then run the command again.";
+        }
+
+        public override bool EndsCommand => true;
     }
 
     /// <summary>One chunk of a date range failed; the rest of the range still streams.</summary>

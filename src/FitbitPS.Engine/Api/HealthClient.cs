@@ -65,6 +65,10 @@ namespace FitbitPS.Engine.Api
         private readonly Uri _apiBase;
         private Settings _settings;
         private int _requestCount;
+        private readonly ConnectionHealth _connection = new ConnectionHealth();
+
+        /// <summary>ErrorId of an answer that could not be read twice (malformed, wrong shape, cut short).</summary>
+        public const string AnswerUnreadable = "FitbitApiAnswerUnreadable";
 
         /// <param name="tokens">Access tokens (the session).</param>
         /// <param name="throttle">Shared limiter (null: the one of this sign-in).</param>
@@ -78,7 +82,8 @@ namespace FitbitPS.Engine.Api
             _apiBase = healthApiBase.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? healthApiBase : new Uri(healthApiBase.AbsoluteUri + "/");
             _http = new HttpClient(handler ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate }, disposeHandler)
             {
-                Timeout = TimeSpan.FromSeconds(100),
+                // Each attempt has its own deadline over headers and body (RequestTimeout); HttpClient's covers headers only.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
             _ownsHttp = true;
             Throttle = throttle ?? RequestThrottle.For(tokens);
@@ -86,8 +91,16 @@ namespace FitbitPS.Engine.Api
 
         public RequestThrottle Throttle { get; }
 
-        /// <summary>Retries after 429/503/5xx/resets before giving up (the first try not counted).</summary>
+        /// <summary>Retries after 429/503/5xx answers before giving up (the first try not counted). Google answered:
+        /// it is there, so these wait patiently (exponential back-off, Retry-After, the next quota minute).</summary>
         public int MaxRetries { get; set; } = 6;
+
+        /// <summary>Deadline of one attempt, from sending the request to the last byte of the body.</summary>
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Failed connections in a row (refused, reset, no complete answer in time) after which the command
+        /// stops with "Google is unreachable". Waits between them: 0.5 s, 1 s, 2 s (a few seconds in all).</summary>
+        public int UnreachableAfter { get => _connection.Limit; set => _connection.Limit = Math.Max(1, value); }
         /// <summary>First back-off; doubles per retry up to <see cref="MaxBackoff"/>.</summary>
         public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
         public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(32);
@@ -123,27 +136,52 @@ namespace FitbitPS.Engine.Api
         public Task<RawPage> ListPageAsync(DataTypeInfo type, string filter, int pageSize, string pageToken, bool reconcile, CancellationToken cancellationToken)
         {
             var path = ListPath(type, filter, pageSize, pageToken, reconcile);
-            return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter,
-                $"{type.Id} {(reconcile ? "reconcile" : "list")}",
-                (body, length) => new RawPage(Copy(body, length), NextPageTokenOf(type, body, length)), cancellationToken, chain: true);
+            var what = $"{type.Id} {(reconcile ? "reconcile" : "list")}";
+            return ConfirmEmptyAsync(() => SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter, what,
+                    (body, length) => { var envelope = EnvelopeOf(type, body, length); return (Page: new RawPage(Copy(body, length), envelope.NextPageToken), envelope.IsEmpty); },
+                    cancellationToken, chain: true),
+                r => r.IsEmpty, what, cancellationToken, r => r.Page);
         }
 
         /// <summary>One page of dataPoints.list (or :reconcile) appended to <paramref name="spool"/> once it
-        /// is whole and well-formed (a truncated or malformed body is retried, never spooled); returns the
-        /// next page's token. Why: the body is read into a pooled buffer and copied into the spool, so a
+        /// is whole and well-formed (a truncated, malformed or wrong-shape body is retried, never spooled); returns
+        /// the next page's token. Why: the body is read into a pooled buffer and copied into the spool, so a
         /// long read allocates no 3.5 MB array per page.</summary>
         public Task<string> ListPageIntoAsync(DataTypeInfo type, string filter, int pageSize, string pageToken, bool reconcile, PageSpool spool, CancellationToken cancellationToken)
         {
             if (spool == null) throw new ArgumentNullException(nameof(spool));
             var path = ListPath(type, filter, pageSize, pageToken, reconcile);
-            return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter,
-                $"{type.Id} {(reconcile ? "reconcile" : "list")}",
-                (body, length) =>
+            var what = $"{type.Id} {(reconcile ? "reconcile" : "list")}";
+            bool confirming = false;
+            return ConfirmEmptyAsync(() =>
                 {
-                    var next = NextPageTokenOf(type, body, length);
-                    spool.Add(body, length);
-                    return next;
-                }, cancellationToken, chain: true);
+                    var final = confirming;
+                    confirming = true;
+                    return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, path)), type, filter, what,
+                        (body, length) =>
+                        {
+                            var envelope = EnvelopeOf(type, body, length);
+                            // A first empty answer is asked again before it counts; only the answer that counts is spooled.
+                            if (!envelope.IsEmpty || final) spool.Add(body, length);
+                            return envelope;
+                        }, cancellationToken, chain: true);
+                },
+                e => e.IsEmpty, what, cancellationToken, e => e.NextPageToken);
+        }
+
+        /// <summary>
+        /// Google answers "nothing" as {} — and so can a broken proxy, or a page chain cut short. An empty answer
+        /// therefore counts only when the same request, asked once more, is empty too: one extra request per empty
+        /// result, and a transient {} never becomes days marked complete with nothing in them.
+        /// </summary>
+        private async Task<TResult> ConfirmEmptyAsync<TAnswer, TResult>(Func<Task<TAnswer>> send, Func<TAnswer, bool> isEmpty, string what,
+            CancellationToken cancellationToken, Func<TAnswer, TResult> result)
+        {
+            var answer = await send().ConfigureAwait(false);
+            if (!isEmpty(answer)) return result(answer);
+            Log?.Debug($"{what}: Google answered nothing; asking once more before taking that as final.");
+            cancellationToken.ThrowIfCancellationRequested();
+            return result(await send().ConfigureAwait(false));
         }
 
         private static string ListPath(DataTypeInfo type, string filter, int pageSize, string pageToken, bool reconcile)
@@ -164,38 +202,48 @@ namespace FitbitPS.Engine.Api
 
         [ThreadStatic] private static List<Records.HeartRateSample> _scratch;
 
-        /// <summary>Checks a page is whole, well-formed JSON (else it is retried) and finds its next-page token.
-        /// Raw heart-rate pages go through the byte scanner (4× cheaper than tokenizing with Newtonsoft).</summary>
-        internal static string NextPageTokenOf(DataTypeInfo type, byte[] body) => NextPageTokenOf(type, body, body.Length);
+        /// <summary>Checks a page is whole, well-formed JSON of the right shape (else it is retried) and finds its
+        /// next-page token and point count. Raw heart-rate pages go through the byte scanner (4× cheaper than
+        /// tokenizing with Newtonsoft).</summary>
+        internal static PageEnvelope EnvelopeOf(DataTypeInfo type, byte[] body) => EnvelopeOf(type, body, body.Length);
 
-        internal static string NextPageTokenOf(DataTypeInfo type, byte[] body, int length)
+        internal static PageEnvelope EnvelopeOf(DataTypeInfo type, byte[] body, int length)
         {
             if (type.Id == "heart-rate")
             {
                 var scratch = _scratch ?? (_scratch = new List<Records.HeartRateSample>(10000));
                 try
                 {
-                    if (HeartRatePageScanner.TryParse(body, length, scratch, out var next)) return next;
+                    if (HeartRatePageScanner.TryParse(body, length, scratch, out var next)) return new PageEnvelope(next, scratch.Count);
                 }
                 finally { scratch.Clear(); }
             }
             using (var ms = new MemoryStream(body, 0, length, writable: false))
-                return DataPointReader.ReadNextPageToken(ms);
+                return DataPointReader.ReadEnvelope(ms);
         }
 
         /// <summary>One page of dataPoints:rollUp (physical windows).</summary>
         public Task<RollUpDataPointsResponse> RollUpAsync(DataTypeInfo type, RollUpDataPointsRequest request, CancellationToken cancellationToken)
-            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:rollUp", request, $"{type.Id} rollUp", cancellationToken, chain: !string.IsNullOrEmpty(request.PageToken));
+            => PostRollUpAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:rollUp", request, $"{type.Id} rollUp", cancellationToken, chain: !string.IsNullOrEmpty(request.PageToken));
 
         /// <summary>One page of dataPoints:dailyRollUp (civil days).</summary>
         public Task<RollUpDataPointsResponse> DailyRollUpAsync(DataTypeInfo type, DailyRollUpDataPointsRequest request, CancellationToken cancellationToken)
-            => PostJsonAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:dailyRollUp", request, $"{type.Id} dailyRollUp", cancellationToken, chain: !string.IsNullOrEmpty(request.PageToken));
+            => PostRollUpAsync(type, $"v4/users/me/dataTypes/{type.Id}/dataPoints:dailyRollUp", request, $"{type.Id} dailyRollUp", cancellationToken, chain: !string.IsNullOrEmpty(request.PageToken));
 
-        private Task<RollUpDataPointsResponse> PostJsonAsync(DataTypeInfo type, string path, object body, string what, CancellationToken cancellationToken, bool chain)
+        private Task<RollUpDataPointsResponse> PostRollUpAsync(DataTypeInfo type, string path, object body, string what, CancellationToken cancellationToken, bool chain)
         {
             var json = JsonConvert.SerializeObject(body, Formatting.None);
-            return SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(_apiBase, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
-                type, null, what, (b, n) => Deserialize<RollUpDataPointsResponse>(b, n), cancellationToken, chain);
+            return ConfirmEmptyAsync(() => SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(_apiBase, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
+                    type, null, what, (b, n) => CheckShape(Deserialize<RollUpDataPointsResponse>(b, n)), cancellationToken, chain),
+                r => r.RollupDataPoints.Count == 0 && string.IsNullOrEmpty(r.NextPageToken), what, cancellationToken, r => r);
+        }
+
+        /// <summary>A roll-up answer whose list is not a list of objects is broken (retried), not "no data".</summary>
+        private static RollUpDataPointsResponse CheckShape(RollUpDataPointsResponse response)
+        {
+            if (response.RollupDataPoints == null || response.RollupDataPoints.Any(p => p == null))
+                throw new JsonSerializationException("The answer's rollupDataPoints is not a list of objects.");
+            return response;
         }
 
         // ---------------------------------------------------------------- users
@@ -247,7 +295,8 @@ namespace FitbitPS.Engine.Api
         private async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
             Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain = false)
         {
-            bool refreshed = false, malformedRetried = false;
+            bool malformedRetried = false;
+            string rejected = null; // the access token a 401 refused (refreshed once, then the sign-in is gone)
             int retries = 0;
             string asked = null; // the request as a person reads it, for errors that are ours
             while (true)
@@ -255,84 +304,100 @@ namespace FitbitPS.Engine.Api
                 cancellationToken.ThrowIfCancellationRequested();
                 TimeSpan? wait = null;
                 string waitReason = null;
+                int waitAttempt = 1;
                 byte[] rented = null;
                 try
                 {
                     using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
                     {
-                        var token = await _tokens.GetAccessTokenAsync(refreshed, cancellationToken).ConfigureAwait(false);
+                        _connection.ThrowIfUnreachable();
+                        var token = await _tokens.GetAccessTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
                         HttpResponseMessage response = null;
                         byte[] body = null; // rented from PageSpool.BufferPool; returned before the next attempt
                         int bodyLength = 0;
                         Exception transport = null;
                         bool truncated = false;
-                        try
+                        // One deadline for the whole exchange, headers and body: a body that stalls after its headers
+                        // must not hold the read (and an export's folder lock) for as long as the server keeps it open.
+                        using (var deadline = new CancellationTokenSource(RequestTimeout))
+                        using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
                         {
-                            using (var request = createRequest())
+                            try
                             {
-                                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                                asked = asked ?? $"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)}";
-                                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                                Interlocked.Increment(ref _requestCount);
-                                RequestTally.CountOne();
-                                var started = System.Diagnostics.Stopwatch.StartNew();
-                                try
+                                using (var request = createRequest())
                                 {
-                                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                                    // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
-                                    var current = response;
-                                    using (cancellationToken.Register(() => current.Dispose()))
-                                        (body, bodyLength) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                                    rented = body;
-                                    if (Log != null)
-                                        Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
+                                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                                    asked = asked ?? $"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)}";
+                                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                                    Interlocked.Increment(ref _requestCount);
+                                    RequestTally.CountOne();
+                                    var started = System.Diagnostics.Stopwatch.StartNew();
+                                    try
+                                    {
+                                        response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+                                        // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
+                                        var current = response;
+                                        using (attempt.Token.Register(() => current.Dispose()))
+                                            (body, bodyLength) = await ReadBodyAsync(response, attempt.Token).ConfigureAwait(false);
+                                        rented = body;
+                                        if (Log != null)
+                                            Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
+                                    }
+                                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                                    {
+                                        Log?.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> failed after {started.ElapsedMilliseconds} ms: " +
+                                                   (deadline.IsCancellationRequested ? $"no complete answer within {RequestTimeout.TotalSeconds:0.#} s" : $"{e.GetType().Name}: {e.Message}"));
+                                        throw;
+                                    }
+                                    cancellationToken.ThrowIfCancellationRequested();
                                 }
-                                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                                {
-                                    Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> failed after {started.ElapsedMilliseconds} ms: {e.GetType().Name}: {e.Message}");
-                                    throw;
-                                }
-                                cancellationToken.ThrowIfCancellationRequested();
+                            }
+                            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
+                            catch (Exception e) when (cancellationToken.IsCancellationRequested)
+                            {
+                                // e.g. ObjectDisposedException from the aborted body read
+                                response?.Dispose();
+                                throw new OperationCanceledException("The read was cancelled.", e, cancellationToken);
+                            }
+                            catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException
+                                                      || (deadline.IsCancellationRequested && e is ObjectDisposedException))
+                            {
+                                // Connection refused or reset, truncated body (Content-Length not met), no answer in time.
+                                transport = deadline.IsCancellationRequested
+                                    ? new TimeoutException($"No complete answer within {RequestTimeout.TotalSeconds:0.#} s.", e)
+                                    : e;
+                                // Headers said 2xx but the body broke off or stalled: a truncated answer from a reachable server.
+                                truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
+                                response?.Dispose();
+                                response = null;
+                            }
+                            finally
+                            {
+                                RequestCompleted?.Invoke(RequestCount);
                             }
                         }
-                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
-                        catch (Exception e) when (cancellationToken.IsCancellationRequested)
-                        {
-                            // e.g. ObjectDisposedException from the aborted body read
-                            response?.Dispose();
-                            throw new OperationCanceledException("The read was cancelled.", e, cancellationToken);
-                        }
-                        catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException)
-                        {
-                            // Connection reset, truncated body (Content-Length not met), timeout: transient on reads.
-                            transport = e;
-                            // Headers said 2xx but the body broke off: a truncated answer, not an unreachable server.
-                            truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
-                            response?.Dispose();
-                            response = null;
-                        }
-                        finally
-                        {
-                            RequestCompleted?.Invoke(RequestCount);
-                        }
-    
+
                         if (transport != null && truncated)
                         {
+                            _connection.Answered();
                             if (malformedRetried)
-                                throw new HealthApiException($"Google Health cut the answer for {what} short twice: {transport.Message}", 200, inner: transport);
+                                throw new HealthApiException($"Google Health cut the answer for {what} short twice: {transport.Message} Nothing of it was kept.", 200, inner: transport, errorId: AnswerUnreadable);
                             malformedRetried = true;
                             wait = TimeSpan.Zero;
                             waitReason = "truncated body";
                         }
                         else if (transport != null)
                         {
-                            if (retries >= MaxRetries)
-                                throw new HealthApiException($"Could not reach Google Health for {what} after {retries + 1} attempts: {transport.Message}", inner: transport);
-                            wait = Backoff(retries);
+                            // Several failed connections in a row (this request's and others'): Google cannot be reached.
+                            // Fail the command now, once, rather than retrying every remaining request for minutes.
+                            var streak = _connection.Failed(transport, _apiBase);
+                            wait = ConnectionBackoff(streak);
+                            waitAttempt = streak;
                             waitReason = "connection failed (" + transport.GetType().Name + ": " + transport.Message + ")";
                         }
                         else
                         {
+                            _connection.Answered();
                             using (response)
                             {
                                 var status = (int)response.StatusCode;
@@ -342,10 +407,11 @@ namespace FitbitPS.Engine.Api
                                     catch (JsonException e)
                                     {
                                         if (malformedRetried)
-                                            throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {bodyLength} bytes): {e.Message}", status, inner: e);
+                                            throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {bodyLength} bytes): {e.Message} Nothing of it was kept.", status, inner: e, errorId: AnswerUnreadable);
                                         malformedRetried = true;
                                         wait = TimeSpan.Zero;
-                                        waitReason = "malformed or truncated JSON";
+                                        waitReason = "malformed or wrong-shape JSON";
+                                        Log?.Debug($"{what}: the answer could not be read ({e.Message}); asking again.");
                                     }
                                 }
                                 else
@@ -354,8 +420,11 @@ namespace FitbitPS.Engine.Api
                                     var error = ParseError(errorBody);
                                     if (status == 401)
                                     {
-                                        if (refreshed) throw new AuthenticationFailedException(error?.Message ?? "HTTP 401");
-                                        refreshed = true;
+                                        if (rejected != null) throw new AuthenticationFailedException(error?.Message ?? "HTTP 401");
+                                        rejected = token;
+                                        // Refresh now, in this slot: the requests queued behind this one then go out with the
+                                        // new token (or fail at once if the grant is gone) instead of each collecting its own 401.
+                                        await _tokens.GetAccessTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
                                         continue;
                                     }
                                     bool html = error == null;
@@ -375,6 +444,8 @@ namespace FitbitPS.Engine.Api
                                         waitReason += " (per-minute quota; waiting for the next minute)";
                                     }
                                     else wait = Backoff(retries);
+                                    retries++;
+                                    waitAttempt = retries;
                                 }
                             }
                         }
@@ -385,10 +456,9 @@ namespace FitbitPS.Engine.Api
                     // parse has copied what it keeps (the spool, a typed response): the buffer goes back.
                     if (rented != null) PageSpool.BufferPool.Return(rented);
                 }
-                retries++;
                 if (wait.Value > TimeSpan.Zero)
                 {
-                    Waiting?.Invoke(new RequestWait(waitReason, wait.Value, retries, what));
+                    Waiting?.Invoke(new RequestWait(waitReason, wait.Value, waitAttempt, what));
                     await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -459,6 +529,13 @@ namespace FitbitPS.Engine.Api
             lock (JitterSource) return JitterSource.Next(0, maxMilliseconds);
         }
 
+        /// <summary>After the n-th failed connection in a row: 0.5 s, 1 s, 2 s… (with equal jitter).</summary>
+        private static TimeSpan ConnectionBackoff(int streak)
+        {
+            var ceiling = 500 * Math.Pow(2, Math.Max(0, streak - 1));
+            return TimeSpan.FromMilliseconds(ceiling / 2 + Jitter((int)(ceiling / 2)));
+        }
+
         /// <summary>Exponential back-off with "equal jitter": half fixed, half random.</summary>
         private TimeSpan Backoff(int retry)
         {
@@ -524,6 +601,9 @@ namespace FitbitPS.Engine.Api
             }
             if (IsOurMistake(reason))
                 return new RequestRefusedException(what, asked ?? what, status, error?.StatusName, reason, message, metadata, filter);
+            // Any other refusal of a request the granted scopes cover: access withdrawn at Google (every endpoint at once).
+            if (status == 403 && error?.StatusName == "PERMISSION_DENIED")
+                return new AccessDeniedException(what, status, error.StatusName, reason, message, metadata);
             var remedy = links.Count > 0 ? " See " + string.Join(", ", links) + "." : "";
             return new HealthApiException($"Google Health refused {what}: HTTP {status} {error?.StatusName}{(reason != null ? " (" + reason + ")" : "")}: {message}{remedy}",
                 status, error?.StatusName, reason, metadata) { RecommendedAction = links.Count > 0 ? "See " + string.Join(", ", links) + "." : null };

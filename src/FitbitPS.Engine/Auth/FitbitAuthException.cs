@@ -41,6 +41,9 @@ namespace FitbitPS.Engine.Auth
 
         private string _profile;
 
+        /// <summary>A sign-in that fails once fails for every request of the command.</summary>
+        public override bool EndsCommand => true;
+
         /// <summary>The profile concerned, when there is one (also the error's target unless another is named).</summary>
         public string Profile
         {

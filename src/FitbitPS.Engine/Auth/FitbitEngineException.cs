@@ -46,5 +46,10 @@ namespace FitbitPS.Engine.Auth
         /// <summary>What the failure is about (a profile, a day range, a file), for ErrorRecord.TargetObject;
         /// null: the cmdlet names its own target.</summary>
         public object Target { get; set; }
+
+        /// <summary>Nothing else the command would still ask for can succeed (the sign-in is gone, access was
+        /// withdrawn, Google cannot be reached): a read stops at once with this one error instead of one error
+        /// per chunk and data type.</summary>
+        public virtual bool EndsCommand => false;
     }
 }

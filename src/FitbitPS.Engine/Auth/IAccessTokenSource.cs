@@ -3,7 +3,9 @@ namespace FitbitPS.Engine.Auth
     /// <summary>Gives the Health API client a current access token; refreshes transparently.</summary>
     public interface IAccessTokenSource
     {
-        /// <param name="forceRefresh">true after a 401: the cached access token was refused.</param>
-        System.Threading.Tasks.Task<string> GetAccessTokenAsync(bool forceRefresh, System.Threading.CancellationToken cancellationToken);
+        /// <param name="rejected">The access token Google just refused with a 401, or null. A new token is fetched
+        /// only while the source still holds that very token: a late 401 for a request sent before another caller
+        /// refreshed gets the newer token, not another refresh.</param>
+        System.Threading.Tasks.Task<string> GetAccessTokenAsync(string rejected, System.Threading.CancellationToken cancellationToken);
     }
 }

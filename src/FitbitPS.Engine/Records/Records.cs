@@ -24,34 +24,37 @@ namespace FitbitPS.Engine.Records
     /// <summary>One day of activity (daily roll-ups: every source merged, no double counting).</summary>
     public sealed class ActivityDay
     {
+        // Each value comes from its own data type's roll-up; null when that type has nothing for the day or could
+        // not be read (the error names it), never a made-up 0.
         public DateTime Date { get; set; }
-        public long Steps { get; set; }
-        public double DistanceKm { get; set; }
-        public double DistanceMiles { get; set; }
-        public long Floors { get; set; }
-        public double CaloriesTotal { get; set; }
-        public double CaloriesActive { get; set; }
-        public long AzmFatBurn { get; set; }
-        public long AzmCardio { get; set; }
-        public long AzmPeak { get; set; }
-        public long AzmTotal { get; set; }
-        public double SedentaryMinutes { get; set; }
-        public double LightMinutes { get; set; }
-        public double ModerateMinutes { get; set; }
-        public double VigorousMinutes { get; set; }
+        public long? Steps { get; set; }
+        public double? DistanceKm { get; set; }
+        public double? DistanceMiles { get; set; }
+        public long? Floors { get; set; }
+        public double? CaloriesTotal { get; set; }
+        public double? CaloriesActive { get; set; }
+        public long? AzmFatBurn { get; set; }
+        public long? AzmCardio { get; set; }
+        public long? AzmPeak { get; set; }
+        public long? AzmTotal { get; set; }
+        public double? SedentaryMinutes { get; set; }
+        public double? LightMinutes { get; set; }
+        public double? ModerateMinutes { get; set; }
+        public double? VigorousMinutes { get; set; }
     }
 
-    /// <summary>One intraday window of activity (Hour, FifteenMinutes or Minute).</summary>
+    /// <summary>One intraday window of activity (Hour, FifteenMinutes or Minute); a value is null when its data
+    /// type has nothing for the window or could not be read.</summary>
     public sealed class ActivityInterval
     {
         public DateTime Date { get; set; }
         public DateTimeOffset Start { get; set; }
         public DateTimeOffset End { get; set; }
-        public long Steps { get; set; }
-        public double DistanceKm { get; set; }
-        public double DistanceMiles { get; set; }
-        public long Floors { get; set; }
-        public double CaloriesTotal { get; set; }
+        public long? Steps { get; set; }
+        public double? DistanceKm { get; set; }
+        public double? DistanceMiles { get; set; }
+        public long? Floors { get; set; }
+        public double? CaloriesTotal { get; set; }
     }
 
     /// <summary>Intraday window sizes.</summary>

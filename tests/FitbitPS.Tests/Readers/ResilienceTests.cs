@@ -95,7 +95,9 @@ public class ResilienceTests
         Assert.Equal(42, days.Count); // every day still arrives: the other types were fine
         Assert.All(days, d => Assert.True(d.Steps > 0));
         Assert.All(days.Where(d => d.Date < new DateTime(2026, 5, 15)), d => Assert.True(d.CaloriesTotal > 0));
-        Assert.All(days.Where(d => d.Date >= new DateTime(2026, 5, 15)), d => Assert.Equal(0, d.CaloriesTotal));
+        // The days whose total calories could not be read say so: empty, not a made-up 0 (issue 11, item 2).
+        Assert.All(days.Where(d => d.Date >= new DateTime(2026, 5, 15)), d => Assert.Null(d.CaloriesTotal));
+        Assert.All(days, d => Assert.NotNull(d.CaloriesActive));
     }
 
     [Fact]
@@ -144,8 +146,8 @@ public class ResilienceTests
     public async Task An_unlinked_account_is_a_clear_error()
     {
         await using var h = await ReaderHarness.StartAsync(o => o.Person.AccountLinked = false);
-        var item = h.Reader.ReadSleep(Quarter, CancellationToken.None).First();
-        var notLinked = Assert.IsType<AccountNotLinkedException>(item.Error!.InnerException);
+        // Nothing else can be read either: the read ends with this one error instead of one per chunk.
+        var notLinked = Assert.Throws<AccountNotLinkedException>(() => h.Reader.ReadSleep(Quarter, CancellationToken.None).First());
         Assert.Equal(1, h.DataRequests); // 400s are not retried
         // Google's remedy (the sign-up link of its Help detail) is kept in the message and the advice.
         Assert.Contains(HealthApiEmulator.Hosting.GoogleError.AccountSignUpUrl, notLinked.Links);
