@@ -233,6 +233,10 @@ namespace FitbitPS.Engine.Auth
                 try { token = await flow.ExchangeCodeForTokenAsync(profile, code, verifier, redirectUri, cancellationToken).ConfigureAwait(false); }
                 catch (TokenResponseException ex) { throw FromTokenError(ex, profile, refreshing: false); }
                 catch (HttpRequestException ex) { throw TokenEndpointUnreachable(ClientConfiguration.EndpointsOf(client), ex); }
+                catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is NullReferenceException || ex is FormatException)
+                {
+                    throw TokenAnswerUnreadable(ClientConfiguration.EndpointsOf(client), profile, ex);
+                }
 
                 if (string.IsNullOrEmpty(token.RefreshToken))
                     log.Warning("Google returned no refresh token; FitbitPS will need the browser again in an hour. Run Connect-Fitbit -Force to ask for offline access again.");
@@ -364,6 +368,8 @@ namespace FitbitPS.Engine.Auth
         internal static FitbitAuthException FromTokenError(TokenResponseException ex, string profile, bool refreshing)
         {
             var error = ex.Error?.Error;
+            // Only invalid_grant ends a refresh token; on anything else the saved sign-in stays and can be used again.
+            var kept = refreshing ? $" The saved sign-in of profile '{profile}' was kept (Google did not say it is invalid)." : "";
             if (error == "invalid_grant" && refreshing) return RefreshRejected(profile, ex);
             if (error == "invalid_grant")
                 return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
@@ -372,12 +378,45 @@ namespace FitbitPS.Engine.Auth
             if (error == "invalid_client" || error == "unauthorized_client")
                 return new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.Authentication,
                     $"Google does not accept the OAuth client ({error}): the client id or secret is wrong, or the client was deleted. " +
-                    $"Download the client JSON again and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>.", ex)
+                    $"Download the client JSON again and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>." + kept, ex)
                 { Profile = profile, RecommendedAction = $"Download the client JSON again from Google Cloud console and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>." };
-            return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
-                $"Google's token endpoint answered '{error}'" + (string.IsNullOrEmpty(ex.Error?.ErrorDescription) ? "" : $": {ex.Error.ErrorDescription}") +
-                $" (HTTP {(int?)ex.StatusCode}).", ex)
-            { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} again; if it keeps failing, check the OAuth client in Google Cloud console." };
+            var status = (int?)ex.StatusCode;
+            return new FitbitAuthException(AuthErrorIds.TokenEndpointError, status >= 500 ? FitbitErrorKind.ResourceUnavailable : FitbitErrorKind.Authentication,
+                $"Google's token endpoint answered '{error}'" + (string.IsNullOrEmpty(ex.Error?.ErrorDescription) ? "" : $": {Shorten(ex.Error.ErrorDescription)}") +
+                $" (HTTP {status})." + kept, ex)
+            {
+                Profile = profile,
+                RecommendedAction = refreshing
+                    ? "Run the command again later; if it keeps failing, check the network path (proxy) to Google and the OAuth client in Google Cloud console."
+                    : $"Run Connect-Fitbit -Profile {profile} again; if it keeps failing, check the OAuth client in Google Cloud console.",
+            };
+        }
+
+        /// <summary>An error description may be a whole HTML page (a proxy's 403): its first line is enough.</summary>
+        private static string Shorten(string text)
+        {
+            text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]*>", " ");
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
+            return text.Length > 160 ? text.Substring(0, 160) + "…" : text;
+        }
+
+        internal static FitbitAuthException TokenAnswerUnreadable(GoogleEndpoints endpoints, string profile, Exception ex) =>
+            new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.InvalidData,
+                $"Google's token endpoint {endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)} sent an answer that holds no access token ({Unreadable(ex)})." +
+                $" The saved sign-in of profile '{profile}' was kept; run the command again later.", ex)
+            { Profile = profile, RecommendedAction = "Run the command again later; if it keeps failing, check the network path (proxy) to Google." };
+
+        /// <summary>What was wrong with a token answer, in words (never a raw "Object reference not set…").</summary>
+        private static string Unreadable(Exception ex)
+        {
+            switch (ex)
+            {
+                case null: return "no access_token in it";
+                case NullReferenceException _: return "an empty body";
+                case Newtonsoft.Json.JsonException json: return "not valid JSON: " + json.Message;
+                case OperationCanceledException _: return "no complete answer in time";
+                default: return ex.GetType().Name + ": " + ex.Message;
+            }
         }
 
         internal static FitbitAuthException TokenEndpointUnreachable(GoogleEndpoints endpoints, Exception ex) =>

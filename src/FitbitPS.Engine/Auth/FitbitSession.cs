@@ -31,6 +31,7 @@ namespace FitbitPS.Engine.Auth
         private readonly SemaphoreSlim _refreshGate = new SemaphoreSlim(1, 1);
         private readonly SessionOptions _options;
         private ProfileRecord _record;
+        private volatile Tuple<TokenResponseException, DateTime> _refreshRejected;
 
         internal FitbitSession(ProfileStore store, ProfileRecord record, PkceGoogleAuthorizationCodeFlow flow, SessionOptions options)
         {
@@ -70,17 +71,29 @@ namespace FitbitPS.Engine.Auth
 
         public override string ToString() => $"FitbitPS session '{Profile}'";
 
-        public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+        /// <summary>A current access token; <paramref name="forceRefresh"/>: the one held now was refused.</summary>
+        public Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+            => GetAccessTokenAsync(forceRefresh ? _credential.Token?.AccessToken ?? "" : null, cancellationToken);
+
+        public async Task<string> GetAccessTokenAsync(string rejected, CancellationToken cancellationToken)
         {
-            var seen = _credential.Token;
-            if (!forceRefresh && IsUsable(seen)) return seen.AccessToken;
+            // A token counts as good unless it expires soon or it is the very one Google just refused: a late 401
+            // for a request sent before a refresh gets the new token, not a second refresh.
+            bool Good(TokenResponse t) => IsUsable(t) && (rejected == null || t.AccessToken != rejected);
+
+            // Once Google refused the refresh token, every caller of this command gets that answer at once (no request
+            // is sent with an access token of a grant that is gone). Later, the saved profile decides again: another
+            // PowerShell may have signed in anew meanwhile.
+            var dead = _refreshRejected;
+            if (dead != null && DateTime.UtcNow - dead.Item2 < TimeSpan.FromSeconds(30)) throw FitbitAuthenticator.RefreshRejected(Profile, dead.Item1);
+            var held = _credential.Token;
+            if (Good(held)) return held.AccessToken;
 
             await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 // Another caller in this process refreshed while we waited.
-                var now = _credential.Token;
-                if (!ReferenceEquals(now, seen) && now?.AccessToken != seen?.AccessToken && IsUsable(now)) return now.AccessToken;
+                if (Good(_credential.Token)) return _credential.Token.AccessToken;
 
                 using (await _store.LockAsync(Profile, cancellationToken).ConfigureAwait(false))
                 {
@@ -89,27 +102,14 @@ namespace FitbitPS.Engine.Auth
                     if (stored?.Token == null || string.IsNullOrEmpty(stored.Token.RefreshToken))
                         throw stored?.RefreshRejectedUtc != null ? FitbitAuthenticator.RefreshRejected(Profile, null) : FitbitAuthenticator.NotSignedIn(Profile);
                     _record = stored;
-                    if (stored.Token.AccessToken != seen?.AccessToken && IsUsable(stored.Token))
+                    _credential.Token = stored.Token;
+                    if (Good(stored.Token))
                     {
-                        _credential.Token = stored.Token;
                         Log.Debug($"Profile '{Profile}': using the access token another process refreshed.");
                         return stored.Token.AccessToken;
                     }
-                    _credential.Token = stored.Token;
                     Log.Verbose($"Profile '{Profile}': refreshing the access token at {Endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)}.");
-                    try
-                    {
-                        // Google's flow stores the new token through ProfileDataStore (re-entrant lock).
-                        await _credential.RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (TokenResponseException ex)
-                    {
-                        throw FitbitAuthenticator.FromTokenError(ex, Profile, refreshing: true);
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        throw FitbitAuthenticator.TokenEndpointUnreachable(Endpoints, ex);
-                    }
+                    await RefreshAsync(cancellationToken).ConfigureAwait(false);
                     _record = _store.Read(Profile) ?? _record;
                     return _credential.Token.AccessToken;
                 }
@@ -118,6 +118,52 @@ namespace FitbitPS.Engine.Auth
             {
                 _refreshGate.Release();
             }
+        }
+
+        /// <summary>
+        /// One refresh at the token endpoint. Only invalid_grant means the refresh token is dead: then it is
+        /// dropped and the profile remembers why. Any other failure (invalid_request, invalid_client, a 5xx, an
+        /// HTML page, a body that is not a token) keeps the saved token, which Google may well still accept, and
+        /// says what went wrong. Google.Apis.Auth would forget the token on every non-5xx error; ProfileDataStore
+        /// ignores its delete so this is the one place that decides.
+        /// </summary>
+        private async Task RefreshAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                // Google's flow stores the new token through ProfileDataStore (re-entrant lock).
+                await _credential.RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TokenResponseException ex) when (ex.Error?.Error == "invalid_grant")
+            {
+                _refreshRejected = Tuple.Create(ex, DateTime.UtcNow);
+                _store.Update(Profile, r =>
+                {
+                    if (r == null) return null;
+                    r.Token = null;
+                    r.RefreshRejectedUtc = DateTime.UtcNow;
+                    return r;
+                });
+                throw FitbitAuthenticator.RefreshRejected(Profile, ex);
+            }
+            catch (TokenResponseException ex)
+            {
+                throw FitbitAuthenticator.FromTokenError(ex, Profile, refreshing: true);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw FitbitAuthenticator.TokenEndpointUnreachable(Endpoints, ex);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is NullReferenceException || ex is InvalidOperationException
+                                       || ex is FormatException || ex is System.IO.IOException || ex is OperationCanceledException)
+            {
+                // A 200 whose body is not a token (empty, not JSON), a dropped connection, a timeout: Google.Apis.Auth
+                // surfaces these raw. The saved token stays; the next command tries again.
+                throw FitbitAuthenticator.TokenAnswerUnreadable(Endpoints, Profile, ex);
+            }
+            if (string.IsNullOrEmpty(_credential.Token?.AccessToken))
+                throw FitbitAuthenticator.TokenAnswerUnreadable(Endpoints, Profile, null);
         }
 
         private bool IsUsable(TokenResponse t) =>

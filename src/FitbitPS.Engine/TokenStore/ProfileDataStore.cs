@@ -33,15 +33,9 @@ namespace FitbitPS.Engine.TokenStore
 
         public Task DeleteAsync<T>(string key)
         {
-            // Google's flow calls this when the token endpoint refuses a refresh (invalid_grant): keep the
-            // client configuration, drop the dead tokens, remember why.
-            _store.Update(key, r =>
-            {
-                if (r == null) return null;
-                r.Token = null;
-                r.RefreshRejectedUtc = DateTime.UtcNow;
-                return r;
-            });
+            // Google's flow calls this after any token-endpoint error that is not a 5xx (invalid_request,
+            // invalid_client, an HTML 403…), which would forget a refresh token Google still accepts. FitbitSession
+            // drops the token itself, on invalid_grant only.
             return Task.CompletedTask;
         }
 
