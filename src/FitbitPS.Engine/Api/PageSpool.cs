@@ -12,7 +12,7 @@ namespace FitbitPS.Engine.Api
     /// filter's last page is partly empty), so instead every page body is appended to a temporary
     /// file as it arrives and the pages are read back last-to-first, each reversed in memory. Memory
     /// holds one page (≤ 10,000 points) at a time; disk holds the raw JSON of the range (deleted on
-    /// dispose). A range that fits in one page never touches the disk.
+    /// dispose; private to the user, see <see cref="SpoolFolder"/>). A range that fits in one page never touches the disk.
     /// Pages are copied in from the caller's (pooled) buffer and read back into a buffer rented from
     /// <see cref="ArrayPool{T}.Shared"/>: a 3.5 MB page would otherwise be a fresh large-object array
     /// each time, which only a full collection reclaims, so the working set would grow with the range.
@@ -52,8 +52,10 @@ namespace FitbitPS.Engine.Api
                 }
                 if (_file == null)
                 {
-                    var path = Path.Combine(Path.GetTempPath(), "FitbitPS-" + Guid.NewGuid().ToString("N") + ".pages");
+                    // In this process's private folder (0700), readable by the owner only (0600) before any byte is written.
+                    var path = Path.Combine(SpoolFolder.Current, Guid.NewGuid().ToString("N") + ".pages");
                     _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+                    TokenStore.UnixFile.TryChmod(path, TokenStore.UnixFile.UserReadWrite);
                     Append(_single, _singleLength);
                     BufferPool.Return(_single);
                     _single = null;

@@ -32,6 +32,12 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>Any other I/O failure while writing.</summary>
         WriteFailed,
+
+        /// <summary>The folder holds the export of another Google Health account.</summary>
+        AccountMismatch,
+
+        /// <summary>A file of the export is a symbolic link (FitbitPS replaces files whole and will not write through one).</summary>
+        FileIsLink,
     }
 
     /// <summary>An export that could not run or could not finish; existing files are untouched.</summary>
@@ -61,6 +67,8 @@ namespace FitbitPS.Engine.Export
                 case ExportErrorKind.FormatMismatch: return FitbitErrorKind.InvalidArgument;
                 case ExportErrorKind.ExistingFileUnreadable: return FitbitErrorKind.InvalidData;
                 case ExportErrorKind.DiskFull: return FitbitErrorKind.LimitsExceeded;
+                case ExportErrorKind.AccountMismatch: return FitbitErrorKind.InvalidArgument;
+                case ExportErrorKind.FileIsLink: return FitbitErrorKind.Security;
                 default: return FitbitErrorKind.NotSpecified;
             }
         }

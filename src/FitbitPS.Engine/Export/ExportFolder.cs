@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Engine.TokenStore;
 
 namespace FitbitPS.Engine.Export
 {
@@ -41,13 +42,14 @@ namespace FitbitPS.Engine.Export
             return full;
         }
 
-        /// <summary>Creates the folder if needed and proves it can be written (a probe file is
-        /// created and deleted), before anything else happens.</summary>
+        /// <summary>Creates the folder if needed — private (0700): health data is nobody else's — and proves it can be
+        /// written (a probe file is created and deleted), before anything else happens. An existing folder keeps
+        /// its mode: that is the person's choice.</summary>
         public static void EnsureWritable(string folder)
         {
             try
             {
-                Directory.CreateDirectory(folder);
+                UnixFile.CreatePrivateDirectory(folder);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -85,8 +87,29 @@ namespace FitbitPS.Engine.Export
         public static string NewTempPath(string folder, string fileName) =>
             Path.Combine(folder, TempPrefix + fileName + "." + Guid.NewGuid().ToString("N").Substring(0, 12));
 
-        public static FileStream CreateTemp(string tempPath) =>
-            new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+        /// <summary>A new temp file, readable by its owner only (0600) before its first byte is written.</summary>
+        public static FileStream CreateTemp(string tempPath)
+        {
+            var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+            UnixFile.TryChmod(tempPath, UnixFile.UserReadWrite);
+            return stream;
+        }
+
+        /// <summary>Refuses to run where a file the export writes is a symbolic link: the atomic replace would turn the
+        /// link into a plain file (and writing through it would put health data wherever it points).</summary>
+        public static void CheckNoLinks(string folder, System.Collections.Generic.IEnumerable<string> fileNames)
+        {
+            foreach (var name in fileNames)
+            {
+                var info = new FileInfo(Path.Combine(folder, name));
+                var attributes = info.Attributes; // -1 when nothing is there; a dangling link still reads as a link
+                if (attributes == (FileAttributes)(-1) || (attributes & FileAttributes.ReparsePoint) == 0) continue;
+                throw new ExportException(ExportErrorKind.FileIsLink,
+                    $"'{info.FullName}' is a symbolic link. Export-FitbitData replaces its files whole and does not write through links. " +
+                    "Replace the link with the file itself, or export into the folder the link points to. Nothing was changed.", info.FullName)
+                { RecommendedAction = $"Remove the link '{info.FullName}' (or move the real file there), or use -Path with the folder it points to." };
+            }
+        }
 
         public static StreamWriter Writer(Stream stream) => new StreamWriter(stream, s_utf8, 64 * 1024, leaveOpen: true);
 
@@ -96,7 +119,13 @@ namespace FitbitPS.Engine.Export
             temp.Flush(flushToDisk: true);
             temp.Dispose();
             beforeReplace?.Invoke(finalPath);
-            if (File.Exists(finalPath)) File.Replace(tempPath, finalPath, destinationBackupFileName: null, ignoreMetadataErrors: true);
+            if (File.Exists(finalPath))
+            {
+                // The rename gives the file the temp's mode: keep the one the file had (a person's 0600 or 0640 stays).
+                var mode = UnixFile.TryGetMode(finalPath);
+                if (mode.HasValue) UnixFile.TrySetMode(tempPath, mode.Value);
+                File.Replace(tempPath, finalPath, destinationBackupFileName: null, ignoreMetadataErrors: true);
+            }
             else File.Move(tempPath, finalPath);
         }
 
@@ -164,7 +193,11 @@ namespace FitbitPS.Engine.Export
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    return new FolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+                    ExportFolder.CheckNoLinks(folder, new[] { ExportFolder.LockFileName });
+                    bool created = !File.Exists(path);
+                    var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                    if (created) UnixFile.TryChmod(path, UnixFile.UserReadWrite);
+                    return new FolderLock(stream);
                 }
                 catch (UnauthorizedAccessException e)
                 {

@@ -26,6 +26,13 @@ namespace FitbitPS.Engine.Export
         /// <summary>Re-read the whole range instead of only what is new.</summary>
         public bool Full { get; set; }
 
+        /// <summary>Whose data this is (the Google Health user id of the sign-in). The folder records it on its first
+        /// run and refuses another account's export afterwards, so two accounts never mix in one folder. Null: not checked.</summary>
+        public string Account { get; set; }
+
+        /// <summary>For messages: the profile that signed in (e.g. "default").</summary>
+        public string Profile { get; set; }
+
         /// <summary>The person's current civil date (in their own time zone).</summary>
         public DateTime Today { get; set; }
 

@@ -27,8 +27,8 @@ namespace FitbitPS.Engine.Export
     }
 
     /// <summary>
-    /// The folder's state file (<see cref="FileName"/>): a schema version and, per kind, what is
-    /// complete. Deterministic content (no timestamps) so an interrupted and re-run export leaves
+    /// The folder's state file (<see cref="FileName"/>): a schema version, whose account the folder holds and,
+    /// per kind, what is complete. Deterministic content (no timestamps) so an interrupted and re-run export leaves
     /// the same bytes as an uninterrupted one. Older schema versions are migrated on load; a newer
     /// version or an unreadable file is an error that leaves the folder untouched.
     /// </summary>
@@ -38,13 +38,19 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>The schema this version writes. Bump it and add a step to <see cref="s_migrations"/>
         /// when the shape changes.</summary>
-        public const int CurrentSchemaVersion = 1;
+        public const int CurrentSchemaVersion = 2;
 
-        /// <summary>Migration hook: s_migrations[v] turns a version-v document into version v+1.
-        /// Version 1 is the first, so there is nothing to migrate yet.</summary>
-        private static readonly Dictionary<int, Func<JObject, JObject>> s_migrations = new Dictionary<int, Func<JObject, JObject>>();
+        /// <summary>Migration hook: s_migrations[v] turns a version-v document into version v+1.</summary>
+        private static readonly Dictionary<int, Func<JObject, JObject>> s_migrations = new Dictionary<int, Func<JObject, JObject>>
+        {
+            // 2 adds "account"; a version-1 folder learns it on its next run.
+            [1] = doc => doc,
+        };
 
         public int SchemaVersion { get; private set; } = CurrentSchemaVersion;
+
+        /// <summary>The Google Health user id whose data the folder holds (null until a run records it).</summary>
+        public string Account { get; set; }
 
         /// <summary>Per kind name (ordinal order, so the file is written the same way every time).</summary>
         public SortedDictionary<string, ExportKindState> Kinds { get; } = new SortedDictionary<string, ExportKindState>(StringComparer.Ordinal);
@@ -96,6 +102,10 @@ namespace FitbitPS.Engine.Export
             }
 
             var state = new ExportState { SchemaVersion = CurrentSchemaVersion };
+            var account = doc["account"];
+            if (account != null && account.Type != JTokenType.String && account.Type != JTokenType.Null)
+                throw Corrupted(path, "its account is not a string", null);
+            state.Account = account?.Type == JTokenType.String ? account.Value<string>() : null;
             if (!(doc["kinds"] is JObject kinds))
                 throw Corrupted(path, "it has no kinds object", null);
             foreach (var property in kinds.Properties())
@@ -154,11 +164,9 @@ namespace FitbitPS.Engine.Export
                     ["rowCount"] = pair.Value.RowCount,
                 };
             }
-            var doc = new JObject
-            {
-                ["schemaVersion"] = CurrentSchemaVersion,
-                ["kinds"] = kinds,
-            };
+            var doc = new JObject { ["schemaVersion"] = CurrentSchemaVersion };
+            if (Account != null) doc["account"] = Account;
+            doc["kinds"] = kinds;
             return doc.ToString(Formatting.Indented).Replace("\r\n", "\n") + "\n";
         }
     }

@@ -23,6 +23,7 @@ namespace FitbitPS.Engine.Export
             Validate(request);
             string folder = ExportFolder.CheckPath(request.Path);
             var state = Directory.Exists(folder) ? ExportState.Load(folder) : new ExportState();
+            CheckAccount(request, folder, state);
             return await PlanCoreAsync(request, options, folder, state, cancellationToken).ConfigureAwait(false);
         }
 
@@ -34,14 +35,22 @@ namespace FitbitPS.Engine.Export
             string folder = ExportFolder.CheckPath(request.Path);
             // Read the state once before touching anything: a damaged or newer state file must
             // fail with the folder exactly as it was (no lock file, no probe).
-            if (Directory.Exists(folder)) ExportState.Load(folder);
+            if (Directory.Exists(folder)) CheckAccount(request, folder, ExportState.Load(folder));
             ExportFolder.EnsureWritable(folder);
 
             using (await FolderLock.AcquireAsync(folder, options.LockTimeout, options.Verbose, cancellationToken).ConfigureAwait(false))
             {
                 // Under the lock: the state another export may just have written is the truth.
                 var state = ExportState.Load(folder);
+                CheckAccount(request, folder, state);
                 ExportFolder.DeleteStaleTemps(folder);
+                ExportFolder.CheckNoLinks(folder, request.Kinds.Select(k => k.FileName(request.Format)).Concat(new[] { ExportState.FileName }));
+                if (state.Account == null && request.Account != null)
+                {
+                    // The folder is this account's from now on (a folder from before accounts were recorded learns it now).
+                    state.Account = request.Account;
+                    if (state.Kinds.Count > 0) ExportFolder.WriteAllText(folder, ExportState.FileName, state.ToJson(), options.BeforeReplace);
+                }
                 var plan = await PlanCoreAsync(request, options, folder, state, cancellationToken).ConfigureAwait(false);
                 using (request.ShareReads?.Invoke())
                     return await ExportKindsConcurrentlyAsync(request, options, folder, state, plan, cancellationToken).ConfigureAwait(false);
@@ -128,6 +137,17 @@ namespace FitbitPS.Engine.Export
                     _options.Progress(progress);
                 }
             }
+        }
+
+        /// <summary>Two Google accounts never mix in one folder: the folder records whose data it holds.</summary>
+        private static void CheckAccount(ExportRequest request, string folder, ExportState state)
+        {
+            if (request.Account == null || state.Account == null || string.Equals(state.Account, request.Account, StringComparison.Ordinal)) return;
+            var who = request.Profile != null ? $"profile '{request.Profile}' (Google Health user {request.Account})" : $"Google Health user {request.Account}";
+            throw new ExportException(ExportErrorKind.AccountMismatch,
+                $"The folder '{folder}' holds the export of another Google account (Google Health user {state.Account}), and this export is of {who}. " +
+                "Nothing was changed. Export each account into its own folder (or use the profile that made this one).", folder)
+            { RecommendedAction = "Give this profile its own -Path, or run the export with the -Profile that made this folder." };
         }
 
         private static void Validate(ExportRequest request)

@@ -16,12 +16,65 @@ namespace FitbitPS.Engine.TokenStore
         [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
         private static extern int chmod(string path, int mode);
 
+        [DllImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+        private static extern int mkdir(string path, int mode);
+
         public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         public static void TryChmod(string path, int mode)
         {
             if (!IsUnix) return;
             try { chmod(path, mode); } catch (DllNotFoundException) { } catch (EntryPointNotFoundException) { }
+        }
+
+        /// <summary>Creates a directory that is private from its first instant (mkdir with mode 0700, so there is no
+        /// moment at which it is 0755); its parents are created as usual. False when it already existed.
+        /// Windows: an ordinary directory (it inherits the user profile's ACL).</summary>
+        public static bool CreatePrivateDirectory(string path)
+        {
+            if (Directory.Exists(path)) return false;
+            var parent = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(parent)) Directory.CreateDirectory(parent);
+            if (IsUnix)
+            {
+                try
+                {
+                    if (mkdir(path, UserOnlyDirectory) == 0) return true;
+                    if (Directory.Exists(path)) return false; // created by someone else meanwhile (EEXIST)
+                    throw new IOException($"Could not create the folder '{path}' (errno {Marshal.GetLastWin32Error()}).");
+                }
+                catch (DllNotFoundException) { }
+                catch (EntryPointNotFoundException) { }
+            }
+            Directory.CreateDirectory(path);
+            TryChmod(path, UserOnlyDirectory);
+            return true;
+        }
+
+        // netstandard2.0 cannot read a Unix mode; .NET 7+ (PowerShell 7) has File.Get/SetUnixFileMode, found at run time.
+        private static readonly System.Reflection.MethodInfo s_getMode =
+            typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+        private static readonly System.Reflection.MethodInfo s_setMode =
+            s_getMode == null ? null : typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), s_getMode.ReturnType });
+
+        /// <summary>The file's permission bits, or null where they cannot be read (Windows, .NET Framework).</summary>
+        public static int? TryGetMode(string path)
+        {
+            if (!IsUnix || s_getMode == null) return null;
+            try { return Convert.ToInt32(s_getMode.Invoke(null, new object[] { path })); }
+            catch (System.Reflection.TargetInvocationException) { return null; }
+        }
+
+        /// <summary>Gives <paramref name="path"/> the permission bits <paramref name="mode"/> (where that is possible).</summary>
+        public static void TrySetMode(string path, int mode)
+        {
+            if (!IsUnix) return;
+            if (s_setMode != null)
+            {
+                try { s_setMode.Invoke(null, new object[] { path, Enum.ToObject(s_getMode.ReturnType, mode) }); return; }
+                catch (System.Reflection.TargetInvocationException) { }
+            }
+            TryChmod(path, mode);
         }
     }
 

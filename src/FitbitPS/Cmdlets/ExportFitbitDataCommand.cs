@@ -96,6 +96,9 @@ namespace FitbitPS.Cmdlets
                 client.Log = EngineLog;
                 var reader = new FitbitReader(client);
                 var request = RunEngine(_ => Task.FromResult(HealthExport.Request(reader, folder, DataType, IncludeIntraday, Format, From, To, Full)), DataType);
+                // The folder records whose data it holds (a profile saved before the id was kept asks Google once).
+                request.Profile = Profile;
+                request.Account = session.HealthUserId ?? RunEngine(async ct => (await client.GetIdentityAsync(ct).ConfigureAwait(false)).HealthUserId, Profile);
                 var options = HealthExport.Options(reader, new ExportOptions
                 {
                     Verbose = message => Post(() => WriteVerboseMessage(message)),
