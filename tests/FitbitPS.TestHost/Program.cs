@@ -6,11 +6,12 @@ return args.Length == 0 ? Usage() : args[0] switch
 {
     "auth" => await AuthJobs.RunAsync(args.Skip(1).ToArray()),
     "export" => await ExportJobs.RunAsync(args.Skip(1).ToArray()),
+    "read" => ReadJobs.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FitbitPS.TestHost auth|export <args>");
+    Console.Error.WriteLine("usage: FitbitPS.TestHost auth|export|read <args>");
     return 64;
 }

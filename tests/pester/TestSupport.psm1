@@ -57,12 +57,14 @@ function Complete-SignedInSession {
 function Add-EmulatorFault {
     # Queues a fault for the next $Count matching requests (see tests/HealthApiEmulator/Faults/FaultPlan.cs).
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Kind, [int] $Count = 1, [string] $PathContains,
-        [int] $RetryAfterSeconds = -1, [int] $LatencyMs = -1)
-    $body = @{ kind = $Kind; count = $Count }
-    if ($PathContains) { $body.pathContains = $PathContains }
-    if ($RetryAfterSeconds -ge 0) { $body.retryAfterSeconds = $RetryAfterSeconds }
-    if ($LatencyMs -ge 0) { $body.latencyMs = $LatencyMs }
-    Invoke-RestMethod -Method Post -Uri ($Emulator.BaseUrl + '_emulator/faults') -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+        [int] $RetryAfterSeconds = -1, [int] $LatencyMs = -1, [int] $Status = -1, [string] $Body)
+    $fault = @{ kind = $Kind; count = $Count }
+    if ($PathContains) { $fault.pathContains = $PathContains }
+    if ($Status -ge 0) { $fault.status = $Status }
+    if ($PSBoundParameters.ContainsKey('Body')) { $fault.body = $Body }
+    if ($RetryAfterSeconds -ge 0) { $fault.retryAfterSeconds = $RetryAfterSeconds }
+    if ($LatencyMs -ge 0) { $fault.latencyMs = $LatencyMs }
+    Invoke-RestMethod -Method Post -Uri ($Emulator.BaseUrl + '_emulator/faults') -Body ($fault | ConvertTo-Json) -ContentType 'application/json' | Out-Null
 }
 
 function Clear-EmulatorFaults { param([Parameter(Mandatory)] $Emulator) Invoke-RestMethod -Method Delete -Uri ($Emulator.BaseUrl + '_emulator/faults') | Out-Null }

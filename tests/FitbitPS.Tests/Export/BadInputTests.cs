@@ -48,13 +48,13 @@ public class BadInputTests
         var (dir, data, _) = await ExportedFolder();
         using var _d = dir;
         string state = Path.Combine(dir.Path, ExportState.FileName);
-        File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 1", "\"schemaVersion\": 7"));
+        File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 7"));
         File.Delete(Path.Combine(dir.Path, ".fitbitps-export.lock")); // prove not even the lock file is created
         var before = FolderSnapshot.Take(dir.Path);
 
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
         Assert.Equal(ExportErrorKind.StateFromNewerVersion, e.Reason);
-        Assert.Contains("written by a newer FitbitPS (state schema 7; this version understands up to 1)", e.Message);
+        Assert.Contains("written by a newer FitbitPS (state schema 7; this version understands up to 2)", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
         Assert.Equal(0, data.Fetches - 1); // only the first export read anything
     }

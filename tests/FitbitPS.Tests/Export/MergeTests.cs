@@ -93,7 +93,7 @@ public class MergeTests
         await Exporter.RunAsync(Request(dir.Path, data, null, ExportFormat.Json, data.DayKind(), data.SampleKind()));
         Assert.Equal(
             "{\n" +
-            "  \"schemaVersion\": 1,\n" +
+            "  \"schemaVersion\": 2,\n" +
             "  \"kinds\": {\n" +
             "    \"Days\": {\n      \"file\": \"days.jsonl\",\n      \"format\": \"Json\",\n      \"from\": \"2026-09-01\",\n      \"lastCompleteDay\": \"2026-11-19\",\n      \"rowCount\": 20\n    },\n" +
             "    \"Samples\": {\n      \"file\": \"samples.jsonl\",\n      \"format\": \"Json\",\n      \"from\": \"2026-10-22\",\n      \"lastCompleteDay\": \"2026-11-19\",\n      \"rowCount\": 24\n    }\n" +

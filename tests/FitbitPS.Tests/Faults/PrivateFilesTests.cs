@@ -1,0 +1,181 @@
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Export;
+using FitbitPS.Tests.Auth;
+using FitbitPS.Tests.Readers;
+using HealthApiEmulator.Faults;
+using Xunit;
+using ExportFolder = FitbitPS.Tests.Export.TempFolder;
+
+namespace FitbitPS.Tests.Faults;
+
+/// <summary>
+/// Nothing leaked: raw pages spooled during a read are private (0600 in a 0700 folder) and gone after a kill -9
+/// once the next process starts (item 11); an export's new folder is 0700 and its files 0600, a mode the person
+/// chose survives an export, a symbolic link is refused, not replaced (item 12); two Google accounts never mix in
+/// one export folder (item 3). Unix file modes: these run where there are some.
+/// </summary>
+public class PrivateFilesTests
+{
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    [UnixFact]
+    public async Task Spooled_pages_are_private_and_a_killed_readers_folder_is_gone_at_the_next_start()
+    {
+        await using var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
+        using var temp = new ExportFolder();
+        var env = new Dictionary<string, string?>
+        {
+            ["TMPDIR"] = temp.Path,
+            ["FITBITPS_TEST_ACCESS_TOKEN"] = h.Tokens.CurrentAccessToken,
+        };
+        // The third heart-rate page keeps the first reader waiting with two pages spooled.
+        int pages = 0;
+        var hold = h.Emulator.Faults.Add(FaultKind.Latency, 1, predicate: r =>
+            r.Path.Value!.Contains("/dataTypes/heart-rate/") && Interlocked.Increment(ref pages) == 3);
+        hold.Latency = TimeSpan.FromMinutes(5);
+
+        using var first = TestHostProcess.Start(env, "read", "--base-url", h.Emulator.BaseUrl.AbsoluteUri, "--from", "2026-11-10", "--to", "2026-11-12");
+        string? spoolFile = null;
+        for (int i = 0; i < 600 && spoolFile == null; i++)
+        {
+            await Task.Delay(100);
+            spoolFile = Directory.EnumerateFiles(temp.Path, "*.pages", SearchOption.AllDirectories).FirstOrDefault();
+        }
+        Assert.NotNull(spoolFile);
+        var folder = Path.GetDirectoryName(spoolFile)!;
+        Assert.StartsWith("FitbitPS-", Path.GetFileName(folder));
+        Assert.Equal(PrivateFolder, File.GetUnixFileMode(folder));
+        Assert.Equal(Private, File.GetUnixFileMode(spoolFile));
+
+        first.Kill(); // SIGKILL: nothing of ours runs
+        await first.WaitForExitAsync();
+        Assert.True(Directory.Exists(folder), "kill -9 cannot delete anything");
+
+        // The next process that spools removes the dead one's folder, and takes its own with it when it ends.
+        h.Emulator.Faults.Clear();
+        var (code, _, stdout, stderr) = await TestHostProcess.RunAsync(env, "read", "--base-url", h.Emulator.BaseUrl.AbsoluteUri, "--from", "2026-11-10", "--to", "2026-11-12");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("SAMPLES", stdout);
+        Assert.False(Directory.Exists(folder), "the killed reader's spool is still there");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path, "FitbitPS-*"));
+    }
+
+    private static async Task<(ReaderHarness H, ExportRequest Request)> ExportSetup(string path, string profile = "default")
+    {
+        var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
+        var request = HealthExport.Request(h.Reader, path, new[] { "Weight", "Sleep" }, false, ExportFormat.Csv,
+            new DateTime(2026, 10, 1), new DateTime(2026, 11, 19), false);
+        request.Account = h.Emulator.Person.Options.HealthUserId;
+        request.Profile = profile;
+        return (h, request);
+    }
+
+    [UnixFact]
+    public async Task A_new_export_folder_is_private_and_so_is_every_file_in_it()
+    {
+        using var root = new ExportFolder();
+        var path = root.Sub("health");
+        var (h, request) = await ExportSetup(path);
+        await using var _ = h;
+
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+
+        Assert.Equal(PrivateFolder, File.GetUnixFileMode(path));
+        var files = Directory.GetFiles(path);
+        Assert.Contains(files, f => f.EndsWith("weight.csv", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith(ExportState.FileName, StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith(".fitbitps-export.lock", StringComparison.Ordinal));
+        Assert.All(files, f => Assert.Equal(Private, File.GetUnixFileMode(f)));
+    }
+
+    [UnixFact]
+    public async Task A_file_mode_the_person_chose_survives_an_export_and_the_folder_keeps_its_own()
+    {
+        using var root = new ExportFolder();
+        var path = root.Sub("shared");
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, PrivateFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        var (h, request) = await ExportSetup(path);
+        await using var _ = h;
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        var weight = Path.Combine(path, "weight.csv");
+        var groupReadable = Private | UnixFileMode.GroupRead;
+        File.SetUnixFileMode(weight, groupReadable);
+        request.Full = true; // rewrite every file
+
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+
+        Assert.Equal(groupReadable, File.GetUnixFileMode(weight));
+        Assert.Equal(PrivateFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute, File.GetUnixFileMode(path));
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(path, "sleep-sessions.csv")));
+    }
+
+    [UnixFact]
+    public async Task A_symbolic_link_in_the_folder_is_refused_and_left_as_it_is()
+    {
+        using var root = new ExportFolder();
+        var path = root.Sub("linked");
+        var (h, request) = await ExportSetup(path);
+        await using var _ = h;
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        var weight = Path.Combine(path, "weight.csv");
+        var elsewhere = root.Sub("weight-elsewhere.csv");
+        File.Move(weight, elsewhere);
+        File.CreateSymbolicLink(weight, elsewhere);
+        var before = File.ReadAllBytes(elsewhere);
+
+        var ex = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(request, HealthExport.Options(h.Reader)));
+
+        Assert.Equal(ExportErrorKind.FileIsLink, ex.Reason);
+        Assert.Equal("FitbitExportFileIsLink", ex.ErrorId);
+        Assert.Contains("symbolic link", ex.Message);
+        Assert.Contains("Nothing was changed", ex.Message);
+        Assert.NotNull(new FileInfo(weight).LinkTarget); // still a link
+        Assert.Equal(before, File.ReadAllBytes(elsewhere));
+    }
+
+    [Fact]
+    public async Task Another_accounts_export_into_the_folder_is_refused_and_nothing_changes()
+    {
+        using var root = new ExportFolder();
+        var path = root.Sub("alice");
+        var (h, request) = await ExportSetup(path, "alice");
+        await using var _ = h;
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        Assert.Equal(h.Emulator.Person.Options.HealthUserId, ExportState.Load(path).Account);
+        var before = Export.FolderSnapshot.Take(path);
+        var requestsBefore = h.DataRequests;
+
+        request.Account = "bob-health-user-id";
+        request.Profile = "bob";
+        var ex = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(request, HealthExport.Options(h.Reader)));
+
+        Assert.Equal(ExportErrorKind.AccountMismatch, ex.Reason);
+        Assert.Contains("another Google account", ex.Message);
+        Assert.Contains("profile 'bob'", ex.Message);
+        Assert.Contains("own -Path", ex.RecommendedAction);
+        Export.FolderSnapshot.AssertEqual(before, Export.FolderSnapshot.Take(path));
+        Assert.Equal(requestsBefore, h.DataRequests); // refused before any read
+    }
+
+    [Fact]
+    public async Task A_folder_from_before_accounts_were_recorded_learns_its_account_on_the_next_run()
+    {
+        using var root = new ExportFolder();
+        var path = root.Sub("old");
+        var (h, request) = await ExportSetup(path);
+        await using var _ = h;
+        request.Account = null; // an export that does not know its account (older versions)
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        var state = Path.Combine(path, ExportState.FileName);
+        File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 1"));
+        Assert.Null(ExportState.Load(path).Account);
+
+        request.Account = h.Emulator.Person.Options.HealthUserId;
+        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+
+        Assert.Equal(request.Account, ExportState.Load(path).Account);
+        Assert.Contains("\"schemaVersion\": 2", File.ReadAllText(state));
+    }
+}
