@@ -31,6 +31,10 @@ public enum FaultKind
 
     /// <summary>The user revoked access: 401 UNAUTHENTICATED, and the grant's refresh token stops working too.</summary>
     RevokedToken,
+
+    /// <summary>200 application/json with valid JSON of the wrong shape (an empty object): what a proxy or
+    /// captive portal may answer in Google's place.</summary>
+    WrongShapeJson,
 }
 
 /// <summary>One queued fault: hits the next <see cref="Remaining"/> requests it matches.</summary>

@@ -149,6 +149,11 @@ internal static class Pipeline
                 response.ContentType = "application/json; charset=UTF-8";
                 await response.WriteAsync("{\n  \"dataPoints\": [\n    {\"name\": \"users/me/dataTypes/steps/dataPoints/1\", \"steps\": {\"count\": \"12\"}\n  ],\n  \"nextPageToken\": \n");
                 break;
+            case FaultKind.WrongShapeJson:
+                response.StatusCode = 200;
+                response.ContentType = "application/json; charset=UTF-8";
+                await response.WriteAsync("{}");
+                break;
             case FaultKind.ExpiredAccessToken:
                 if (BearerToken(context.Request) is { } expired) oauth.ExpireAccessToken(expired);
                 await WriteUnauthenticatedAsync(response, GoogleError.Unauthenticated(), invalidToken: true);
