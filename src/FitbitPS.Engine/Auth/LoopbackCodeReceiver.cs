@@ -26,6 +26,8 @@ namespace FitbitPS.Engine.Auth
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>FitbitPS</title></head><body style=\"font-family:sans-serif\">" +
             "<h2>FitbitPS is signed in.</h2><p>You can close this tab and return to PowerShell.</p></body></html>";
 
+        internal static readonly TimeSpan RequestHeadTimeout = TimeSpan.FromSeconds(5);
+
         private readonly TcpListener _listener;
         private readonly Func<string, CancellationToken, Task> _openBrowser;
         private readonly EngineLogger _log;

@@ -26,7 +26,8 @@ namespace FitbitPS.Engine.TokenStore
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("FBPS");
         private static readonly byte[] CheckLabel = Encoding.ASCII.GetBytes("FitbitPS passphrase check");
         private const int SaltLength = 16, CheckLength = 32, IvLength = 16, TagLength = 32;
-        private const int HeaderLength = 4 + 1 + 4 + SaltLength + CheckLength;
+        internal const byte CurrentVersion = 1;
+        internal const int HeaderLength = 4 + 1 + 4 + SaltLength + CheckLength;
 
         // Deriving costs ~0.2 s; a process re-uses keys for a (passphrase, salt, iterations) it has seen.
         private static readonly ConcurrentDictionary<string, byte[]> DerivedKeys = new ConcurrentDictionary<string, byte[]>();
