@@ -66,12 +66,13 @@ namespace FitbitPS.Engine.Auth
             {
                 SetEndpoints(client, GoogleEndpoints.ForEmulator(new Uri(tokenUri, "./")));
             }
-            // Web clients need the exact redirect URI registered: take the loopback port from it.
+            // Web clients need a registered redirect URI, exactly as registered (LoopbackRedirect picks one).
             if (kind == "web" && section["redirect_uris"] is JArray uris)
             {
-                foreach (var u in uris.Select(x => (string)x))
-                    if (Uri.TryCreate(u, UriKind.Absolute, out var ru) && (ru.Host == "127.0.0.1" || ru.Host == "localhost") && !ru.IsDefaultPort)
-                    { client.Port = ru.Port; break; }
+                client.RedirectUris = uris.Select(x => (string)x).ToList();
+                var first = client.RedirectUris.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var ru) ? ru : null)
+                    .FirstOrDefault(ru => ru != null && (ru.Host == "127.0.0.1" || ru.Host == "localhost" || ru.Host == "[::1]") && !ru.IsDefaultPort);
+                if (first != null) client.Port = first.Port;
             }
             return client;
         }

@@ -42,41 +42,69 @@ namespace FitbitPS.Engine.Auth
         private readonly Func<string, CancellationToken, Task> _openBrowser;
         private readonly EngineLogger _log;
         private readonly TimeSpan _timeout;
-        private readonly string _host = "127.0.0.1";
-        private readonly string _path = "/";
+        private readonly LoopbackRedirect _redirect;
         private readonly ConcurrentDictionary<Task, bool> _serving = new ConcurrentDictionary<Task, bool>();
         private int _used, _answered, _connections;
 
         /// <param name="port">0 = a free port chosen by the OS.</param>
         public LoopbackCodeReceiver(int port, TimeSpan timeout, Func<string, CancellationToken, Task> openBrowser, EngineLogger log = null)
+            : this(LoopbackRedirect.AnyPort(port), timeout, openBrowser, log) { }
+
+        /// <param name="redirect">Where to listen: 127.0.0.1, [::1], or for localhost both (browsers may resolve it to either).</param>
+        public LoopbackCodeReceiver(LoopbackRedirect redirect, TimeSpan timeout, Func<string, CancellationToken, Task> openBrowser, EngineLogger log = null)
         {
+            _redirect = redirect ?? throw new ArgumentNullException(nameof(redirect));
             _openBrowser = openBrowser;
             _log = log;
             _timeout = timeout <= TimeSpan.Zero ? TimeSpan.FromMinutes(5) : timeout;
-            var listener = new TcpListener(IPAddress.Loopback, port);
+            var first = redirect.Host == "[::1]" ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+            Port = Listen(first, redirect.Port, required: true);
+            if (redirect.Host == "localhost")
+                Listen(IPAddress.IPv6Loopback, Port, required: false);
+        }
+
+        /// <summary>Starts a listener; returns its port. A second address (::1 for localhost) may be missing or taken.</summary>
+        private int Listen(IPAddress address, int port, bool required)
+        {
+            var listener = new TcpListener(address, port);
             try
             {
                 listener.Start();
             }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse || ex.SocketErrorCode == SocketError.AccessDenied)
+            catch (SocketException ex) when (required && (ex.SocketErrorCode == SocketError.AddressAlreadyInUse || ex.SocketErrorCode == SocketError.AccessDenied))
             {
+                Stop();
+                var registered = _redirect.Exact != null;
                 throw new FitbitAuthException(AuthErrorIds.PortInUse, FitbitErrorKind.ResourceBusy,
-                    $"Port {port} on 127.0.0.1 is already in use (another program, or another Connect-Fitbit still waiting for its browser). " +
-                    "Close that program or choose another -Port; without -Port FitbitPS uses any free port " +
-                    "(a Web-type OAuth client needs the port registered in its redirect URI, so prefer a Desktop-app client).", ex)
-                { Target = port, RecommendedAction = "Close the program that uses the port, or run Connect-Fitbit with another -Port (or none)." };
+                    $"Port {port} on {_redirect.Host} is already in use (another program, or another Connect-Fitbit still waiting for its browser). " +
+                    (registered
+                        ? $"The Web-application OAuth client's registered redirect URI {_redirect.Exact} needs exactly this port: close that program and try again."
+                        : "Close that program or choose another -Port; without -Port FitbitPS uses any free port " +
+                          "(a Web-type OAuth client needs the port registered in its redirect URI, so prefer a Desktop-app client)."), ex)
+                {
+                    Target = port,
+                    RecommendedAction = registered ? "Close the program that uses the port and run Connect-Fitbit again."
+                                                   : "Close the program that uses the port, or run Connect-Fitbit with another -Port (or none).",
+                };
             }
+            catch (SocketException ex) when (!required)
+            {
+                // No IPv6 here, or ::1 taken by another program: a browser resolving localhost to 127.0.0.1 still finds us.
+                _log.Verbose($"Not also listening on [{address}]:{port} ({ex.SocketErrorCode}); localhost answers on 127.0.0.1.");
+                return port;
+            }
+            catch (SocketException) { Stop(); throw; }
             _listeners.Add(listener);
-            Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
         public int Port { get; }
 
-        /// <summary>http://127.0.0.1:PORT/ (with the trailing slash Google compares exactly).</summary>
-        public string RedirectUri => $"http://{_host}:{Port}{_path}";
+        /// <summary>The registered URI of a Web client as written, else http://127.0.0.1:PORT/ (with the trailing slash Google compares exactly).</summary>
+        public string RedirectUri => _redirect.Exact ?? $"http://{_redirect.Host}:{Port}{_redirect.Path}";
 
-        /// <summary>What a request's Host header must say: the redirect URI's host:port.</summary>
-        private string Authority => $"{_host}:{Port}";
+        /// <summary>What a request's Host header must say: the redirect URI's host[:port], as a browser writes it.</summary>
+        private string Authority => new Uri(RedirectUri).Authority;
 
         public async Task<AuthorizationCodeResponseUrl> ReceiveCodeAsync(AuthorizationCodeRequestUrl url, CancellationToken taskCancellationToken)
         {
@@ -188,7 +216,7 @@ namespace FitbitPS.Engine.Auth
                 return null;
             }
             var target = parts[1];
-            if (target.Split('?')[0] != _path)
+            if (target.Split('?')[0] != _redirect.Path)
             {
                 status = 404; reason = "Not Found"; page = "<p>Not found.</p>";
                 return null;
