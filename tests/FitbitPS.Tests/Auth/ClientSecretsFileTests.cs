@@ -102,5 +102,10 @@ public sealed class ClientSecretsFileTests : IDisposable
             "\"redirect_uris\":[\"https://app.example/cb\",\"http://localhost:8400/\"],\"javascript_origins\":[\"https://app.example\"]}}"));
         Assert.Equal("web", web.ClientType);
         Assert.Equal(8400, web.Port);
+
+        // Saved again by an editor that writes a byte-order mark.
+        var bom = Path.Combine(_folder.Path, "bom.json");
+        File.WriteAllText(bom, "{\"installed\":{\"client_id\":\"3-bom.apps.googleusercontent.com\",\"client_secret\":\"" + Secret + "\"}}", new System.Text.UTF8Encoding(true));
+        Assert.Equal("3-bom.apps.googleusercontent.com", ClientConfiguration.FromFile(bom).ClientId);
     }
 }
