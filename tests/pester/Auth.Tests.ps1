@@ -135,7 +135,7 @@ Describe 'Connect-Fitbit refuses what it cannot use, before any browser opens' {
         $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitClientSecretsInvalid,*'
         $caught.CategoryInfo.Category | Should -Be 'InvalidData'
         $caught.Exception.Message | Should -Match ([regex]::Escape($bad))
-        $caught.Exception.Message | Should -Match '"installed\.client_id" should be a string'
+        $caught.Exception.Message | Should -Match '"installed\.client_id" is an object; it should be a string'
         $caught.Exception.Message | Should -Not -Match 'Can not convert|GOCSPX-pester-secret'
         $caught.ErrorDetails.RecommendedAction | Should -Match 'Google Auth Platform'
         Test-Path $script:mark | Should -BeFalse
