@@ -154,7 +154,13 @@ namespace FitbitPS.Engine.Auth
                 catch (Exception) when (stop.IsCancellationRequested) { return; }
                 catch (ObjectDisposedException) { return; }
                 catch (InvalidOperationException) { return; } // listener stopped
-                catch (SocketException) { continue; }        // a client that gave up before we accepted it
+                catch (SocketException)
+                {
+                    // A client that gave up before we accepted it, or a passing shortage: never a reason to stop
+                    // waiting, but no reason to spin either.
+                    try { await Task.Delay(20, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+                    continue;
+                }
                 if (Interlocked.Increment(ref _connections) > MaxConnections)
                 {
                     Interlocked.Decrement(ref _connections);
