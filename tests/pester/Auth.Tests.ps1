@@ -116,6 +116,65 @@ catch { 'ERRORID=' + `$_.FullyQualifiedErrorId }
     }
 }
 
+Describe 'Connect-Fitbit refuses what it cannot use, before any browser opens' {
+    BeforeAll {
+        # A "browser" that only leaves a mark: it must never run in these tests.
+        $script:mark = Join-Path $TestDrive 'browser-opened.txt'
+        $markScript = Join-Path $TestDrive 'mark-browser.ps1'
+        Set-Content -Path $markScript -Value "Set-Content -Path '$($script:mark)' -Value opened"
+        $script:savedBrowser = $env:FITBITPS_BROWSER
+        $env:FITBITPS_BROWSER = (Get-CurrentPwshCommandLine) + " -NoProfile -File `"$markScript`""
+    }
+    AfterAll { $env:FITBITPS_BROWSER = $script:savedBrowser }
+
+    It 'a client file whose client_id is an object names the file, the field and where to get a good one' {
+        $bad = Join-Path $TestDrive 'client_secret_object_id.json'
+        Set-Content -Path $bad -Value '{"installed":{"client_id":{"value":"x"},"client_secret":"GOCSPX-pester-secret"}}'
+        $caught = $null
+        try { Connect-Fitbit -Profile badfile -ClientSecretFile $bad -TokenCache Process -TimeoutSec 10 -ErrorAction Stop | Out-Null } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitClientSecretsInvalid,*'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidData'
+        $caught.Exception.Message | Should -Match ([regex]::Escape($bad))
+        $caught.Exception.Message | Should -Match '"installed\.client_id" is an object; it should be a string'
+        $caught.Exception.Message | Should -Not -Match 'Can not convert|GOCSPX-pester-secret'
+        $caught.ErrorDetails.RecommendedAction | Should -Match 'Google Auth Platform'
+        Test-Path $script:mark | Should -BeFalse
+    }
+
+    It 'a -Port that no redirect URI of a Web client names is an error listing the registered URIs' {
+        $web = Join-Path $TestDrive 'client_secret_web.json'
+        $token = $script:baseUrl + 'token'
+        Set-Content -Path $web -Value ('{"web":{"client_id":"pester-web.apps.googleusercontent.com","client_secret":"GOCSPX-pester-web","token_uri":"' + $token + '","redirect_uris":["http://localhost:18400/"]}}')
+        $caught = $null
+        try { Connect-Fitbit -Profile webport -ClientSecretFile $web -Port 18401 -TokenCache Process -TimeoutSec 10 -ErrorAction Stop | Out-Null } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitRedirectUriNotRegistered,*'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $caught.Exception.Message | Should -Match ([regex]::Escape('http://localhost:18400/'))
+        $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        Test-Path $script:mark | Should -BeFalse
+    }
+}
+
+Describe 'Connect-Fitbit and Google''s answer to "who signed in"' {
+    AfterEach { Clear-EmulatorFaults -Emulator $script:emu }
+
+    It 'finishes the sign-in after two 503s' {
+        Add-EmulatorFault -Emulator $script:emu -Kind Unavailable -Count 2 -PathContains identity
+        $context = Connect-Fitbit -Profile identity503 -ClientSecretFile $script:clientFile -TokenCache Process -TimeoutSec 60
+        $context.HealthUserId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'says in words that an unreadable answer could not be read' {
+        Add-EmulatorFault -Emulator $script:emu -Kind MalformedJson -Count 5 -PathContains identity
+        $caught = $null
+        try { Connect-Fitbit -Profile identitybad -ClientSecretFile $script:clientFile -TokenCache Process -TimeoutSec 60 -ErrorAction Stop | Out-Null } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FitbitIdentityRequestFailed,*'
+        $caught.Exception.Message | Should -Match 'could not be read'
+        $caught.Exception.Message | Should -Not -Match 'Unexpected character'
+        $caught.ErrorDetails.RecommendedAction | Should -Match 'Connect-Fitbit'
+    }
+}
+
 Describe 'Get-FitbitContext' {
     It 'shows the signed-in profile and lists profiles' {
         $context = Get-FitbitContext -Profile pester

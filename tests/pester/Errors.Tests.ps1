@@ -118,6 +118,30 @@ Describe 'A tampered token cache' {
     }
 }
 
+Describe 'A token cache whose header is damaged' {
+    BeforeAll {
+        Invoke-CurrentPwsh -NoProfile -Command "Import-Module '$(Get-BuiltManifest)'; Connect-Fitbit -Profile damaged -ClientSecretFile '$($script:emu.ClientSecretsFile)' -TokenCache Passphrase -TimeoutSec 60 | Out-Null"
+        $file = Get-ChildItem $env:FITBITPS_HOME -Filter 'damaged.tokens.aes' | Select-Object -First 1
+        $bytes = [IO.File]::ReadAllBytes($file.FullName)
+        $bytes[12] = $bytes[12] -bxor 0x01   # one bit of the salt
+        [IO.File]::WriteAllBytes($file.FullName, $bytes)
+    }
+
+    It 'a reader stops with FitbitCacheDamaged and the way out, not with a wrong passphrase' {
+        $e = Get-Failure { Get-FitbitSleep -Profile damaged -Days 1 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'FitbitCacheDamaged,*'
+        $e.Exception.Message | Should -Not -Match 'passphrase does not open'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'Disconnect-Fitbit -Profile damaged'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'Connect-Fitbit -Profile damaged'
+    }
+
+    It 'is listed as Damaged, never as Locked' {
+        $c = Get-FitbitContext -ListAvailable | Where-Object Profile -eq 'damaged'
+        $c.Status | Should -Be 'Damaged'
+        $c.StatusMessage | Should -Match 'Disconnect-Fitbit'
+    }
+}
+
 Describe 'A Google account without a Google Health profile (ACCOUNT_NOT_LINKED)' {
     BeforeAll { $script:signUp = 'https://www.fitbit.com/setup' }
 

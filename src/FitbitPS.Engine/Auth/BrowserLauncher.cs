@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,7 +9,9 @@ namespace FitbitPS.Engine.Auth
 {
     /// <summary>
     /// Opens the sign-in URL. FITBITPS_BROWSER (a command line; the URL is appended as one quoted
-    /// argument) replaces the browser — e.g. a script in tests, or a specific browser.
+    /// argument) replaces the browser — e.g. a script in tests, or a specific browser. The browser starts
+    /// without our variables (<see cref="IsScrubbed"/>): it lives on after sign-in and starts helpers of
+    /// its own, and none of them needs the token-cache passphrase.
     /// </summary>
     public static class BrowserLauncher
     {
@@ -29,7 +32,9 @@ namespace FitbitPS.Engine.Auth
                         Start("/bin/sh", JoinArguments("-c", custom + " \"$0\"", url));
                 }
                 else if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                    Process.Start(new ProcessStartInfo(url) { UseShellExecute = true })?.Dispose();
+                    // Not ShellExecute (UseShellExecute takes no environment): the shell's URL handler through
+                    // rundll32, started with the scrubbed environment. The URL is escaped: no spaces or quotes.
+                    Start("rundll32.exe", "url.dll,FileProtocolHandler " + url);
                 else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
                     Start("open", "\"" + url + "\"");
                 else
@@ -72,7 +77,16 @@ namespace FitbitPS.Engine.Auth
         private static void Start(string file, string args)
         {
             var psi = new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = false, CreateNoWindow = true };
+            foreach (var name in psi.Environment.Keys.Where(IsScrubbed).ToList()) psi.Environment.Remove(name);
             Process.Start(psi)?.Dispose();
         }
+
+        /// <summary>
+        /// Variables the browser does not get: all of ours (FITBITPS_CACHE_PASSPHRASE; the test suite's
+        /// FITBITPS_KEYRING_PASSWORD and FITBITPS_TEST_ACCESS_TOKEN; any added later), and KEYRING_PASSWORD,
+        /// which docs/authentication.md has people export for the keyring.
+        /// </summary>
+        internal static bool IsScrubbed(string name) =>
+            name.StartsWith("FITBITPS_", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "KEYRING_PASSWORD", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -16,6 +16,7 @@ namespace FitbitPS.Engine.Auth
         public const string KeyringUnavailable = "FitbitProtectedCacheUnavailable";
         public const string KeyringLocked = "FitbitProtectedCacheLocked";
         public const string PortInUse = "FitbitLoopbackPortInUse";
+        public const string RedirectUriNotRegistered = "FitbitRedirectUriNotRegistered";
         public const string StateMismatch = "FitbitStateMismatch";
         public const string SignInTimeout = "FitbitSignInTimeout";
         public const string SignInCancelled = "FitbitSignInCancelled";
@@ -24,6 +25,7 @@ namespace FitbitPS.Engine.Auth
         public const string PassphraseMissing = "FitbitCachePassphraseMissing";
         public const string PassphraseWrong = "FitbitCachePassphraseWrong";
         public const string CacheTampered = "FitbitCacheTampered";
+        public const string CacheDamaged = "FitbitCacheDamaged";
         public const string CacheUnreadable = "FitbitCacheUnreadable";
         public const string InvalidProfileName = "FitbitInvalidProfileName";
         public const string TokenEndpointError = "FitbitTokenEndpointError";

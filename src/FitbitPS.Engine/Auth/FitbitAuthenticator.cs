@@ -151,12 +151,13 @@ namespace FitbitPS.Engine.Auth
             var flow = GoogleFlowFactory.Create(client, scopes, store, options.HttpHandlerFactory, options.Clock);
             var state = RandomState();
             string code, redirectUri, verifier;
-            var port = options.Port != 0 ? options.Port : client.Port;
+            // Before anything listens or a browser opens: a Web client's -Port must be a registered one.
+            var redirect = LoopbackRedirect.For(client, options.Port, profile);
 
             if (options.NoBrowser)
             {
                 // Nothing listens: the browser shows an error page whose address holds the code.
-                redirectUri = $"http://127.0.0.1:{(port != 0 ? port : 8400)}/";
+                redirectUri = redirect.Exact ?? $"http://127.0.0.1:{(redirect.Port != 0 ? redirect.Port : 8400)}/";
                 var request = BuildRequest(flow, redirectUri, state, out verifier);
                 var url = request.Build().AbsoluteUri;
                 if (options.PromptForRedirectUrl == null) throw InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
@@ -186,7 +187,7 @@ namespace FitbitPS.Engine.Auth
             }
             else
             {
-                using (var receiver = new LoopbackCodeReceiver(port, options.Timeout, options.OpenBrowser ?? BrowserLauncher.Default(log), log))
+                using (var receiver = new LoopbackCodeReceiver(redirect, options.Timeout, options.OpenBrowser ?? BrowserLauncher.Default(log), log))
                 {
                     redirectUri = receiver.RedirectUri;
                     var request = BuildRequest(flow, redirectUri, state, out verifier);

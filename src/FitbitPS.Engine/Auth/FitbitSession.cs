@@ -6,6 +6,8 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.TokenStore;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Flows;
@@ -170,78 +172,61 @@ namespace FitbitPS.Engine.Auth
             t != null && !string.IsNullOrEmpty(t.AccessToken)
             && (t.ExpiresInSeconds == null || t.IssuedUtc.AddSeconds(t.ExpiresInSeconds.Value) - ExpiryMargin > _flow.Clock.UtcNow);
 
-        /// <summary>GET {HealthApiBase}v4/users/me/identity → healthUserId; saved with the profile.</summary>
+        /// <summary>
+        /// GET {HealthApiBase}v4/users/me/identity → healthUserId; saved with the profile. Goes through
+        /// <see cref="HealthClient"/>, so it is retried like every read (429/500/502/503/504, connection
+        /// resets, one refresh after a 401, one retry of an unreadable answer) instead of ending a sign-in
+        /// the person just completed in the browser.
+        /// </summary>
         internal async Task<string> LoadHealthUserIdAsync(CancellationToken cancellationToken)
         {
-            var uri = new Uri(Endpoints.HealthApiBase, "v4/users/me/identity");
-            using (var http = GoogleFlowFactory.CreateHttpClient(_options.HttpHandlerFactory))
+            Identity identity;
+            using (var client = HealthClientFactory.Create(this))
             {
-                for (var attempt = 0; ; attempt++)
-                {
-                    var token = await GetAccessTokenAsync(attempt > 0, cancellationToken).ConfigureAwait(false);
-                    using (var request = new HttpRequestMessage(HttpMethod.Get, uri))
-                    {
-                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                        HttpResponseMessage response;
-                        try { response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false); }
-                        catch (HttpRequestException ex)
-                        {
-                            throw new FitbitAuthException(AuthErrorIds.IdentityFailed, FitbitErrorKind.ConnectionError,
-                                $"Could not reach the Google Health API at {Endpoints.HealthApiBase} ({ex.Message}).", ex)
-                            { Profile = Profile, RecommendedAction = "Check the network connection and run Connect-Fitbit again." };
-                        }
-                        using (response)
-                        {
-                            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0) continue;
-                            if (response.IsSuccessStatusCode)
-                            {
-                                var id = (string)JObject.Parse(body)["healthUserId"];
-                                _record = _store.Update(Profile, r => { if (r == null) return null; r.HealthUserId = id; return r; }) ?? _record;
-                                return id;
-                            }
-                            throw IdentityError(response.StatusCode, body);
-                        }
-                    }
-                }
+                client.Log = Log;
+                client.Waiting += wait => Log.Verbose(wait.ToString());
+                try { identity = await client.GetIdentityAsync(cancellationToken).ConfigureAwait(false); }
+                catch (HealthApiException ex) { throw IdentityError(ex); }
             }
+            var id = identity.HealthUserId;
+            if (string.IsNullOrWhiteSpace(id)) throw IdentityUnreadable("it has no healthUserId", null);
+            _record = _store.Update(Profile, r => { if (r == null) return null; r.HealthUserId = id; return r; }) ?? _record;
+            return id;
         }
 
-        private FitbitAuthException IdentityError(HttpStatusCode status, string body)
+        private FitbitAuthException IdentityError(HealthApiException ex)
         {
-            string reason = null, message = null, googleStatus = null;
-            var links = new List<string>();
-            try
+            if (ex is AccountNotLinkedException notLinked)
             {
-                var error = JObject.Parse(body)["error"];
-                message = (string)error?["message"];
-                googleStatus = (string)error?["status"];
-                reason = error?["details"]?.Select(d => (string)d["reason"]).FirstOrDefault(r => r != null);
-                // The way out Google names (google.rpc.Help links, URLs in ErrorInfo metadata).
-                foreach (var detail in error?["details"]?.OfType<JObject>() ?? Enumerable.Empty<JObject>())
-                {
-                    foreach (var link in (detail["links"] as JArray)?.OfType<JObject>() ?? Enumerable.Empty<JObject>())
-                        if ((string)link["url"] is string url && !links.Contains(url)) links.Add(url);
-                    foreach (var value in (detail["metadata"] as JObject)?.Properties().Select(p => (string)p.Value) ?? Enumerable.Empty<string>())
-                        if (value != null && value.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !links.Contains(value)) links.Add(value);
-                }
-            }
-            catch (Newtonsoft.Json.JsonException) { }
-            if (reason == "ACCOUNT_NOT_LINKED")
-            {
+                var links = notLinked.Links;
                 var signUp = links.Count > 0 ? " Sign up: " + string.Join(", ", links) + "." : "";
                 return new FitbitAuthException(AuthErrorIds.AccountNotLinked, FitbitErrorKind.PermissionDenied,
-                    "This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit/Google Health profile." + signUp)
+                    "This Google account is not linked to Google Health (ACCOUNT_NOT_LINKED): it has no Fitbit/Google Health profile." + signUp, ex)
                 {
                     Profile = Profile,
                     RecommendedAction = (links.Count > 0 ? $"Create or link the profile at {string.Join(", ", links)}, then run " : "Sign in to the Fitbit app with this Google account, then run ") +
                                         $"Connect-Fitbit -Profile {Profile}; for another Google account, Connect-Fitbit -Profile {Profile} -Force.",
                 };
             }
-            return new FitbitAuthException(AuthErrorIds.IdentityFailed, status == HttpStatusCode.Forbidden ? FitbitErrorKind.PermissionDenied : FitbitErrorKind.Authentication,
-                $"Signed in, but the Google Health API refused the identity request: HTTP {(int)status} {googleStatus} {reason} {message}".TrimEnd() + ".")
+            // A 2xx whose body could not be parsed (twice): not Google's answer, or a broken one.
+            if (ex.HttpStatus >= 200 && ex.HttpStatus < 300) return IdentityUnreadable("it is not the JSON Google sends", ex);
+            var again = $"Your sign-in is saved: run Connect-Fitbit -Profile {Profile} again (no browser needed)";
+            if (ex.HttpStatus == 0 || ex.HttpStatus == 429 || ex.HttpStatus >= 500)
+                return new FitbitAuthException(AuthErrorIds.IdentityFailed, ex.HttpStatus == 0 ? FitbitErrorKind.ConnectionError : FitbitErrorKind.ResourceUnavailable,
+                    $"Signed in, but the Google Health API did not say who signed in, even after retrying: {ex.Message} {again} when Google answers again.", ex)
+                { Profile = Profile, RecommendedAction = again + "; check the network connection (and proxy) if it keeps failing." };
+            return new FitbitAuthException(AuthErrorIds.IdentityFailed, ex.HttpStatus == 403 ? FitbitErrorKind.PermissionDenied : FitbitErrorKind.Authentication,
+                $"Signed in, but the Google Health API refused the identity request: HTTP {ex.HttpStatus} {ex.Status} {ex.Reason}".TrimEnd() + $". {ex.Message}", ex)
             { Profile = Profile, RecommendedAction = $"Check that the Google Health API is enabled in the Cloud project, then run Connect-Fitbit -Profile {Profile} -Force." };
         }
+
+        /// <summary>Google's answer to "who signed in" arrived but could not be read.</summary>
+        private FitbitAuthException IdentityUnreadable(string why, Exception inner) =>
+            new FitbitAuthException(AuthErrorIds.IdentityFailed, FitbitErrorKind.InvalidData,
+                $"Signed in, but Google's answer to the identity request (which Google Health user signed in) could not be read: {why}. " +
+                "A proxy or network filter may have answered in Google's place. " +
+                $"Your sign-in is saved: run Connect-Fitbit -Profile {Profile} again (no browser needed); if this repeats, check the proxy settings.", inner)
+            { Profile = Profile, RecommendedAction = $"Run Connect-Fitbit -Profile {Profile} again; if this repeats, check the network's proxy settings." };
 
         /// <summary>Revokes the grant at Google (the refresh token; access tokens die with it).</summary>
         internal async Task RevokeAsync(CancellationToken cancellationToken)

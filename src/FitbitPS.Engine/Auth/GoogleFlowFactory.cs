@@ -41,12 +41,5 @@ namespace FitbitPS.Engine.Auth
             public HandlerClientFactory(Func<HttpMessageHandler> make) { _make = make; }
             protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) => _make() ?? base.CreateHandler(args);
         }
-
-        /// <summary>A plain HttpClient for our own calls (identity), with the same handler choice.</summary>
-        public static HttpClient CreateHttpClient(Func<HttpMessageHandler> handlerFactory)
-        {
-            var handler = handlerFactory?.Invoke() ?? new HttpClientHandler();
-            return new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(100) };
-        }
     }
 }

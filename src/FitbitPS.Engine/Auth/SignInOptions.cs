@@ -40,7 +40,7 @@ namespace FitbitPS.Engine.Auth
         /// <summary>Sign in again with consent even when the profile has a valid refresh token.</summary>
         public bool Force { get; set; }
         public bool NoBrowser { get; set; }
-        /// <summary>Loopback port (0 = free port).</summary>
+        /// <summary>Loopback port. 0: a free port, or for a Web client the port of its registered redirect URI (any other port must be registered too).</summary>
         public int Port { get; set; }
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
         /// <summary>Opens the sign-in URL; default <see cref="BrowserLauncher.Default"/>.</summary>

@@ -15,8 +15,17 @@ namespace FitbitPS.Engine.TokenStore
         private delegate byte[] Derive(byte[] password, byte[] salt, int iterations, int length);
         private static readonly Derive Platform = FindPlatform();
 
-        public static byte[] Sha256(byte[] password, byte[] salt, int iterations, int length) =>
-            Platform != null ? Platform(password, salt, iterations, length) : Rfc8018(password, salt, iterations, length);
+        [ThreadStatic] private static int _derivationsOnThisThread;
+
+        /// <summary>Derivations run on the calling thread so far: lets a test show that a damaged file
+        /// was refused before any (slow) derivation, without timing it.</summary>
+        internal static int DerivationsOnThisThread => _derivationsOnThisThread;
+
+        public static byte[] Sha256(byte[] password, byte[] salt, int iterations, int length)
+        {
+            _derivationsOnThisThread++;
+            return Platform != null ? Platform(password, salt, iterations, length) : Rfc8018(password, salt, iterations, length);
+        }
 
         private static Derive FindPlatform()
         {

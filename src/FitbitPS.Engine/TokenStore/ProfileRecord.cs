@@ -46,6 +46,9 @@ namespace FitbitPS.Engine.TokenStore
         [JsonProperty("healthApiBase")] public string HealthApiBase { get; set; }
         /// <summary>Loopback port registered for a Web client (0 = any free port).</summary>
         [JsonProperty("port")] public int Port { get; set; }
+        /// <summary>A Web client's registered redirect URIs, as written (Google compares them exactly);
+        /// null for Desktop clients and for profiles saved before they were kept.</summary>
+        [JsonProperty("redirectUris", NullValueHandling = NullValueHandling.Ignore)] public List<string> RedirectUris { get; set; }
 
         public override string ToString() => $"OAuth client {ClientId}";
     }

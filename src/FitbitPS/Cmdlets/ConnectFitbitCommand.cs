@@ -94,7 +94,8 @@ namespace FitbitPS.Cmdlets
         [Parameter(ValueFromPipeline = true)]
         public string RedirectUrl { get; set; }
 
-        /// <summary>Loopback port (default: any free port).</summary>
+        /// <summary>Loopback port (default: any free port). A Web-application OAuth client accepts only the port of a
+        /// redirect URI registered for it, and without -Port FitbitPS takes that one.</summary>
 
         /// <value>Default: any free port</value>
         [Parameter]

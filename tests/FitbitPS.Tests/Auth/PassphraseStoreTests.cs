@@ -65,8 +65,8 @@ public sealed class PassphraseStoreTests
         Assert.Equal(AuthErrorIds.CacheTampered, ex.ErrorId);
         Assert.Contains("cannot be trusted", ex.Message);
 
-        File.WriteAllBytes(file, bytes.Take(30).ToArray()); // truncated
-        Assert.Equal(AuthErrorIds.CacheTampered, Assert.Throws<FitbitAuthException>(() => store.Read("p")).ErrorId);
+        File.WriteAllBytes(file, bytes.Take(30).ToArray()); // truncated: damaged, found before any key derivation
+        Assert.Equal(AuthErrorIds.CacheDamaged, Assert.Throws<FitbitAuthException>(() => store.Read("p")).ErrorId);
     }
 
     [Fact]
