@@ -157,6 +157,8 @@ Describe 'Connect-Fitbit refuses what it cannot use, before any browser opens' {
 
 Describe 'Connect-Fitbit and Google''s answer to "who signed in"' {
     AfterEach { Clear-EmulatorFaults -Emulator $script:emu }
+    # The Process cache lives as long as this pwsh, which runs every test file: leave no profile on this file's emulator.
+    AfterAll { 'identity503', 'identitybad' | ForEach-Object { Disconnect-Fitbit -Profile $_ -ErrorAction SilentlyContinue | Out-Null } }
 
     It 'finishes the sign-in after two 503s' {
         Add-EmulatorFault -Emulator $script:emu -Kind Unavailable -Count 2 -PathContains identity

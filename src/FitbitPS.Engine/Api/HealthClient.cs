@@ -66,6 +66,7 @@ namespace FitbitPS.Engine.Api
         private Settings _settings;
         private int _requestCount;
         private readonly ConnectionHealth _connection = new ConnectionHealth();
+        private Exception _ended; // the first failure that ends the command (FitbitEngineException.EndsCommand)
 
         /// <summary>ErrorId of an answer that could not be read twice (malformed, wrong shape, cut short).</summary>
         public const string AnswerUnreadable = "FitbitApiAnswerUnreadable";
@@ -248,8 +249,10 @@ namespace FitbitPS.Engine.Api
 
         // ---------------------------------------------------------------- users
 
+        /// <summary>Who signed in. An answer without healthUserId ({} from a proxy, another shape) is asked once more.</summary>
         public Task<Identity> GetIdentityAsync(CancellationToken cancellationToken)
-            => GetUserAsync<Identity>("identity", null, cancellationToken);
+            => ConfirmEmptyAsync(() => GetUserAsync<Identity>("identity", null, cancellationToken), i => string.IsNullOrWhiteSpace(i.HealthUserId),
+                "identity", cancellationToken, i => i);
 
         public Task<Profile> GetProfileAsync(CancellationToken cancellationToken)
             => GetUserAsync<Profile>("profile", HealthScope.Profile, cancellationToken);
@@ -295,6 +298,17 @@ namespace FitbitPS.Engine.Api
         private async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
             Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain = false)
         {
+            try { return await SendOnceAsync(createRequest, type, filter, what, parse, cancellationToken, chain).ConfigureAwait(false); }
+            catch (Auth.FitbitEngineException e) when (e.EndsCommand && !(e is GoogleUnreachableException))
+            {
+                Interlocked.CompareExchange(ref _ended, e, null);
+                throw;
+            }
+        }
+
+        private async Task<T> SendOnceAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
+            Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain)
+        {
             bool malformedRetried = false;
             string rejected = null; // the access token a 401 refused (refreshed once, then the sign-in is gone)
             int retries = 0;
@@ -311,6 +325,10 @@ namespace FitbitPS.Engine.Api
                     using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
                     {
                         _connection.ThrowIfUnreachable();
+                        // After a failure no request can survive (access withdrawn, the sign-in gone), the requests
+                        // still queued in this client fail with it instead of each collecting its own refusal.
+                        var ended = Volatile.Read(ref _ended);
+                        if (ended != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ended).Throw();
                         var token = await _tokens.GetAccessTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
                         HttpResponseMessage response = null;
                         byte[] body = null; // rented from PageSpool.BufferPool; returned before the next attempt
@@ -643,6 +661,10 @@ namespace FitbitPS.Engine.Api
     {
         /// <summary>A client on a signed-in session: its endpoints, its HTTP handler choice, its shared throttle.</summary>
         public static HealthClient Create(FitbitPS.Engine.Auth.FitbitSession session)
-            => new HealthClient(session, session.Endpoints.HealthApiBase, session.HttpHandlerFactory?.Invoke());
+        {
+            var client = new HealthClient(session, session.Endpoints.HealthApiBase, session.HttpHandlerFactory?.Invoke());
+            session.ConfigureClient?.Invoke(client);
+            return client;
+        }
     }
 }

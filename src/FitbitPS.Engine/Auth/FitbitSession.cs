@@ -60,6 +60,9 @@ namespace FitbitPS.Engine.Auth
         /// <summary>HTTP handler choice of this session (the readers build their HttpClient with it). null = default.</summary>
         public Func<HttpMessageHandler> HttpHandlerFactory => _options.HttpHandlerFactory;
 
+        /// <summary>Settings every Health API client of this session gets (null: the defaults).</summary>
+        public Action<Api.HealthClient> ConfigureClient => _options.ConfigureClient;
+
         /// <summary>A snapshot for Get-FitbitContext.</summary>
         public FitbitContext Context
         {
@@ -186,7 +189,8 @@ namespace FitbitPS.Engine.Auth
                 client.Log = Log;
                 client.Waiting += wait => Log.Verbose(wait.ToString());
                 try { identity = await client.GetIdentityAsync(cancellationToken).ConfigureAwait(false); }
-                catch (HealthApiException ex) { throw IdentityError(ex); }
+                // Access withdrawn and an unreachable Google say so themselves, with their own way out.
+                catch (HealthApiException ex) when (!(ex is AccessDeniedException) && !(ex is GoogleUnreachableException)) { throw IdentityError(ex); }
             }
             var id = identity.HealthUserId;
             if (string.IsNullOrWhiteSpace(id)) throw IdentityUnreadable("it has no healthUserId", null);

@@ -25,6 +25,8 @@ namespace FitbitPS.Engine.Auth
         public Google.Apis.Util.IClock Clock { get; set; }
         /// <summary>Never open a browser or prompt (PowerShell -NonInteractive, scheduled task, cron).</summary>
         public bool NonInteractive { get; set; }
+        /// <summary>Adjusts every Health API client of the session (back-off, deadlines; tests shorten them). null: the defaults.</summary>
+        public Action<Api.HealthClient> ConfigureClient { get; set; }
     }
 
     /// <summary>Everything Connect-Fitbit passes to <see cref="FitbitAuthenticator.ConnectAsync"/>.</summary>

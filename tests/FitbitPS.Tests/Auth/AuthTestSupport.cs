@@ -125,7 +125,7 @@ internal static class AuthTestExtensions
     public static SessionOptions Reopen(this ConnectOptions o) => new()
     {
         Profile = o.Profile, CacheFolder = o.CacheFolder, TokenCache = o.TokenCache, Passphrase = o.Passphrase,
-        Log = o.Log, Clock = o.Clock, NonInteractive = true,
+        Log = o.Log, Clock = o.Clock, NonInteractive = true, ConfigureClient = o.ConfigureClient,
     };
 
     /// <summary>Every byte of every file under a folder, as text (to search for secrets).</summary>
