@@ -7,11 +7,13 @@ namespace FitbitPS.Engine.Api
     /// Failed connections in a row over one client (every request counts, so concurrent reads that all fail
     /// add up): after <see cref="Limit"/> of them with no answer in between, Google is unreachable and every
     /// request of the client fails at once with the same error, instead of each retrying on its own. Any answer
-    /// (whatever its status) starts the count again; so does a pause of <see cref="Forget"/> after the last failure.
+    /// (whatever its status) starts the count again; so does a pause after the last failure longer than two attempts
+    /// could take (a failure that took a whole deadline still counts with the one before it).
     /// </summary>
     internal sealed class ConnectionHealth
     {
-        private static readonly TimeSpan Forget = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan MinimumForget = TimeSpan.FromSeconds(30);
+        private TimeSpan _forget = MinimumForget;
         private readonly object _gate = new object();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private int _streak;
@@ -29,12 +31,14 @@ namespace FitbitPS.Engine.Api
         }
 
         /// <summary>Counts a failed connection; returns how many failed in a row, or throws when that makes Google unreachable.</summary>
-        public int Failed(Exception failure, Uri api)
+        public int Failed(Exception failure, Uri api, TimeSpan attemptDeadline)
         {
             lock (_gate)
             {
                 var now = _clock.Elapsed;
-                if (_streak > 0 && now - _lastFailure > Forget) _streak = 0;
+                var twoAttempts = TimeSpan.FromTicks(attemptDeadline.Ticks * 2) + TimeSpan.FromSeconds(5);
+                _forget = twoAttempts > MinimumForget ? twoAttempts : MinimumForget;
+                if (_streak > 0 && now - _lastFailure > _forget) _streak = 0;
                 if (_streak == 0) _firstFailure = now;
                 _streak++;
                 _lastFailure = now;
@@ -52,7 +56,7 @@ namespace FitbitPS.Engine.Api
             lock (_gate)
             {
                 if (!_unreachable) return;
-                if (_clock.Elapsed - _lastFailure > Forget) { _unreachable = false; _streak = 0; return; }
+                if (_clock.Elapsed - _lastFailure > _forget) { _unreachable = false; _streak = 0; return; }
                 throw new GoogleUnreachableException(_api, _streak, _lastFailure - _firstFailure, _lastError);
             }
         }

@@ -25,6 +25,11 @@ namespace FitbitPS.Engine.Api
         public string Reason { get; }
         public IReadOnlyDictionary<string, string> Metadata { get; }
 
+        /// <summary>Set where the refusal says nothing else the command asks for can succeed.</summary>
+        public bool CommandEnding { get; set; }
+
+        public override bool EndsCommand => CommandEnding;
+
         private static string ErrorIdFor(int status)
         {
             switch (status)

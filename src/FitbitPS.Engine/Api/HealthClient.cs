@@ -96,11 +96,13 @@ namespace FitbitPS.Engine.Api
         /// it is there, so these wait patiently (exponential back-off, Retry-After, the next quota minute).</summary>
         public int MaxRetries { get; set; } = 6;
 
-        /// <summary>Deadline of one attempt, from sending the request to the last byte of the body.</summary>
+        /// <summary>How long one attempt may go without progress: until the headers arrive, and then between any two
+        /// reads of the body (a body that stalls is given up; a slow link that keeps delivering is not).</summary>
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-        /// <summary>Failed connections in a row (refused, reset, no complete answer in time) after which the command
-        /// stops with "Google is unreachable". Waits between them: 0.5 s, 1 s, 2 s (a few seconds in all).</summary>
+        /// <summary>Failed connections in a row (refused, reset, no answer in time) after which the command stops with
+        /// "Google is unreachable": counted across the client and, whatever other requests do, per request too.
+        /// Waits between them: 0.5 s, 1 s, 2 s (a few seconds in all, plus the attempts' own time).</summary>
         public int UnreachableAfter { get => _connection.Limit; set => _connection.Limit = Math.Max(1, value); }
         /// <summary>First back-off; doubles per retry up to <see cref="MaxBackoff"/>.</summary>
         public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
@@ -299,11 +301,20 @@ namespace FitbitPS.Engine.Api
             Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain = false)
         {
             try { return await SendOnceAsync(createRequest, type, filter, what, parse, cancellationToken, chain).ConfigureAwait(false); }
-            catch (Auth.FitbitEngineException e) when (e.EndsCommand && !(e is GoogleUnreachableException))
+            catch (Auth.FitbitEngineException e) when (e.EndsCommand)
             {
                 Interlocked.CompareExchange(ref _ended, e, null);
                 throw;
             }
+        }
+
+        /// <summary>After a failure no request can survive (access withdrawn, the sign-in gone, Google unreachable), the
+        /// requests still queued in this client fail with it instead of each collecting its own.</summary>
+        private void ThrowIfCommandEnded()
+        {
+            _connection.ThrowIfUnreachable();
+            var ended = Volatile.Read(ref _ended);
+            if (ended != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ended).Throw();
         }
 
         private async Task<T> SendOnceAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
@@ -313,9 +324,13 @@ namespace FitbitPS.Engine.Api
             string rejected = null; // the access token a 401 refused (refreshed once, then the sign-in is gone)
             int retries = 0;
             string asked = null; // the request as a person reads it, for errors that are ours
+            int connectionFailures = 0; // this request's own, whatever others' answers do to the client's count
+            var sinceFirstFailure = new System.Diagnostics.Stopwatch();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Known before queueing: no quota wait or slot is spent on a request that cannot succeed.
+                ThrowIfCommandEnded();
                 TimeSpan? wait = null;
                 string waitReason = null;
                 int waitAttempt = 1;
@@ -324,19 +339,16 @@ namespace FitbitPS.Engine.Api
                 {
                     using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
                     {
-                        _connection.ThrowIfUnreachable();
-                        // After a failure no request can survive (access withdrawn, the sign-in gone), the requests
-                        // still queued in this client fail with it instead of each collecting its own refusal.
-                        var ended = Volatile.Read(ref _ended);
-                        if (ended != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ended).Throw();
+                        ThrowIfCommandEnded();
                         var token = await _tokens.GetAccessTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
                         HttpResponseMessage response = null;
                         byte[] body = null; // rented from PageSpool.BufferPool; returned before the next attempt
                         int bodyLength = 0;
                         Exception transport = null;
                         bool truncated = false;
-                        // One deadline for the whole exchange, headers and body: a body that stalls after its headers
-                        // must not hold the read (and an export's folder lock) for as long as the server keeps it open.
+                        // A deadline on progress, headers and body alike: a body that stalls after its headers must not
+                        // hold the read (and an export's folder lock) for as long as the server keeps it open. Each
+                        // read of the body starts it again, so a slow link that keeps delivering is not cut off.
                         using (var deadline = new CancellationTokenSource(RequestTimeout))
                         using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
                         {
@@ -356,7 +368,7 @@ namespace FitbitPS.Engine.Api
                                         // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
                                         var current = response;
                                         using (attempt.Token.Register(() => current.Dispose()))
-                                            (body, bodyLength) = await ReadBodyAsync(response, attempt.Token).ConfigureAwait(false);
+                                            (body, bodyLength) = await ReadBodyAsync(response, () => deadline.CancelAfter(RequestTimeout), attempt.Token).ConfigureAwait(false);
                                         rented = body;
                                         if (Log != null)
                                             Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
@@ -364,7 +376,7 @@ namespace FitbitPS.Engine.Api
                                     catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                                     {
                                         Log?.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> failed after {started.ElapsedMilliseconds} ms: " +
-                                                   (deadline.IsCancellationRequested ? $"no complete answer within {RequestTimeout.TotalSeconds:0.#} s" : $"{e.GetType().Name}: {e.Message}"));
+                                                   (deadline.IsCancellationRequested ? $"nothing received for {RequestTimeout.TotalSeconds:0.#} s" : $"{e.GetType().Name}: {e.Message}"));
                                         throw;
                                     }
                                     cancellationToken.ThrowIfCancellationRequested();
@@ -382,7 +394,7 @@ namespace FitbitPS.Engine.Api
                             {
                                 // Connection refused or reset, truncated body (Content-Length not met), no answer in time.
                                 transport = deadline.IsCancellationRequested
-                                    ? new TimeoutException($"No complete answer within {RequestTimeout.TotalSeconds:0.#} s.", e)
+                                    ? new TimeoutException($"Nothing received for {RequestTimeout.TotalSeconds:0.#} s.", e)
                                     : e;
                                 // Headers said 2xx but the body broke off or stalled: a truncated answer from a reachable server.
                                 truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
@@ -408,7 +420,12 @@ namespace FitbitPS.Engine.Api
                         {
                             // Several failed connections in a row (this request's and others'): Google cannot be reached.
                             // Fail the command now, once, rather than retrying every remaining request for minutes.
-                            var streak = _connection.Failed(transport, _apiBase);
+                            var streak = _connection.Failed(transport, _apiBase, RequestTimeout);
+                            // However other requests fare (their answers start the client's count again), one request
+                            // gives up after as many failed attempts of its own.
+                            sinceFirstFailure.Start();
+                            if (++connectionFailures >= UnreachableAfter)
+                                throw new GoogleUnreachableException(_apiBase, connectionFailures, sinceFirstFailure.Elapsed, transport);
                             wait = ConnectionBackoff(streak);
                             waitAttempt = streak;
                             waitReason = "connection failed (" + transport.GetType().Name + ": " + transport.Message + ")";
@@ -506,7 +523,7 @@ namespace FitbitPS.Engine.Api
         /// returns it). Why pooled: a raw heart-rate page is 3.5 MB, and a fresh array per page lands on
         /// the large-object heap, which only a full collection reclaims. Throws IOException when the body
         /// ends before its Content-Length (a truncated answer, retried by the caller).</summary>
-        private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, Action progress, CancellationToken cancellationToken)
         {
             var pool = PageSpool.BufferPool;
             var declared = response.Content.Headers.ContentLength;
@@ -528,6 +545,7 @@ namespace FitbitPS.Engine.Api
                         int n = await stream.ReadAsync(buffer, total, buffer.Length - total, cancellationToken).ConfigureAwait(false);
                         if (n == 0) break;
                         total += n;
+                        progress();
                     }
                 }
                 if (declared.HasValue && total != declared.Value)
@@ -619,12 +637,18 @@ namespace FitbitPS.Engine.Api
             }
             if (IsOurMistake(reason))
                 return new RequestRefusedException(what, asked ?? what, status, error?.StatusName, reason, message, metadata, filter);
-            // Any other refusal of a request the granted scopes cover: access withdrawn at Google (every endpoint at once).
-            if (status == 403 && error?.StatusName == "PERMISSION_DENIED")
+            // Access withdrawn at Google: every endpoint refuses at once while refresh still works.
+            if (status == 403 && reason == "RESOURCE_PERMISSION_DENIED")
                 return new AccessDeniedException(what, status, error.StatusName, reason, message, metadata);
             var remedy = links.Count > 0 ? " See " + string.Join(", ", links) + "." : "";
             return new HealthApiException($"Google Health refused {what}: HTTP {status} {error?.StatusName}{(reason != null ? " (" + reason + ")" : "")}: {message}{remedy}",
-                status, error?.StatusName, reason, metadata) { RecommendedAction = links.Count > 0 ? "See " + string.Join(", ", links) + "." : null };
+                status, error?.StatusName, reason, metadata)
+            {
+                RecommendedAction = links.Count > 0 ? "See " + string.Join(", ", links) + "." : null,
+                // Any other 403 of Google's (the API not enabled in the Cloud project, a disallowed scope, a project
+                // refused) refuses every request the same way: one error for the command, with Google's own remedy.
+                CommandEnding = status == 403 && error?.StatusName == "PERMISSION_DENIED",
+            };
         }
 
         /// <summary>The links Google names as the way out (AIP-193: google.rpc.Help links; URLs in ErrorInfo metadata).</summary>

@@ -16,10 +16,18 @@ namespace FitbitPS.Engine.Api
         public const string Prefix = "FitbitPS-";
         private const string LockName = ".lock";
 
-        private static readonly Lazy<Owned> s_folder = new Lazy<Owned>(() => Create(Path.GetTempPath()), LazyThreadSafetyMode.ExecutionAndPublication);
+        private static readonly object s_gate = new object();
+        private static Owned s_folder;
 
-        /// <summary>This process's folder (created, and the dead ones swept, on first use).</summary>
-        public static string Current => s_folder.Value.Path;
+        /// <summary>This process's folder (created, and the dead ones swept, on first use; a failure is tried again
+        /// next time, not remembered for the life of the session).</summary>
+        public static string Current
+        {
+            get
+            {
+                lock (s_gate) return (s_folder ?? (s_folder = Create(Path.GetTempPath()))).Path;
+            }
+        }
 
         private sealed class Owned
         {
@@ -37,11 +45,27 @@ namespace FitbitPS.Engine.Api
                 var lockPath = Path.Combine(path, LockName);
                 var stream = new FileStream(lockPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                 UnixFile.TryChmod(lockPath, UnixFile.UserReadWrite);
+                // The owner's process id too: where file locks do nothing (DOTNET_SYSTEM_IO_DISABLEFILELOCKING, some
+                // network file systems) a live owner is still recognised.
+                var pid = System.Text.Encoding.ASCII.GetBytes(System.Diagnostics.Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                stream.Write(pid, 0, pid.Length);
+                stream.Flush();
                 var owned = new Owned { Path = path, Lock = stream };
                 // A process that ends normally takes its folder with it; one that is killed leaves it to the next sweep.
                 AppDomain.CurrentDomain.ProcessExit += (_, __) => Remove(owned);
                 return owned;
             }
+        }
+
+        private static bool IsRunning(string pidText)
+        {
+            if (!int.TryParse(pidText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)) return false;
+            try
+            {
+                using (var process = System.Diagnostics.Process.GetProcessById(pid)) return !process.HasExited;
+            }
+            catch (ArgumentException) { return false; }      // no such process
+            catch (InvalidOperationException) { return false; }
         }
 
         private static void Remove(Owned owned)
@@ -68,7 +92,12 @@ namespace FitbitPS.Engine.Api
                         var lockPath = Path.Combine(dir, LockName);
                         if (File.Exists(lockPath))
                         {
-                            using (new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+                            string owner;
+                            using (var held = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                            using (var text = new StreamReader(held)) owner = text.ReadToEnd();
+                            if (owner.Length == 0 && DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) < TimeSpan.FromMinutes(1))
+                                continue; // its owner is writing its id right now
+                            if (IsRunning(owner)) continue; // the lock was free, but its process lives (locks disabled)
                         }
                         else if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) < TimeSpan.FromMinutes(1))
                             continue; // being created right now

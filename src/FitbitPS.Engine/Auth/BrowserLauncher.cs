@@ -32,9 +32,10 @@ namespace FitbitPS.Engine.Auth
                         Start("/bin/sh", JoinArguments("-c", custom + " \"$0\"", url));
                 }
                 else if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                    // Not ShellExecute (UseShellExecute takes no environment): the shell's URL handler through
-                    // rundll32, started with the scrubbed environment. The URL is escaped: no spaces or quotes.
-                    Start("rundll32.exe", "url.dll,FileProtocolHandler " + url);
+                    // Not ShellExecute (UseShellExecute takes no environment) and not rundll32 (endpoint security
+                    // flags it): explorer.exe hands the address to the running shell, which opens the default browser
+                    // with the shell's own environment. The URL is escaped: no spaces or quotes. Untested here (no Windows).
+                    Start("explorer.exe", "\"" + url + "\"");
                 else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
                     Start("open", "\"" + url + "\"");
                 else

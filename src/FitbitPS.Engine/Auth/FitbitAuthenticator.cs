@@ -233,7 +233,11 @@ namespace FitbitPS.Engine.Auth
             {
                 try { token = await flow.ExchangeCodeForTokenAsync(profile, code, verifier, redirectUri, cancellationToken).ConfigureAwait(false); }
                 catch (TokenResponseException ex) { throw FromTokenError(ex, profile, refreshing: false); }
-                catch (HttpRequestException ex) { throw TokenEndpointUnreachable(ClientConfiguration.EndpointsOf(client), ex); }
+                catch (Exception ex) when (ex is HttpRequestException || ex is System.IO.IOException
+                                           || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    throw TokenEndpointUnreachable(ClientConfiguration.EndpointsOf(client), ex);
+                }
                 catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is NullReferenceException || ex is FormatException)
                 {
                     throw TokenAnswerUnreadable(ClientConfiguration.EndpointsOf(client), profile, ex);

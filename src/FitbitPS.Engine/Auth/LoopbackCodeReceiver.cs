@@ -193,8 +193,9 @@ namespace FitbitPS.Engine.Auth
                     // Claim before answering, answer before completing: completing stops the listener and closes connections.
                     var winner = response != null && Interlocked.Exchange(ref _answered, 1) == 0;
                     if (response != null && !winner) { status = 400; reason = "Bad Request"; page = "<h2>This sign-in is already complete.</h2>"; }
-                    await RespondAsync(stream, status, reason, page, stop).ConfigureAwait(false);
-                    if (winner) callback.TrySetResult(response);
+                    // The code counts even if the browser goes away before our page reaches it.
+                    try { await RespondAsync(stream, status, reason, page, stop).ConfigureAwait(false); }
+                    finally { if (winner) callback.TrySetResult(response); }
                 }
                 catch (Exception)
                 {

@@ -102,8 +102,7 @@ namespace FitbitPS.Engine.Export
             foreach (var name in fileNames)
             {
                 var info = new FileInfo(Path.Combine(folder, name));
-                var attributes = info.Attributes; // -1 when nothing is there; a dangling link still reads as a link
-                if (attributes == (FileAttributes)(-1) || (attributes & FileAttributes.ReparsePoint) == 0) continue;
+                if (!UnixFile.IsLink(info.FullName)) continue; // a dangling link is a link too; a OneDrive cloud file is not
                 throw new ExportException(ExportErrorKind.FileIsLink,
                     $"'{info.FullName}' is a symbolic link. Export-FitbitData replaces its files whole and does not write through links. " +
                     "Replace the link with the file itself, or export into the folder the link points to. Nothing was changed.", info.FullName)

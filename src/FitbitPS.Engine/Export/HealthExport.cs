@@ -115,6 +115,18 @@ namespace FitbitPS.Engine.Export
             return options;
         }
 
+        /// <summary>Whose data an export holds: the sign-in's Google Health user id (<paramref name="known"/>, saved at
+        /// sign-in), else asked of Google once. An answer without one is an error: the folder must know its account.</summary>
+        public static async Task<string> AccountAsync(HealthClient client, string known, CancellationToken cancellationToken)
+        {
+            if (!string.IsNullOrWhiteSpace(known)) return known;
+            var identity = await client.GetIdentityAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrWhiteSpace(identity.HealthUserId)) return identity.HealthUserId;
+            throw new HealthApiException("Google's answer to the identity request names no Google Health user (no healthUserId), so the export " +
+                "cannot tell whose folder this is; nothing was written. Run the export again; if it keeps failing, run Connect-Fitbit -Force.",
+                200, errorId: HealthClient.AnswerUnreadable) { RecommendedAction = "Run the export again; if it keeps failing, run Connect-Fitbit -Force." };
+        }
+
         /// <summary>The profile's membershipStartDate; null when the profile scope was not granted.</summary>
         public static async Task<DateTime?> AccountStartAsync(HealthClient client, CancellationToken cancellationToken)
         {

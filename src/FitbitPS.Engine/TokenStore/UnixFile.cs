@@ -57,6 +57,20 @@ namespace FitbitPS.Engine.TokenStore
         private static readonly System.Reflection.MethodInfo s_setMode =
             s_getMode == null ? null : typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), s_getMode.ReturnType });
 
+        private static readonly System.Reflection.PropertyInfo s_linkTarget = typeof(FileSystemInfo).GetProperty("LinkTarget");
+
+        /// <summary>Whether <paramref name="path"/> is a symbolic link (or a junction). .NET 6+ (PowerShell 7) says so
+        /// exactly (FileSystemInfo.LinkTarget). Without it: on Unix every reparse point is a link; on Windows (Windows
+        /// PowerShell 5.1) reparse points are also OneDrive's cloud files, so none is taken for a link there.</summary>
+        public static bool IsLink(string path)
+        {
+            var info = new FileInfo(path);
+            var attributes = info.Attributes; // -1 when nothing is there
+            if (attributes == (FileAttributes)(-1) || (attributes & FileAttributes.ReparsePoint) == 0) return false;
+            if (s_linkTarget != null) return s_linkTarget.GetValue(info) != null;
+            return IsUnix;
+        }
+
         /// <summary>The file's permission bits, or null where they cannot be read (Windows, .NET Framework).</summary>
         public static int? TryGetMode(string path)
         {

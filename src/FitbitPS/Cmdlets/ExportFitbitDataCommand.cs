@@ -98,7 +98,7 @@ namespace FitbitPS.Cmdlets
                 var request = RunEngine(_ => Task.FromResult(HealthExport.Request(reader, folder, DataType, IncludeIntraday, Format, From, To, Full)), DataType);
                 // The folder records whose data it holds (a profile saved before the id was kept asks Google once).
                 request.Profile = Profile;
-                request.Account = session.HealthUserId ?? RunEngine(async ct => (await client.GetIdentityAsync(ct).ConfigureAwait(false)).HealthUserId, Profile);
+                request.Account = RunEngine(ct => HealthExport.AccountAsync(client, session.HealthUserId, ct), Profile);
                 var options = HealthExport.Options(reader, new ExportOptions
                 {
                     Verbose = message => Post(() => WriteVerboseMessage(message)),

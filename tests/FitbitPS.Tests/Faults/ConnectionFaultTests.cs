@@ -87,6 +87,64 @@ public class ConnectionFaultTests
     }
 
     [Fact]
+    public async Task A_server_that_accepts_and_never_answers_ends_the_read_after_four_attempts()
+    {
+        // A proxy or a half-dead server: the connection opens, nothing ever comes back.
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) held.Add(await silent.AcceptTcpClientAsync()); }
+            catch (Exception) { /* stopped */ }
+        });
+        try
+        {
+            using var client = new HealthClient(new FixedToken(), new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/"))
+            {
+                RequestTimeout = TimeSpan.FromSeconds(1),
+            };
+            var ex = Assert.Throws<GoogleUnreachableException>(() => new FitbitReader(client).ReadSleep(Week, default).ToList());
+            Assert.Equal(4, client.RequestCount);
+            Assert.Contains("Nothing received for 1 s", ex.Message);
+        }
+        finally
+        {
+            silent.Stop();
+            foreach (var c in held) c.Dispose();
+            await accepting;
+        }
+    }
+
+    [Fact]
+    public async Task One_request_that_always_fails_gives_up_even_while_other_requests_are_answered()
+    {
+        await using var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
+        // Sleep requests are always dropped (a proxy rule against one URL); weight requests are answered, and each
+        // answer starts the client's count of failures in a row again.
+        var dropped = h.Emulator.Faults.Add(FaultKind.ConnectionReset, 1_000_000, pathContains: "/dataTypes/sleep/");
+        var stop = new CancellationTokenSource();
+        var answered = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    h.Reader.ReadBodyWeight(Week, default).Records();
+                    await Task.Delay(50);
+                }
+            }
+            catch (GoogleUnreachableException) { /* the command ended: the client refuses further requests */ }
+        });
+
+        Assert.Throws<GoogleUnreachableException>(() => h.Reader.ReadSleep(Week, default).ToList());
+        stop.Cancel();
+        await answered;
+
+        Assert.Equal(4, dropped.Hits); // was: retried for as long as other requests kept being answered
+    }
+
+    [Fact]
     public async Task When_the_API_dies_during_a_five_year_read_the_read_stops_at_once_with_one_error()
     {
         await using var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);

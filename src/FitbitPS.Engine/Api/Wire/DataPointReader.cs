@@ -8,13 +8,6 @@ using Newtonsoft.Json.Linq;
 
 namespace FitbitPS.Engine.Api.Wire
 {
-    /// <summary>
-    /// Streams a ListDataPointsResponse / ReconcileDataPointsResponse with <see cref="JsonTextReader"/>:
-    /// one point at a time, never a DOM of the page. Raw heart-rate pages (10,000 points) are the hot
-    /// path, so the envelope, data source, sample time and heart-rate member are read by hand (no
-    /// reflection, interned property names); every other member goes through the serializer's cached
-    /// contract, which is plenty for pages of at most a few thousand points.
-    /// </summary>
     /// <summary>What a list page holds besides its points: the next page's token and how many points.</summary>
     public readonly struct PageEnvelope
     {
@@ -29,6 +22,13 @@ namespace FitbitPS.Engine.Api.Wire
         public bool IsEmpty => Points == 0 && NextPageToken == null;
     }
 
+    /// <summary>
+    /// Streams a ListDataPointsResponse / ReconcileDataPointsResponse with <see cref="JsonTextReader"/>:
+    /// one point at a time, never a DOM of the page. Raw heart-rate pages (10,000 points) are the hot
+    /// path, so the envelope, data source, sample time and heart-rate member are read by hand (no
+    /// reflection, interned property names); every other member goes through the serializer's cached
+    /// contract, which is plenty for pages of at most a few thousand points.
+    /// </summary>
     public static class DataPointReader
     {
         internal static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
