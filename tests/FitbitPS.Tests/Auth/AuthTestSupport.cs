@@ -9,7 +9,7 @@ using HealthApiEmulator.Hosting;
 namespace FitbitPS.Tests.Auth;
 
 /// <summary>A temp cache folder that is removed afterwards.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder() { Path = Directory.CreateTempSubdirectory("fitbitps-auth-").FullName; }
     public string Path { get; }
@@ -17,7 +17,7 @@ internal sealed class TempFolder : IDisposable
 }
 
 /// <summary>Everything the engine said, to scan for secrets and to assert on warnings.</summary>
-internal sealed class CapturedLog
+public sealed class CapturedLog
 {
     public ConcurrentQueue<(EngineLogLevel Level, string Message)> Messages { get; } = new();
     public EngineLogger Logger => (level, message) => Messages.Enqueue((level, message));
@@ -36,7 +36,7 @@ internal sealed class EmulatorGoogleClock(EmulatorClock clock) : Google.Apis.Uti
 /// Plays the person at the browser: GETs the sign-in URL, reads the emulator's consent form, posts the
 /// chosen decision and scopes, and follows the 302 to our loopback listener, like a real browser would.
 /// </summary>
-internal sealed class TestBrowser : IDisposable
+public sealed class TestBrowser : IDisposable
 {
     private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, UseProxy = false });
 

@@ -10,21 +10,8 @@ namespace FitbitPS.Tests.Auth;
 /// answers there must not end a sign-in the person just completed in the browser; an answer that cannot
 /// be read must say so in words.
 /// </summary>
-public sealed class IdentityCallTests : IAsyncLifetime
+public sealed class IdentityCallTests : SignInTestBase
 {
-    private HealthApiEmulator.Hosting.Emulator _emu = null!;
-    private readonly TempFolder _folder = new();
-    private readonly CapturedLog _log = new();
-    private readonly TestBrowser _browser = new();
-
-    public async Task InitializeAsync() => _emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero) });
-
-    public async Task DisposeAsync()
-    {
-        _browser.Dispose();
-        await _emu.DisposeAsync();
-        _folder.Dispose();
-    }
 
     private int IdentityRequests => _emu.Requests.All.Count(r => r.Path.Contains("identity"));
 

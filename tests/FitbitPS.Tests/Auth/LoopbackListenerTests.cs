@@ -14,21 +14,8 @@ namespace FitbitPS.Tests.Auth;
 /// callback: a browser's idle pre-connection, a connection that trickles bytes, and a request that
 /// reaches 127.0.0.1 under another host name (DNS rebinding). Real sockets against the real listener.
 /// </summary>
-public sealed class LoopbackListenerTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LoopbackListenerTests(ITestOutputHelper output) : SignInTestBase
 {
-    private HealthApiEmulator.Hosting.Emulator _emu = null!;
-    private readonly TempFolder _folder = new();
-    private readonly CapturedLog _log = new();
-    private readonly TestBrowser _browser = new();
-
-    public async Task InitializeAsync() => _emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero) });
-
-    public async Task DisposeAsync()
-    {
-        _browser.Dispose();
-        await _emu.DisposeAsync();
-        _folder.Dispose();
-    }
 
     private ConnectOptions Options(int port)
     {

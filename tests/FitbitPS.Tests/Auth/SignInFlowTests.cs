@@ -9,21 +9,8 @@ using Xunit;
 namespace FitbitPS.Tests.Auth;
 
 /// <summary>Sign-in end to end against the emulator, with an HttpClient as the person's browser.</summary>
-public sealed class SignInFlowTests : IAsyncLifetime
+public sealed class SignInFlowTests : SignInTestBase
 {
-    private HealthApiEmulator.Hosting.Emulator _emu = null!;
-    private readonly TempFolder _folder = new();
-    private readonly CapturedLog _log = new();
-    private readonly TestBrowser _browser = new();
-
-    public async Task InitializeAsync() => _emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero) });
-
-    public async Task DisposeAsync()
-    {
-        _browser.Dispose();
-        await _emu.DisposeAsync();
-        _folder.Dispose();
-    }
 
     private ConnectOptions Options(string profile = "default", TokenCacheKind cache = TokenCacheKind.Passphrase) =>
         _emu.ConnectTo(_folder, _log, _browser, cache, profile);

@@ -12,22 +12,9 @@ namespace FitbitPS.Tests.Auth;
 /// The emulator's authorization endpoint does the same, so a wrong redirect_uri ends the sign-in at
 /// Google's error page, as it would live.
 /// </summary>
-public sealed class WebClientRedirectTests : IAsyncLifetime
+public sealed class WebClientRedirectTests : SignInTestBase
 {
     private const string WebClientId = "web-localhost.apps.googleusercontent.com";
-    private HealthApiEmulator.Hosting.Emulator _emu = null!;
-    private readonly TempFolder _folder = new();
-    private readonly CapturedLog _log = new();
-    private readonly TestBrowser _browser = new();
-
-    public async Task InitializeAsync() => _emu = await HealthApiEmulator.Hosting.Emulator.StartAsync(new EmulatorOptions { Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero) });
-
-    public async Task DisposeAsync()
-    {
-        _browser.Dispose();
-        await _emu.DisposeAsync();
-        _folder.Dispose();
-    }
 
     private ConnectOptions WebOptions(params string[] registered)
     {

@@ -6,8 +6,6 @@ using FitbitPS.Tests.Readers;
 using HealthApiEmulator.Faults;
 using HealthApiEmulator.Hosting;
 using Xunit;
-using Emu = HealthApiEmulator.Hosting.Emulator;
-using AuthFolder = FitbitPS.Tests.Auth.TempFolder;
 
 namespace FitbitPS.Tests.Faults;
 
@@ -17,22 +15,9 @@ namespace FitbitPS.Tests.Faults;
 /// sign-in that is gone or an access that was withdrawn ends a long read with one error (item 5). Real
 /// FitbitSession, real token file (plaintext cache, for speed), real emulator.
 /// </summary>
-public sealed class SessionFaultTests : IAsyncLifetime
+public sealed class SessionFaultTests : SignInTestBase
 {
-    private Emu _emu = null!;
-    private readonly AuthFolder _folder = new();
-    private readonly CapturedLog _log = new();
-    private readonly TestBrowser _browser = new();
-
-    public async Task InitializeAsync() =>
-        _emu = await Emu.StartAsync(new EmulatorOptions { Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero), QuotaPerMinute = 0 });
-
-    public async Task DisposeAsync()
-    {
-        _browser.Dispose();
-        await _emu.DisposeAsync();
-        _folder.Dispose();
-    }
+    protected override EmulatorOptions EmulatorSettings() { var o = base.EmulatorSettings(); o.QuotaPerMinute = 0; return o; }
 
     private ConnectOptions Options() => _emu.ConnectTo(_folder, _log, _browser, TokenCacheKind.Plaintext);
 

@@ -130,17 +130,8 @@ internal static class Pipeline
                 context.Abort();
                 break;
             case FaultKind.TruncatedBody:
-            {
-                var partial = Encoding.UTF8.GetBytes("{\n  \"dataPoints\": [\n    {\n      \"name\": \"users/me/dataTypes/steps/dataPoints/");
-                response.StatusCode = 200;
-                response.ContentType = "application/json; charset=UTF-8";
-                response.ContentLength = partial.Length + 4096;
-                await response.Body.WriteAsync(partial, context.RequestAborted);
-                await response.Body.FlushAsync(context.RequestAborted);
-                context.Items[AbortedKey] = true;
-                context.Abort();
+                await WritePartialBodyAsync(context, "{\n  \"dataPoints\": [\n    {\n      \"name\": \"users/me/dataTypes/steps/dataPoints/", TimeSpan.Zero);
                 break;
-            }
             case FaultKind.HtmlErrorPage:
                 await GooglePages.WriteAsync(response, fault.HtmlStatus, GooglePages.ServerError(fault.HtmlStatus));
                 break;
@@ -167,19 +158,8 @@ internal static class Pipeline
                 await new GoogleError(500, "INTERNAL", "Internal error encountered.").WriteAsync(response);
                 break;
             case FaultKind.StalledBody:
-            {
-                var start = Encoding.UTF8.GetBytes("{\n  \"dataPoints\": [\n");
-                response.StatusCode = 200;
-                response.ContentType = "application/json; charset=UTF-8";
-                response.ContentLength = start.Length + 4096;
-                await response.Body.WriteAsync(start, context.RequestAborted);
-                await response.Body.FlushAsync(context.RequestAborted);
-                try { await Task.Delay(fault.StallFor, context.RequestAborted); }
-                catch (OperationCanceledException) { /* the client gave up */ }
-                context.Items[AbortedKey] = true;
-                context.Abort();
+                await WritePartialBodyAsync(context, "{\n  \"dataPoints\": [\n", fault.StallFor);
                 break;
-            }
             case FaultKind.Respond:
                 response.StatusCode = fault.Status;
                 if (fault.ContentType != null) response.ContentType = fault.ContentType;
@@ -188,6 +168,26 @@ internal static class Pipeline
             default:
                 throw new InvalidOperationException($"Fault {fault.Kind} is not a terminal fault.");
         }
+    }
+
+    /// <summary>A 200 that promises 4 KB more than it sends: the start of a body, then (after <paramref name="stall"/>, or
+    /// when the client gives up) the connection is aborted.</summary>
+    private static async Task WritePartialBodyAsync(HttpContext context, string start, TimeSpan stall)
+    {
+        var bytes = Encoding.UTF8.GetBytes(start);
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json; charset=UTF-8";
+        response.ContentLength = bytes.Length + 4096;
+        await response.Body.WriteAsync(bytes, context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+        if (stall > TimeSpan.Zero)
+        {
+            try { await Task.Delay(stall, context.RequestAborted); }
+            catch (OperationCanceledException) { /* the client gave up */ }
+        }
+        context.Items[AbortedKey] = true;
+        context.Abort();
     }
 
     // ------------------------------------------------------------------ 3. /v4 bearer check + quota
