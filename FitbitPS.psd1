@@ -1,5 +1,8 @@
 @{
     RootModule           = 'FitbitPS.dll'
+    # Imported before the root module: makes the engine in Dependencies/ loadable, on PowerShell 7 in a private
+    # AssemblyLoadContext (src/FitbitPS.Loader).
+    NestedModules        = @('FitbitPS.Loader.dll')
     ModuleVersion        = '{{ModuleVersion}}'
     GUID                 = '5b0e7a52-3f0c-4c49-9d7e-6f1f0f6a2b11'
     Author               = 'FitbitPS contributors'

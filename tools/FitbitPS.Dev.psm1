@@ -106,6 +106,25 @@ Invoke-WebRequest -Uri $Url -UseBasicParsing -MaximumRedirection 5 | Out-Null
     $env:FITBITPS_BROWSER
 }
 
+function Get-NuGetPackageFolder {
+    <#
+    .SYNOPSIS
+        The folder of a package in the NuGet global packages folder (restored by 'dotnet restore FitbitPS.sln'),
+        or $null when it is not there.
+    #>
+    param([Parameter(Mandatory)] [string] $Id, [Parameter(Mandatory)] [string] $Version)
+    $roots = @()
+    if ($env:NUGET_PACKAGES) { $roots += $env:NUGET_PACKAGES }
+    $listed = & dotnet nuget locals global-packages --list 2>$null
+    if ($LASTEXITCODE -eq 0 -and "$listed" -match 'global-packages:\s*(.+)$') { $roots += $Matches[1].Trim() }
+    $roots += Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+    foreach ($root in $roots | Select-Object -Unique) {
+        $folder = Join-Path $root ($Id.ToLowerInvariant() + '/' + $Version)
+        if (Test-Path -LiteralPath $folder) { return $folder }
+    }
+    $null
+}
+
 function Get-PesterManifest {
     <#
     .SYNOPSIS
@@ -113,19 +132,12 @@ function Get-PesterManifest {
         is the module. Falls back to a Pester 5 already on $env:PSModulePath.
     #>
     param([version] $Version = '5.9.1')
-    $roots = @()
-    if ($env:NUGET_PACKAGES) { $roots += $env:NUGET_PACKAGES }
-    $listed = & dotnet nuget locals global-packages --list 2>$null
-    if ($LASTEXITCODE -eq 0 -and "$listed" -match 'global-packages:\s*(.+)$') { $roots += $Matches[1].Trim() }
-    $roots += Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
-    foreach ($root in $roots | Select-Object -Unique) {
-        $psd1 = Join-Path $root "pester/$Version/tools/Pester.psd1"
-        if (Test-Path -LiteralPath $psd1) { return $psd1 }
-    }
+    $folder = Get-NuGetPackageFolder -Id Pester -Version $Version
+    if ($folder -and (Test-Path -LiteralPath (Join-Path $folder 'tools/Pester.psd1'))) { return Join-Path $folder 'tools/Pester.psd1' }
     $onPath = Get-Module -ListAvailable Pester | Where-Object Version -EQ $Version | Select-Object -First 1
     if ($onPath) { return $onPath.Path }
     throw "Pester $Version was not found. Run 'dotnet restore FitbitPS.sln' (tests/FitbitPS.Tests downloads it from NuGet)."
 }
 
 Export-ModuleMember -Function Get-RepoRoot, Get-CurrentPwsh, Get-CurrentPwshCommandLine, Invoke-CurrentPwsh, New-CurrentPwshStartInfo,
-    Get-EmulatorDll, Start-FitbitEmulator, Stop-FitbitEmulator, Set-FollowRedirectBrowser, Get-PesterManifest
+    Get-EmulatorDll, Start-FitbitEmulator, Stop-FitbitEmulator, Set-FollowRedirectBrowser, Get-PesterManifest, Get-NuGetPackageFolder

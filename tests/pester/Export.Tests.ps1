@@ -44,7 +44,7 @@ Describe 'Export-FitbitData against the emulator' {
 
     It 'writes one CSV per daily kind and returns one result per kind' {
         $script:first.Count | Should -Be $script:dailyKinds.Count
-        $script:first[0] | Should -BeOfType ([FitbitPS.Engine.Export.ExportResult])
+        $script:first[0].GetType().FullName | Should -Be 'FitbitPS.Engine.Export.ExportResult'
         $script:first.Kind | Should -Be $script:dailyKinds
         foreach ($r in $script:first) {
             $r.File | Should -Exist

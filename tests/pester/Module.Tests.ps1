@@ -25,7 +25,8 @@ Describe 'FitbitPS module manifest' {
         $folder = Split-Path $script:manifestPath
         $script:manifest.RootModule | Should -Be 'FitbitPS.dll'
         Join-Path $folder 'FitbitPS.dll' | Should -Exist
-        Join-Path $folder 'FitbitPS.Engine.dll' | Should -Exist
+        Join-Path $folder 'Dependencies' 'FitbitPS.Engine.dll' | Should -Exist
+        Join-Path $folder 'FitbitPS.Engine.dll' | Should -Not -Exist
         Join-Path $folder 'FitbitPS.format.ps1xml' | Should -Exist
         Join-Path $folder 'System.Management.Automation.dll' | Should -Not -Exist
     }

@@ -44,7 +44,7 @@ Describe 'Reader cmdlets against the emulator' {
     It 'Get-FitbitBodyWeight gives kg and lb side by side' {
         $w = Get-FitbitBodyWeight -Days 60
         $w | Should -Not -BeNullOrEmpty
-        $w[0] | Should -BeOfType ([FitbitPS.Engine.Records.BodyWeight])
+        $w[0].GetType().FullName | Should -Be 'FitbitPS.Engine.Records.BodyWeight'
         foreach ($x in $w) { [math]::Abs($x.WeightKg / 0.45359237 - $x.WeightLb) | Should -BeLessThan 0.02 }
         $w[0].LocalTime | Should -BeOfType ([DateTimeOffset])
     }
@@ -63,7 +63,7 @@ Describe 'Reader cmdlets against the emulator' {
         $d = (Get-Date).Date.AddDays(-2)
         $hours = Get-FitbitActivity -From $d -To $d -Interval Hour
         $hours.Count | Should -BeGreaterOrEqual 20
-        $hours[0] | Should -BeOfType ([FitbitPS.Engine.Records.ActivityInterval])
+        $hours[0].GetType().FullName | Should -Be 'FitbitPS.Engine.Records.ActivityInterval'
     }
 
     It 'every -Interval of Get-FitbitActivity adds up to the day, and Get-FitbitHeartRate -Interval brackets the raw samples' {
@@ -97,13 +97,13 @@ Describe 'Reader cmdlets against the emulator' {
             ($s.DeepMinutes + $s.LightMinutes + $s.RemMinutes + $s.WakeMinutes + $s.AsleepMinutes + $s.RestlessMinutes) | Should -Be $s.TimeInBedMinutes
         }
         $stages = Get-FitbitSleepStage -Days 7
-        $stages[0] | Should -BeOfType ([FitbitPS.Engine.Records.SleepStage])
+        $stages[0].GetType().FullName | Should -Be 'FitbitPS.Engine.Records.SleepStage'
         (Get-FitbitSleep -Days 7 -Stages).Count | Should -Be $stages.Count
     }
 
     It 'Get-FitbitHeartRate gives resting, interval and raw readings' {
         $resting = Get-FitbitHeartRate -Days 14
-        $resting[0] | Should -BeOfType ([FitbitPS.Engine.Records.RestingHeartRate])
+        $resting[0].GetType().FullName | Should -Be 'FitbitPS.Engine.Records.RestingHeartRate'
         $d = (Get-Date).Date.AddDays(-3)
         $hourly = Get-FitbitHeartRate -From $d -To $d -Interval Hour
         $hourly | ForEach-Object { $_.MinBpm | Should -BeLessOrEqual $_.MaxBpm }

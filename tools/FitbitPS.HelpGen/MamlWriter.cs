@@ -129,10 +129,15 @@ namespace FitbitPS.HelpGen
                 foreach (var arg in o.ConstructorArguments)
                 {
                     var types = arg.Value is IEnumerable<CustomAttributeTypedArgument> many ? many.Select(m => m.Value) : new[] { arg.Value };
-                    foreach (var t in types.OfType<Type>())
+                    // [OutputType(typeof(T))] or, for engine types, [OutputType("Namespace.T")] (the cmdlet assembly must
+                    // not need the engine while PowerShell imports it: it lives in a private load context).
+                    foreach (var value in types)
                     {
-                        var full = t.FullName == "System.Void" ? "None" : TypeName(t, full: true);
-                        docs.TryGetValue("T:" + t.FullName, out var outDoc);
+                        string full, docId;
+                        if (value is Type t) { full = t.FullName == "System.Void" ? "None" : TypeName(t, full: true); docId = t.FullName!; }
+                        else if (value is string named) { full = named; docId = named; }
+                        else continue;
+                        docs.TryGetValue("T:" + docId, out var outDoc);
                         var text = Paragraphs(outDoc?.Element("summary")).FirstOrDefault()
                                    ?? (full == "None" ? name + " writes nothing to the pipeline." : "");
                         if (sets.Count > 0) text = $"With parameter set {string.Join(", ", sets)}. {text}".Trim();

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System;
 using System.Management.Automation;
 using System.Net;
@@ -42,7 +43,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="DisconnectFitbitCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommunications.Connect, "Fitbit", DefaultParameterSetName = SavedSet)]
-    [OutputType(typeof(FitbitContext))]
+    [OutputType(EngineType.Auth + nameof(FitbitContext))]
     public sealed class ConnectFitbitCommand : FitbitCmdletBase
     {
         private const string SavedSet = "Saved";

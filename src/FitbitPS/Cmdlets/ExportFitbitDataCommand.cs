@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System;
 using System.Linq;
 using System.Management.Automation;
@@ -44,7 +45,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="ConnectFitbitCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsData.Export, "FitbitData", SupportsShouldProcess = true)]
-    [OutputType(typeof(ExportResult))]
+    [OutputType(EngineType.Export + nameof(ExportResult))]
     public sealed class ExportFitbitDataCommand : FitbitCmdletBase
     {
         private const int ProgressId = 4200;

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -35,7 +36,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="ExportFitbitDataCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitActivity")]
-    [OutputType(typeof(ActivityDay), typeof(ActivityInterval))]
+    [OutputType(EngineType.Records + nameof(ActivityDay), EngineType.Records + nameof(ActivityInterval))]
     public sealed class GetFitbitActivityCommand : FitbitReaderCmdletBase
     {
         /// <summary>Intraday rows instead of daily totals.</summary>

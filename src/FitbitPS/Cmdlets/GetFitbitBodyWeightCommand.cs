@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -26,7 +27,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="ExportFitbitDataCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitBodyWeight")]
-    [OutputType(typeof(BodyWeight))]
+    [OutputType(EngineType.Records + nameof(BodyWeight))]
     public sealed class GetFitbitBodyWeightCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading body weight";

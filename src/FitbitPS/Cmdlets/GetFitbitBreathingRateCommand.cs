@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -17,7 +18,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitHeartRateVariabilityCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitBreathingRate")]
-    [OutputType(typeof(BreathingRate))]
+    [OutputType(EngineType.Records + nameof(BreathingRate))]
     public sealed class GetFitbitBreathingRateCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading breathing rate";

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -18,7 +19,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitExerciseCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitCardioFitness")]
-    [OutputType(typeof(CardioFitness))]
+    [OutputType(EngineType.Records + nameof(CardioFitness))]
     public sealed class GetFitbitCardioFitnessCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading cardio fitness";

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Auth;
 
@@ -34,7 +35,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="DisconnectFitbitCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitContext")]
-    [OutputType(typeof(FitbitContext))]
+    [OutputType(EngineType.Auth + nameof(FitbitContext))]
     public sealed class GetFitbitContextCommand : FitbitCmdletBase
     {
         /// <summary>List every profile in every token cache, each with its status.</summary>

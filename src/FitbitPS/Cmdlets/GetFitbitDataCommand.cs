@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System;
 using System.Management.Automation;
 using FitbitPS.Binding;
@@ -29,7 +30,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitHeartRateCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitData")]
-    [OutputType(typeof(HealthDataPoint))]
+    [OutputType(EngineType.Records + nameof(HealthDataPoint))]
     public sealed class GetFitbitDataCommand : FitbitReaderCmdletBase
     {
         /// <summary>The data type: "steps", "heart-rate", "daily-oxygen-saturation"… (tab completes).</summary>

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -24,7 +25,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitHeartRateCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitExercise")]
-    [OutputType(typeof(Exercise))]
+    [OutputType(EngineType.Records + nameof(Exercise))]
     public sealed class GetFitbitExerciseCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading exercises";

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -32,9 +33,9 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitActivityCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitHeartRate", DefaultParameterSetName = "Resting")]
-    [OutputType(typeof(RestingHeartRate), ParameterSetName = new[] { "Resting" })]
-    [OutputType(typeof(HeartRateInterval), ParameterSetName = new[] { "Interval" })]
-    [OutputType(typeof(HeartRateSample), ParameterSetName = new[] { "Raw" })]
+    [OutputType(EngineType.Records + nameof(RestingHeartRate), ParameterSetName = new[] { "Resting" })]
+    [OutputType(EngineType.Records + nameof(HeartRateInterval), ParameterSetName = new[] { "Interval" })]
+    [OutputType(EngineType.Records + nameof(HeartRateSample), ParameterSetName = new[] { "Raw" })]
     public sealed class GetFitbitHeartRateCommand : FitbitReaderCmdletBase
     {
         /// <summary>Min/avg/max heart rate per hour, quarter hour or minute.</summary>

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -18,7 +19,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitSkinTemperatureCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitOxygenSaturation")]
-    [OutputType(typeof(OxygenSaturation))]
+    [OutputType(EngineType.Records + nameof(OxygenSaturation))]
     public sealed class GetFitbitOxygenSaturationCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading SpO2";

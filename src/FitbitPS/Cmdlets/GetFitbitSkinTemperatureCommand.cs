@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -18,7 +19,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitBreathingRateCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitSkinTemperature")]
-    [OutputType(typeof(SkinTemperature))]
+    [OutputType(EngineType.Records + nameof(SkinTemperature))]
     public sealed class GetFitbitSkinTemperatureCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading skin temperature";

@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -33,7 +34,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="ExportFitbitDataCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitSleep")]
-    [OutputType(typeof(SleepSession), typeof(SleepStage))]
+    [OutputType(EngineType.Records + nameof(SleepSession), EngineType.Records + nameof(SleepStage))]
     public sealed class GetFitbitSleepCommand : FitbitReaderCmdletBase
     {
         /// <summary>Output the stage segments (for charts) instead of sessions.</summary>

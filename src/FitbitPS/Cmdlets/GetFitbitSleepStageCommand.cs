@@ -1,3 +1,4 @@
+using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Records;
 
@@ -24,7 +25,7 @@ namespace FitbitPS.Cmdlets
     /// <seealso cref="GetFitbitSleepCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
     [Cmdlet(VerbsCommon.Get, "FitbitSleepStage")]
-    [OutputType(typeof(SleepStage))]
+    [OutputType(EngineType.Records + nameof(SleepStage))]
     public sealed class GetFitbitSleepStageCommand : FitbitReaderCmdletBase
     {
         protected override string Activity => "Reading sleep stages";

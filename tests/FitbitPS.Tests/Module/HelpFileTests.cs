@@ -112,7 +112,7 @@ public sealed class HelpFileTests
     {
         var sma = Directory.EnumerateFiles(Path.Combine(RepoRoot, "src", "FitbitPS", "bin"), "System.Management.Automation.dll", SearchOption.AllDirectories).FirstOrDefault();
         Assert.True(sma != null, "System.Management.Automation.dll (PowerShellStandard.Library) not found under src/FitbitPS/bin: build first.");
-        var files = Directory.EnumerateFiles(ModuleFolder, "*.dll")
+        var files = Directory.EnumerateFiles(ModuleFolder, "*.dll", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll"))
             .Append(sma!)
             .GroupBy(Path.GetFileName).Select(g => g.First());
