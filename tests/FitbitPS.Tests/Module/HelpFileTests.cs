@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Xunit;
@@ -16,8 +15,8 @@ public sealed class HelpFileTests
     private static readonly XNamespace Command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
     private static readonly XNamespace Dev = "http://schemas.microsoft.com/maml/dev/2004/10";
 
-    private static readonly string RepoRoot = FindRepoRoot();
-    private static readonly string ModuleFolder = Path.Combine(RepoRoot, "out", "FitbitPS");
+    private static readonly string RepoRoot = BuiltModule.RepoRoot;
+    private static readonly string ModuleFolder = BuiltModule.Folder;
 
     [Fact]
     public void Help_file_is_maml_with_one_command_per_exported_cmdlet()
@@ -110,33 +109,11 @@ public sealed class HelpFileTests
     /// <summary>The cmdlet classes' bindable properties, read from the built assembly (not from the help generator).</summary>
     private static Dictionary<string, List<(string Name, bool Mandatory)>> CmdletParameters()
     {
-        var sma = Directory.EnumerateFiles(Path.Combine(RepoRoot, "src", "FitbitPS", "bin"), "System.Management.Automation.dll", SearchOption.AllDirectories).FirstOrDefault();
-        Assert.True(sma != null, "System.Management.Automation.dll (PowerShellStandard.Library) not found under src/FitbitPS/bin: build first.");
-        var files = Directory.EnumerateFiles(ModuleFolder, "*.dll", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll"))
-            .Append(sma!)
-            .GroupBy(Path.GetFileName).Select(g => g.First());
-        using var context = new MetadataLoadContext(new PathAssemblyResolver(files));
-        var assembly = context.LoadFromAssemblyPath(Path.Combine(ModuleFolder, "FitbitPS.dll"));
-        var result = new Dictionary<string, List<(string, bool)>>();
-        foreach (var type in assembly.GetExportedTypes().Where(t => !t.IsAbstract))
-        {
-            var cmdlet = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute");
-            if (cmdlet == null) continue;
-            var name = $"{cmdlet.ConstructorArguments[0].Value}-{cmdlet.ConstructorArguments[1].Value}";
-            result[name] = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Select(p => (p.Name, Attrs: p.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute").ToList()))
-                .Where(p => p.Attrs.Count > 0)
-                .Select(p => (p.Name, p.Attrs.All(a => a.NamedArguments.Any(n => n.MemberName == "Mandatory" && (bool)n.TypedValue.Value!))))
-                .ToList();
-        }
-        return result;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FitbitPS.sln"))) return dir.FullName;
-        throw new InvalidOperationException("FitbitPS.sln not found above " + AppContext.BaseDirectory);
+        using var module = new BuiltModule();
+        return module.CmdletTypes().ToDictionary(c => c.Name, c => c.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (p.Name, Attrs: p.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute").ToList()))
+            .Where(p => p.Attrs.Count > 0)
+            .Select(p => (p.Name, p.Attrs.All(a => a.NamedArguments.Any(n => n.MemberName == "Mandatory" && (bool)n.TypedValue.Value!))))
+            .ToList());
     }
 }
