@@ -36,8 +36,21 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Fitbit', 'GoogleHealth', 'Health', 'Sleep', 'Steps', 'HeartRate', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            # What the PowerShell Gallery shows (and Find-PSResource -Tag searches).
+            Tags         = @('Fitbit', 'GoogleHealth', 'Google', 'Health', 'Sleep', 'Steps', 'HeartRate', 'Export',
+                             'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/FitbitPS/FitbitPS'
+            ReleaseNotes = @'
+0.1.0
+- Connect-Fitbit signs in with Google OAuth 2.0 (PKCE, loopback or -NoBrowser); tokens encrypted at rest (OS-protected
+  cache, a passphrase file for servers, or process memory).
+- Get-Fitbit* readers for weight, activity, sleep, heart rate, HRV, SpO2, breathing rate, skin temperature, cardio
+  fitness, exercise and any Google Health data type (Get-FitbitData), as typed objects, from the Google Health API v4.
+- Export-FitbitData keeps a local CSV/JSON copy up to date, incrementally and crash-safe, in a private folder.
+- Faults of the network and of the API end in one clear error, never in lost or made-up data (docs/fault-matrix.md).
+- Loads beside Az and Microsoft.Graph: its dependencies live in a private load context on PowerShell 7.
+'@
         }
     }
 }

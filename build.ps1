@@ -8,6 +8,9 @@
     ./build.ps1 -Test      build, then the xunit suite (unless -SkipXunit) and the Pester suite on this pwsh
                            (Pester 5.9.1 from the NuGet cache, restored by 'dotnet restore FitbitPS.sln';
                            results in TestResults/). Fails when either fails.
+    ./build.ps1 -Package   build, then FitbitPS.<version>.nupkg in -PackagePath (default out/packages): the package
+                           Install-PSResource installs (from the PowerShell Gallery, or a folder registered with
+                           Register-PSResourceRepository). -PackageVersion stamps another version on the package.
     ./build.ps1 -Demo      build, then the main job in PowerShell: start the bundled emulator of Google OAuth +
                            Health API v4 (consent auto-approved), Import-Module out/FitbitPS, Connect-Fitbit,
                            Get-FitbitSleep -Days 7 | Format-Table, Export-FitbitData into -DemoPath. No Google
@@ -22,6 +25,8 @@
     dotnet pwsh ./build.ps1 -Test -SkipXunit
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Demo -ClientSecretFile ~/Downloads/client_secret_1234.json
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Package; Register-PSResourceRepository -Name Local -Uri ./out/packages -Trusted; Install-PSResource FitbitPS -Repository Local
 #>
 [CmdletBinding()]
 param(
@@ -37,6 +42,12 @@ param(
     [string] $DemoPath = './demo-export',
     # -Demo against your own Google account: the OAuth client JSON from Google Cloud console.
     [string] $ClientSecretFile,
+    # Write the module package (FitbitPS.<version>.nupkg).
+    [switch] $Package,
+    # Where -Package writes the .nupkg.
+    [string] $PackagePath = './out/packages',
+    # -Package: the version the package carries (default: the manifest's, from Directory.Build.props).
+    [version] $PackageVersion,
     # Skip the build (the solution was just built).
     [switch] $NoBuild,
     [ValidateSet('Release', 'Debug')]
@@ -62,6 +73,31 @@ try {
     }
     if (-not (Test-Path $manifest)) { throw "The build did not lay out $manifest." }
     Write-Host "Module: $manifest"
+
+    # ---------------------------------------------------------------- package
+    if ($Package) {
+        # The laid-out module folder, as it is (a copy, so a -PackageVersion never touches out/FitbitPS), packed by
+        # PSResourceGet's own Compress-PSResource: the .nupkg Install-PSResource and Update-PSResource expect.
+        $stage = Join-Path ([System.IO.Path]::GetTempPath()) ('fitbitps-package-' + [guid]::NewGuid())
+        try {
+            $moduleStage = Join-Path $stage 'FitbitPS'
+            Copy-Item -Path (Split-Path $manifest) -Destination $moduleStage -Recurse
+            $staged = Join-Path $moduleStage 'FitbitPS.psd1'
+            if ($PackageVersion) {
+                $text = Get-Content -Raw $staged
+                Set-Content -Path $staged -Value ($text -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$PackageVersion'") -NoNewline
+            }
+            $info = Test-ModuleManifest -Path $staged -ErrorAction Stop
+            $target = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($PackagePath)
+            New-Item -ItemType Directory -Path $target -Force | Out-Null
+            Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+            Compress-PSResource -Path $moduleStage -DestinationPath $target
+            $nupkg = Join-Path $target "FitbitPS.$($info.Version).nupkg"
+            if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
+            Write-Host "Package: $nupkg"
+        }
+        finally { Remove-Item $stage -Recurse -Force -ErrorAction SilentlyContinue }
+    }
 
     # ---------------------------------------------------------------- tests
     if ($Test) {
