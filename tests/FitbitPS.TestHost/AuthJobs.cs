@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.TokenStore;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.TestHost;
 

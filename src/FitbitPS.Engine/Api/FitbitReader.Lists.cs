@@ -9,6 +9,7 @@ using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Api
 {

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json.Linq;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Api
 {
@@ -859,7 +860,7 @@ namespace FitbitPS.Engine.Api
         }
 
         /// <summary>Failures after which no other request of the command can succeed (see FitbitEngineException.EndsCommand).</summary>
-        internal static bool EndsCommand(Exception e) => e is Auth.FitbitEngineException f && f.EndsCommand;
+        internal static bool EndsCommand(Exception e) => e is FitbitPS.Engine.Core.FitbitEngineException f && f.EndsCommand;
 
         /// <summary>Merges ascending streams by key: one row per key, null where a stream has no value.</summary>
         internal static IEnumerable<ReadItem<T[]>> JoinAscending<T>(IReadOnlyList<IEnumerable<ReadItem<T>>> streams, Func<T, long> key) where T : class

@@ -13,6 +13,7 @@ using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Auth;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Api
 {
@@ -301,7 +302,7 @@ namespace FitbitPS.Engine.Api
             Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain = false)
         {
             try { return await SendOnceAsync(createRequest, type, filter, what, parse, cancellationToken, chain).ConfigureAwait(false); }
-            catch (Auth.FitbitEngineException e) when (e.EndsCommand)
+            catch (FitbitPS.Engine.Core.FitbitEngineException e) when (e.EndsCommand)
             {
                 Interlocked.CompareExchange(ref _ended, e, null);
                 throw;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Google.Apis.Auth.OAuth2.Responses;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

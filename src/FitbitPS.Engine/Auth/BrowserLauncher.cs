@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

@@ -5,6 +5,7 @@ using System.Text;
 using FitbitPS.Engine.TokenStore;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using FitbitPS.Engine.TokenStore;
 using Google.Apis.Auth.OAuth2.Requests;
 using Google.Apis.Auth.OAuth2.Responses;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

@@ -13,6 +13,7 @@ using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Flows;
 using Google.Apis.Auth.OAuth2.Responses;
 using Newtonsoft.Json.Linq;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Requests;
 using Google.Apis.Auth.OAuth2.Responses;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

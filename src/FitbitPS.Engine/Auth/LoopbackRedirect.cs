@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using FitbitPS.Engine.TokenStore;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

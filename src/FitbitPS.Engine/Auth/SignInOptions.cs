@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using FitbitPS.Engine.TokenStore;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Auth
 {

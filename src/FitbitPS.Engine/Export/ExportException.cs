@@ -1,5 +1,6 @@
 using System;
 using FitbitPS.Engine.Auth;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.Export
 {

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using FitbitPS.Engine.Auth;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.TokenStore
 {

@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using FitbitPS.Engine.Auth;
 using Microsoft.Identity.Client.Extensions.Msal;
 using Newtonsoft.Json;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.TokenStore
 {

@@ -5,8 +5,8 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using FitbitPS.Engine.Auth;
 using Microsoft.Identity.Client.Extensions.Msal;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Engine.TokenStore
 {

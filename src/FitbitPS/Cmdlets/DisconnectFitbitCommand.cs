@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using FitbitPS.Engine.Auth;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Cmdlets
 {

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FitbitPS.Binding;
 using FitbitPS.Engine.Auth;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Cmdlets
 {

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FitbitPS.Binding;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Cmdlets
 {
@@ -99,7 +100,7 @@ namespace FitbitPS.Cmdlets
             }
             var inner = item.Error.InnerException;
             // Nothing else in the range can succeed: stop with the real reason (and how to fix it).
-            if (inner is MissingScopeException || (inner is FitbitPS.Engine.Auth.FitbitEngineException fatal && fatal.EndsCommand))
+            if (inner is MissingScopeException || (inner is FitbitPS.Engine.Core.FitbitEngineException fatal && fatal.EndsCommand))
                 ThrowTerminatingError(ToErrorRecord(inner, item.Error.DataType));
             WriteError(ToErrorRecord(item.Error, $"{item.Error.DataType} {item.Error.From:yyyy-MM-dd}..{item.Error.To:yyyy-MM-dd}"));
         }

@@ -1,6 +1,7 @@
 using FitbitPS.Loading;
 using System.Management.Automation;
 using FitbitPS.Engine.Auth;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Cmdlets
 {

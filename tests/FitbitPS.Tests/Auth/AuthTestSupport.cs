@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.TokenStore;
 using HealthApiEmulator.Hosting;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Auth;
 

@@ -1,5 +1,6 @@
 using FitbitPS.Engine.Auth;
 using Xunit;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Auth;
 

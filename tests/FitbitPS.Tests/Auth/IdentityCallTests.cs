@@ -2,6 +2,7 @@ using FitbitPS.Engine.Auth;
 using HealthApiEmulator.Faults;
 using HealthApiEmulator.Hosting;
 using Xunit;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Auth;
 

@@ -2,6 +2,7 @@ using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.TokenStore;
 using Google.Apis.Auth.OAuth2.Responses;
 using Xunit;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Auth;
 

@@ -5,6 +5,7 @@ using FitbitPS.Engine.TokenStore;
 using HealthApiEmulator.Hosting;
 using HealthApiEmulator.OAuth;
 using Xunit;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Auth;
 

@@ -4,6 +4,7 @@ using FitbitPS.Engine.Auth;
 using HealthApiEmulator.Hosting;
 using HealthApiEmulator.OAuth;
 using Xunit;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Auth;
 

@@ -11,6 +11,7 @@ using Xunit;
 using AuthFolder = FitbitPS.Tests.Auth.TempFolder;
 using Emu = HealthApiEmulator.Hosting.Emulator;
 using ExportFolderOnDisk = FitbitPS.Tests.Export.TempFolder;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Faults;
 

@@ -6,6 +6,7 @@ using FitbitPS.Tests.Readers;
 using HealthApiEmulator.Faults;
 using HealthApiEmulator.Hosting;
 using Xunit;
+using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Tests.Faults;
 

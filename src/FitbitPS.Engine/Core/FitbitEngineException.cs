@@ -1,6 +1,6 @@
 using System;
 
-namespace FitbitPS.Engine.Auth
+namespace FitbitPS.Engine.Core
 {
     /// <summary>What kind of failure an engine exception is; the cmdlets map it to an ErrorCategory.</summary>
     public enum FitbitErrorKind

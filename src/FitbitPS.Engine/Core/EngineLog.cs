@@ -1,6 +1,6 @@
 using System;
 
-namespace FitbitPS.Engine.Auth
+namespace FitbitPS.Engine.Core
 {
     public enum EngineLogLevel { Debug, Verbose, Warning, Information }
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace FitbitPS.Engine.Auth
+namespace FitbitPS.Engine.Core
 {
     /// <summary>Stable error ids of sign-in and token-cache failures.</summary>
     public static class AuthErrorIds
