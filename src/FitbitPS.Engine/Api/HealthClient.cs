@@ -64,7 +64,6 @@ namespace FitbitPS.Engine.Api
         private readonly bool _ownsHttp;
         private readonly IAccessTokenSource _tokens;
         private readonly Uri _apiBase;
-        private Settings _settings;
         private int _requestCount;
         private readonly ConnectionHealth _connection = new ConnectionHealth();
         private Exception _ended; // the first failure that ends the command (FitbitEngineException.EndsCommand)
@@ -73,7 +72,7 @@ namespace FitbitPS.Engine.Api
         public const string AnswerUnreadable = "FitbitApiAnswerUnreadable";
 
         /// <param name="tokens">Access tokens (the session).</param>
-        /// <param name="throttle">Shared limiter (null: the one of this sign-in).</param>
+        /// <param name="throttle">Limiter shared by the clients of one signed-in profile (null: a new one of its own).</param>
         /// <param name="disposeHandler">Dispose the handler with the client.</param>
         /// <param name="healthApiBase">e.g. https://health.googleapis.com/ (GoogleEndpoints.HealthApiBase).</param>
         /// <param name="handler">HTTP handler (null: a new HttpClientHandler).</param>
@@ -88,7 +87,7 @@ namespace FitbitPS.Engine.Api
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
             _ownsHttp = true;
-            Throttle = throttle ?? RequestThrottle.For(tokens);
+            Throttle = throttle ?? new RequestThrottle();
         }
 
         public RequestThrottle Throttle { get; }
@@ -263,20 +262,13 @@ namespace FitbitPS.Engine.Api
         public Task<Settings> GetSettingsAsync(CancellationToken cancellationToken)
             => GetUserAsync<Settings>("settings", HealthScope.Settings, cancellationToken);
 
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAccessTokenSource, Settings> SettingsBySignIn =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<IAccessTokenSource, Settings>();
+        /// <summary>The person's settings, asked once per signed-in profile: the connection gives every client of the
+        /// profile the same cache, so a session's second intraday read costs no settings request.</summary>
+        public UserSettingsCache SettingsCache { get; set; } = new UserSettingsCache();
 
-        /// <summary>Settings, fetched once per sign-in (the time zone for physical-time roll-ups), so a
-        /// session's second intraday read costs no extra request.</summary>
-        public async Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
-        {
-            if (_settings != null) return _settings;
-            if (SettingsBySignIn.TryGetValue(_tokens, out var cached)) return _settings = cached;
-            _settings = await GetSettingsAsync(cancellationToken).ConfigureAwait(false);
-            try { SettingsBySignIn.Add(_tokens, _settings); }
-            catch (ArgumentException) { /* another client of this sign-in stored them first */ }
-            return _settings;
-        }
+        /// <summary>Settings (the time zone for physical-time roll-ups), from <see cref="SettingsCache"/> or asked once.</summary>
+        public Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
+            => SettingsCache.GetAsync(GetSettingsAsync, cancellationToken);
 
         private Task<T> GetUserAsync<T>(string what, HealthScope? scope, CancellationToken cancellationToken)
             => SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, "v4/users/me/" + what)),

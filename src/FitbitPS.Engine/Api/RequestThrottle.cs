@@ -11,13 +11,10 @@ namespace FitbitPS.Engine.Api
     /// most <see cref="RequestsPerMinute"/> request starts in any sliding 60-second window (Google's
     /// per-user quota is 300/min, on real time). Staying under the quota ourselves means a long
     /// backfill never triggers 429 in the first place; 429 handling remains for other clients of
-    /// the same user. Shared by every HealthClient of one sign-in (see <see cref="For"/>).
+    /// the same user. One per signed-in profile: FitbitConnection gives it to every client it makes.
     /// </summary>
     public sealed class RequestThrottle
     {
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, RequestThrottle> Shared =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<object, RequestThrottle>();
-
         // A small guard so a request that reaches the server a little late still falls outside the window.
         private static readonly TimeSpan Guard = TimeSpan.FromMilliseconds(500);
 
@@ -41,9 +38,6 @@ namespace FitbitPS.Engine.Api
         public int MaxInFlight { get; }
         /// <summary>0 turns the per-minute limit off.</summary>
         public int RequestsPerMinute { get; }
-
-        /// <summary>The throttle shared by everything that uses one sign-in (keyed by the token source).</summary>
-        public static RequestThrottle For(object signIn) => Shared.GetValue(signIn, _ => new RequestThrottle());
 
         /// <summary>Waits for a slot; <paramref name="onQuotaWait"/> is told how long when the minute's quota is used up.</summary>
         /// <param name="chain">The request is a step of a sequential page chain (a list page: each needs the
