@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using FitbitPS.Engine.Api;
@@ -61,8 +62,8 @@ public static class BackfillScenario
             {
                 var warmFolder = folder + "-warmup";
                 var week = new CivilRange(range.To.AddDays(-6), range.To);
-                await Exporter.RunAsync(HealthExport.Request(w.Reader, warmFolder, Kinds, false, ExportFormat.Csv, week.From, null, false), HealthExport.Options(w.Reader));
-                await Exporter.RunAsync(HealthExport.Request(w.Reader, warmFolder, Kinds, false, ExportFormat.Csv, null, null, false), HealthExport.Options(w.Reader));
+                await w.Connection.ExportAsync(new ExportSpec { Path = warmFolder, DataTypes = Kinds, From = week.From }, w.Events, default);
+                await w.Connection.ExportAsync(new ExportSpec { Path = warmFolder, DataTypes = Kinds }, w.Events, default);
                 await new NaiveClient(w.Emulator.BaseUrl, w.Tokens.CurrentAccessToken).ReadDayAsync(range.To);
                 Directory.Delete(warmFolder, true);
             }
@@ -72,9 +73,8 @@ public static class BackfillScenario
             s.Warm(range);
 
             // --- FitbitPS: Export-FitbitData -From <a year ago> -DataType Weight,Activity,Sleep,RestingHeartRate
-            var request = HealthExport.Request(s.Reader, folder, Kinds, false, ExportFormat.Csv, range.From, null, false);
             var sw = Stopwatch.StartNew();
-            var results = await Exporter.RunAsync(request, HealthExport.Options(s.Reader));
+            var results = await s.Connection.ExportAsync(new ExportSpec { Path = folder, DataTypes = Kinds, From = range.From }, s.Events, default);
             var fitbitPs = sw.Elapsed;
             int made = s.HealthRequests;
             DebugTimeline(s, fitbitPs);
@@ -122,9 +122,8 @@ public static class BackfillScenario
             {
                 // --- Scenario 4: the same export again, nothing new on the server.
                 s.ResetLog();
-                var again = HealthExport.Request(s.Reader, folder, Kinds, false, ExportFormat.Csv, null, null, false);
                 sw.Restart();
-                var second = await Exporter.RunAsync(again, HealthExport.Options(s.Reader));
+                var second = await s.Connection.ExportAsync(new ExportSpec { Path = folder, DataTypes = Kinds }, s.Events, default);
                 var noop = sw.Elapsed;
                 // Per export kind, from the emulator's log (not the engine's own count): each /v4 request of
                 // the no-op run is put to the kind whose data types it asked for.

@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using System.Diagnostics;
 using System.Text.Json;
 using FitbitPS.Engine.Api;
@@ -32,15 +33,21 @@ public sealed class BenchSettings
 /// <summary>An in-process emulator (latency + quota on) and FitbitPS's client and reader signed in to it.</summary>
 public sealed class EmulatorSession : IAsyncDisposable
 {
-    private EmulatorSession(Emu emu, EmulatorTokenSource tokens, HealthClient client)
+    private EmulatorSession(Emu emu, EmulatorTokenSource tokens, FitbitConnection connection)
     {
-        Emulator = emu; Tokens = tokens; Client = client; Reader = new FitbitReader(client);
+        Emulator = emu; Tokens = tokens; Connection = connection;
+        Events = new EngineEvents { Waiting = w => { lock (Waits) Waits.Add(w); } };
+        Reader = connection.OpenReader(Events);
     }
 
     public Emu Emulator { get; }
     public EmulatorTokenSource Tokens { get; }
-    public HealthClient Client { get; }
+    /// <summary>The front door every front end uses, here on the emulator's tokens.</summary>
+    public FitbitConnection Connection { get; }
+    /// <summary>The events of the harness's reads and exports (waits are collected in <see cref="Waits"/>).</summary>
+    public EngineEvents Events { get; }
     public FitbitReader Reader { get; }
+    public HealthClient Client => Reader.Client;
     /// <summary>Waits the client reported (429 retries would show here; quota waits of our own throttle too).</summary>
     public List<RequestWait> Waits { get; } = new();
 
@@ -55,13 +62,9 @@ public sealed class EmulatorSession : IAsyncDisposable
         var tokens = new EmulatorTokenSource(emu);
         // The same client a signed-in session gets: the default throttle (4 in flight, 300/min).
         var timing = new TimingHandler(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
-        var client = new HealthClient(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, timing, throttle: new RequestThrottle())
-        {
-            Clock = () => emu.Clock.UtcNow,
-        };
-        var session = new EmulatorSession(emu, tokens, client) { RoundTrips = timing };
-        client.Waiting += w => { lock (session.Waits) session.Waits.Add(w); };
-        return session;
+        var connection = new FitbitConnection(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, timing,
+            configure: c => c.Clock = () => emu.Clock.UtcNow);
+        return new EmulatorSession(emu, tokens, connection) { RoundTrips = timing };
     }
 
     /// <summary>Every /v4 request the emulator answered (the server's own log).</summary>

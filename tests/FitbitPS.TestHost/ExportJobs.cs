@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using System.Globalization;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Auth;
@@ -37,17 +38,22 @@ internal static class ExportJobs
         }
 
         var today = Day(opts.Get("today")!);
-        HealthClient? client = null;
-        ExportRequest request;
+        FitbitConnection? connection = null;
+        ExportSpec? spec = null;
+        ExportRequest? request = null;
         if (opts.Get("source") == "emulator")
         {
-            // The real reader over HTTP to the emulator the test runs; "today" is the test's frozen day.
+            // The connection every front end uses, over HTTP to the emulator the test runs; "today" is the test's frozen day.
             var token = Environment.GetEnvironmentVariable("FITBITPS_TEST_ACCESS_TOKEN") ?? throw new InvalidOperationException("FITBITPS_TEST_ACCESS_TOKEN is not set");
-            client = new HealthClient(new StaticToken(token), GoogleEndpoints.ForEmulator(new Uri(opts.Get("base-url")!)).HealthApiBase);
-            var reader = new FitbitReader(client);
-            request = HealthExport.Request(reader, opts.Get("path")!, (opts.Get("data-type") ?? "All").Split(','), includeIntraday: false,
-                Enum.Parse<ExportFormat>(opts.Get("format") ?? "Csv"), opts.Get("from") is { } f ? Day(f) : null, null, full: false);
-            request.Today = today;
+            connection = new FitbitConnection(new StaticToken(token), GoogleEndpoints.ForEmulator(new Uri(opts.Get("base-url")!)).HealthApiBase,
+                configure: c => c.Clock = () => new DateTimeOffset(today.AddHours(12)));
+            spec = new ExportSpec
+            {
+                Path = opts.Get("path")!,
+                DataTypes = (opts.Get("data-type") ?? "All").Split(','),
+                Format = Enum.Parse<ExportFormat>(opts.Get("format") ?? "Csv"),
+                From = opts.Get("from") is { } f ? Day(f) : null,
+            };
         }
         else
         {
@@ -85,10 +91,11 @@ internal static class ExportJobs
                 Thread.Sleep(Timeout.Infinite);
             },
         };
-        if (client != null) HealthExport.Options(new FitbitReader(client), options);
         try
         {
-            foreach (var r in await Exporter.RunAsync(request, options))
+            if (connection != null) connection.ExportTuning = options;
+            var results = connection != null ? await connection.ExportAsync(spec!, null, default) : await Exporter.RunAsync(request!, options);
+            foreach (var r in results)
                 Console.Out.WriteLine($"RESULT {r.Kind} {r.RowsAdded} {r.RowsUpdated} {r.RowsRemoved} {r.RowsTotal} {r.Changed}");
             Log("done");
             return 0;
@@ -101,7 +108,7 @@ internal static class ExportJobs
         }
         finally
         {
-            client?.Dispose();
+            connection?.Dispose();
         }
     }
 

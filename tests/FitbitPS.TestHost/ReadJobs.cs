@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using System.Globalization;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Auth;
@@ -17,10 +18,10 @@ internal static class ReadJobs
     {
         string? Get(string name) { var i = Array.IndexOf(args, "--" + name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
         var token = Environment.GetEnvironmentVariable("FITBITPS_TEST_ACCESS_TOKEN") ?? throw new InvalidOperationException("FITBITPS_TEST_ACCESS_TOKEN is not set");
-        using var client = new HealthClient(new FixedToken(token), GoogleEndpoints.ForEmulator(new Uri(Get("base-url")!)).HealthApiBase);
+        using var connection = new FitbitConnection(new FixedToken(token), GoogleEndpoints.ForEmulator(new Uri(Get("base-url")!)).HealthApiBase);
         var range = new CivilRange(Day(Get("from")!), Day(Get("to")!));
         int samples = 0;
-        foreach (var item in new FitbitReader(client).ReadHeartRateSamples(range, CancellationToken.None))
+        foreach (var item in connection.OpenReader().ReadHeartRateSamples(range, CancellationToken.None))
         {
             if (item.IsError) { Console.Error.WriteLine(item.Error!.Message); return 1; }
             samples++;

@@ -70,6 +70,19 @@ Describe '-Verbose' {
         ($lines -like 'OUTPUT: *') | Should -Not -BeNullOrEmpty
     }
 
+    It 'shows the token refresh in the middle of a long read' {
+        # The first raw heart-rate page is answered (slowly), the next one finds its access token expired.
+        Add-EmulatorFault $script:emu -Kind Latency -Count 1 -PathContains '/heart-rate/' -LatencyMs 300
+        Add-EmulatorFault $script:emu -Kind ExpiredAccessToken -Count 1 -PathContains '/heart-rate/'
+        $lines = @(Get-AllStreams { Get-FitbitHeartRate -Raw -Days 14 -Verbose })
+        $refresh = @($lines | Where-Object { $_ -like "VERBOSE: Profile 'default': refreshing the access token at *" })
+        $refresh | Should -HaveCount 1
+        $firstPage = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($l) $l -match '^DEBUG: GET /v4/users/me/dataTypes/heart-rate/dataPoints.* -> 200 ' })
+        $firstPage | Should -BeGreaterOrEqual 0
+        $firstPage | Should -BeLessThan ([array]::IndexOf([string[]] $lines, $refresh[0]))
+        @($lines -like 'OUTPUT: *').Count | Should -BeGreaterThan 1000
+    }
+
     It 'shows every retry with its reason and wait' {
         Add-EmulatorFault $script:emu -Kind Unavailable -Count 2 -PathContains '/sleep/' -RetryAfterSeconds 1
         $lines = Get-AllStreams { Get-FitbitSleep -Days 3 -Verbose }

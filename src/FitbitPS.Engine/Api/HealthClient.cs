@@ -264,7 +264,7 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>The person's settings, asked once per signed-in profile: the connection gives every client of the
         /// profile the same cache, so a session's second intraday read costs no settings request.</summary>
-        public UserSettingsCache SettingsCache { get; set; } = new UserSettingsCache();
+        internal KeptAnswer<Settings> SettingsCache { get; set; } = new KeptAnswer<Settings>();
 
         /// <summary>Settings (the time zone for physical-time roll-ups), from <see cref="SettingsCache"/> or asked once.</summary>
         public Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
@@ -668,20 +668,6 @@ namespace FitbitPS.Engine.Api
         public void Dispose()
         {
             if (_ownsHttp) _http.Dispose();
-        }
-    }
-}
-
-namespace FitbitPS.Engine.Api
-{
-    public static class HealthClientFactory
-    {
-        /// <summary>A client on a signed-in session: its endpoints, its HTTP handler choice, its shared throttle.</summary>
-        public static HealthClient Create(FitbitPS.Engine.Auth.FitbitSession session)
-        {
-            var client = new HealthClient(session, session.Endpoints.HealthApiBase, session.HttpHandlerFactory?.Invoke());
-            session.ConfigureClient?.Invoke(client);
-            return client;
         }
     }
 }

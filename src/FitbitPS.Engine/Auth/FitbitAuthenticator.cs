@@ -53,7 +53,7 @@ namespace FitbitPS.Engine.Auth
                 }
             }
 
-            if (options.NonInteractive) throw InteractionRequired(profile, existing == null ? "it has never signed in" : "it needs a new consent");
+            if (options.NonInteractive) throw SignInErrors.InteractionRequired(profile, existing == null ? "it has never signed in" : "it needs a new consent");
 
             return await InteractiveAsync(options, store, profile, client, scopes, cancellationToken).ConfigureAwait(false);
         }
@@ -63,11 +63,11 @@ namespace FitbitPS.Engine.Auth
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
             // A profile that exists in no cache is simply not signed in: don't open (and fail on) a keyring for it.
-            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw SignInErrors.NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record?.Token == null || string.IsNullOrEmpty(record.Token.RefreshToken) || record.Client == null)
-                throw record?.RefreshRejectedUtc != null ? RefreshRejected(profile, null) : NotSignedIn(profile);
+                throw record?.RefreshRejectedUtc != null ? RefreshRejected(profile, null) : SignInErrors.NotSignedIn(profile);
             var session = CreateSession(store, record, options);
             await session.GetAccessTokenAsync(false, cancellationToken).ConfigureAwait(false);
             return session;
@@ -138,10 +138,10 @@ namespace FitbitPS.Engine.Auth
         public static FitbitContext ReadContext(SessionOptions options)
         {
             var profile = CacheFolder.ValidateProfile(options.Profile);
-            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw NotSignedIn(profile);
+            if (options.TokenCache == null && TokenStores.FindKind(profile, options.CacheFolder) == null) throw SignInErrors.NotSignedIn(profile);
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
-            if (record == null) throw NotSignedIn(profile);
+            if (record == null) throw SignInErrors.NotSignedIn(profile);
             return FitbitContext.From(record, store.Blobs);
         }
 
@@ -161,7 +161,7 @@ namespace FitbitPS.Engine.Auth
                 redirectUri = redirect.Exact ?? $"http://127.0.0.1:{(redirect.Port != 0 ? redirect.Port : 8400)}/";
                 var request = BuildRequest(flow, redirectUri, state, out verifier);
                 var url = request.Build().AbsoluteUri;
-                if (options.PromptForRedirectUrl == null) throw InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
+                if (options.PromptForRedirectUrl == null) throw SignInErrors.InteractionRequired(profile, "-NoBrowser needs a way to paste the redirected address");
                 log.Verbose($"Sign-in link for profile '{profile}' created (redirect {redirectUri}).");
                 var pendingKey = PendingKey(options, profile);
                 Pending[pendingKey] = new PendingSignIn { Kind = store.Kind, Passphrase = options.Passphrase, Client = client, Scopes = scopes, State = state, Verifier = verifier, RedirectUri = redirectUri, CreatedUtc = DateTime.UtcNow };
@@ -233,15 +233,15 @@ namespace FitbitPS.Engine.Auth
             using (await store.LockAsync(profile, cancellationToken).ConfigureAwait(false))
             {
                 try { token = await flow.ExchangeCodeForTokenAsync(profile, code, verifier, redirectUri, cancellationToken).ConfigureAwait(false); }
-                catch (TokenResponseException ex) { throw FromTokenError(ex, profile, refreshing: false); }
+                catch (TokenResponseException ex) { throw SignInErrors.FromTokenError(ex, profile, refreshing: false); }
                 catch (Exception ex) when (ex is HttpRequestException || ex is System.IO.IOException
                                            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    throw TokenEndpointUnreachable(ClientConfiguration.EndpointsOf(client), ex);
+                    throw SignInErrors.TokenEndpointUnreachable(ClientConfiguration.EndpointsOf(client), ex);
                 }
                 catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is NullReferenceException || ex is FormatException)
                 {
-                    throw TokenAnswerUnreadable(ClientConfiguration.EndpointsOf(client), profile, ex);
+                    throw SignInErrors.TokenAnswerUnreadable(ClientConfiguration.EndpointsOf(client), profile, ex);
                 }
 
                 if (string.IsNullOrEmpty(token.RefreshToken))
@@ -351,83 +351,5 @@ namespace FitbitPS.Engine.Auth
             using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(b);
             return Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
-
-        internal static FitbitAuthException NotSignedIn(string profile) =>
-            new FitbitAuthException(AuthErrorIds.NotSignedIn, FitbitErrorKind.Authentication,
-                $"Profile '{profile}' is not signed in. Run Connect-Fitbit -Profile {profile} (the first time with -ClientSecretFile <path>).")
-            { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile} (the first time with -ClientSecretFile <path>); Get-FitbitContext -ListAvailable lists the saved profiles." };
-
-        internal static FitbitAuthException InteractionRequired(string profile, string why) =>
-            new FitbitAuthException(AuthErrorIds.InteractionRequired, FitbitErrorKind.Authentication,
-                $"Profile '{profile}' needs an interactive sign-in ({why}), and this session is non-interactive, so FitbitPS did not open a browser or prompt. " +
-                $"Run Connect-Fitbit -Profile {profile} once in an interactive PowerShell as the same user; scheduled runs then sign in silently.")
-            { Profile = profile, RecommendedAction = $"Run Connect-Fitbit -Profile {profile} once in an interactive PowerShell as the same user." };
-
-        internal static FitbitAuthException RefreshRejected(string profile, Exception inner) =>
-            new FitbitAuthException(AuthErrorIds.RefreshTokenRejected, FitbitErrorKind.Authentication,
-                $"Google refused the saved refresh token of profile '{profile}' (invalid_grant). Usual causes: the OAuth app is in \"Testing\" " +
-                "publishing status, where Google lets refresh tokens live only 7 days; access was removed (Disconnect-Fitbit -Revoke or " +
-                "https://myaccount.google.com/permissions); or the token was unused for 6 months. To end the weekly sign-in, open Google Cloud " +
-                "console → Google Auth Platform → Audience and click \"Publish app\" (status \"In production\"; unverified is fine for your own account). " +
-                $"Then run Connect-Fitbit -Profile {profile} once.", inner) { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile}; to end the weekly sign-in, publish the OAuth app (Google Auth Platform → Audience → Publish app)." };
-
-        internal static FitbitAuthException FromTokenError(TokenResponseException ex, string profile, bool refreshing)
-        {
-            var error = ex.Error?.Error;
-            // Only invalid_grant ends a refresh token; on anything else the saved sign-in stays and can be used again.
-            var kept = refreshing ? $" The saved sign-in of profile '{profile}' was kept (Google did not say it is invalid)." : "";
-            if (error == "invalid_grant" && refreshing) return RefreshRejected(profile, ex);
-            if (error == "invalid_grant")
-                return new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.Authentication,
-                    $"Google refused the authorization code (invalid_grant): it was already used, expired, or belongs to another sign-in. Run Connect-Fitbit -Profile {profile} again.", ex)
-                { Profile = profile, RecommendedAction = $"Connect-Fitbit -Profile {profile}" };
-            if (error == "invalid_client" || error == "unauthorized_client")
-                return new FitbitAuthException(AuthErrorIds.ClientSecretsInvalid, FitbitErrorKind.Authentication,
-                    $"Google does not accept the OAuth client ({error}): the client id or secret is wrong, or the client was deleted. " +
-                    $"Download the client JSON again and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>." + kept, ex)
-                { Profile = profile, RecommendedAction = $"Download the client JSON again from Google Cloud console and run Connect-Fitbit -Profile {profile} -ClientSecretFile <path>." };
-            var status = (int?)ex.StatusCode;
-            return new FitbitAuthException(AuthErrorIds.TokenEndpointError, status >= 500 ? FitbitErrorKind.ResourceUnavailable : FitbitErrorKind.Authentication,
-                $"Google's token endpoint answered '{error}'" + (string.IsNullOrEmpty(ex.Error?.ErrorDescription) ? "" : $": {Shorten(ex.Error.ErrorDescription)}") +
-                $" (HTTP {status})." + kept, ex)
-            {
-                Profile = profile,
-                RecommendedAction = refreshing
-                    ? "Run the command again later; if it keeps failing, check the network path (proxy) to Google and the OAuth client in Google Cloud console."
-                    : $"Run Connect-Fitbit -Profile {profile} again; if it keeps failing, check the OAuth client in Google Cloud console.",
-            };
-        }
-
-        /// <summary>An error description may be a whole HTML page (a proxy's 403): its first line is enough.</summary>
-        private static string Shorten(string text)
-        {
-            text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]*>", " ");
-            text = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
-            return text.Length > 160 ? text.Substring(0, 160) + "…" : text;
-        }
-
-        internal static FitbitAuthException TokenAnswerUnreadable(GoogleEndpoints endpoints, string profile, Exception ex) =>
-            new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.InvalidData,
-                $"Google's token endpoint {endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)} sent an answer that holds no access token ({Unreadable(ex)})." +
-                $" The saved sign-in of profile '{profile}' was kept; run the command again later.", ex)
-            { Profile = profile, RecommendedAction = "Run the command again later; if it keeps failing, check the network path (proxy) to Google." };
-
-        /// <summary>What was wrong with a token answer, in words (never a raw "Object reference not set…").</summary>
-        private static string Unreadable(Exception ex)
-        {
-            switch (ex)
-            {
-                case null: return "no access_token in it";
-                case NullReferenceException _: return "an empty body";
-                case Newtonsoft.Json.JsonException json: return "not valid JSON: " + json.Message;
-                case OperationCanceledException _: return "no complete answer in time";
-                default: return ex.GetType().Name + ": " + ex.Message;
-            }
-        }
-
-        internal static FitbitAuthException TokenEndpointUnreachable(GoogleEndpoints endpoints, Exception ex) =>
-            new FitbitAuthException(AuthErrorIds.TokenEndpointError, FitbitErrorKind.ConnectionError,
-                $"Could not reach Google's token endpoint {endpoints.TokenEndpoint.GetLeftPart(UriPartial.Path)} ({ex.Message}). Check the network and try again.", ex)
-            { RecommendedAction = "Check the network connection (and proxy) and run the command again." };
     }
 }

@@ -91,7 +91,7 @@ namespace FitbitPS.Engine.Auth
             // is sent with an access token of a grant that is gone). Later, the saved profile decides again: another
             // PowerShell may have signed in anew meanwhile.
             var dead = _refreshRejected;
-            if (dead != null && DateTime.UtcNow - dead.Item2 < TimeSpan.FromSeconds(30)) throw FitbitAuthenticator.RefreshRejected(Profile, dead.Item1);
+            if (dead != null && DateTime.UtcNow - dead.Item2 < TimeSpan.FromSeconds(30)) throw SignInErrors.RefreshRejected(Profile, dead.Item1);
             var held = _credential.Token;
             if (Good(held)) return held.AccessToken;
 
@@ -106,7 +106,7 @@ namespace FitbitPS.Engine.Auth
                     // Another process may have refreshed: adopt its token instead of refreshing again.
                     var stored = _store.Read(Profile);
                     if (stored?.Token == null || string.IsNullOrEmpty(stored.Token.RefreshToken))
-                        throw stored?.RefreshRejectedUtc != null ? FitbitAuthenticator.RefreshRejected(Profile, null) : FitbitAuthenticator.NotSignedIn(Profile);
+                        throw stored?.RefreshRejectedUtc != null ? SignInErrors.RefreshRejected(Profile, null) : SignInErrors.NotSignedIn(Profile);
                     _record = stored;
                     _credential.Token = stored.Token;
                     if (Good(stored.Token))
@@ -150,15 +150,15 @@ namespace FitbitPS.Engine.Auth
                     r.RefreshRejectedUtc = DateTime.UtcNow;
                     return r;
                 });
-                throw FitbitAuthenticator.RefreshRejected(Profile, ex);
+                throw SignInErrors.RefreshRejected(Profile, ex);
             }
             catch (TokenResponseException ex)
             {
-                throw FitbitAuthenticator.FromTokenError(ex, Profile, refreshing: true);
+                throw SignInErrors.FromTokenError(ex, Profile, refreshing: true);
             }
             catch (HttpRequestException ex)
             {
-                throw FitbitAuthenticator.TokenEndpointUnreachable(Endpoints, ex);
+                throw SignInErrors.TokenEndpointUnreachable(Endpoints, ex);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
             catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is NullReferenceException || ex is InvalidOperationException
@@ -166,10 +166,10 @@ namespace FitbitPS.Engine.Auth
             {
                 // A 200 whose body is not a token (empty, not JSON), a dropped connection, a timeout: Google.Apis.Auth
                 // surfaces these raw. The saved token stays; the next command tries again.
-                throw FitbitAuthenticator.TokenAnswerUnreadable(Endpoints, Profile, ex);
+                throw SignInErrors.TokenAnswerUnreadable(Endpoints, Profile, ex);
             }
             if (string.IsNullOrEmpty(_credential.Token?.AccessToken))
-                throw FitbitAuthenticator.TokenAnswerUnreadable(Endpoints, Profile, null);
+                throw SignInErrors.TokenAnswerUnreadable(Endpoints, Profile, null);
         }
 
         private bool IsUsable(TokenResponse t) =>
@@ -185,8 +185,10 @@ namespace FitbitPS.Engine.Auth
         internal async Task<string> LoadHealthUserIdAsync(CancellationToken cancellationToken)
         {
             Identity identity;
-            using (var client = HealthClientFactory.Create(this))
+            // A client of its own: the sign-in is not a connection yet (FitbitConnection is made from this session).
+            using (var client = new HealthClient(this, Endpoints.HealthApiBase, HttpHandlerFactory?.Invoke()))
             {
+                ConfigureClient?.Invoke(client);
                 client.Log = Log;
                 client.Waiting += wait => Log.Verbose(wait.ToString());
                 try { identity = await client.GetIdentityAsync(cancellationToken).ConfigureAwait(false); }

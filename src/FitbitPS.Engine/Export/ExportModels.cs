@@ -85,6 +85,18 @@ namespace FitbitPS.Engine.Export
         /// <summary>Called with the final path right before a file is renamed into place (tests use
         /// it to stop a process exactly there).</summary>
         public Action<string> BeforeReplace { get; set; }
+
+        /// <summary>These settings for one run: its events, its request count, and the errors that concern one kind
+        /// only (a scope the person did not grant).</summary>
+        internal ExportOptions For(EngineEvents events, Func<long> requestCount)
+        {
+            var run = (ExportOptions)MemberwiseClone();
+            if (events?.Progress != null) run.Progress = events.Progress;
+            if (events?.Log != null) run.Verbose = message => events.Log(Core.EngineLogLevel.Verbose, message);
+            run.RequestCount = run.RequestCount ?? requestCount;
+            run.IsKindError = run.IsKindError ?? (e => e is Api.MissingScopeException);
+            return run;
+        }
     }
 
     /// <summary>What an export would do for one kind (-WhatIf) before it does it.</summary>

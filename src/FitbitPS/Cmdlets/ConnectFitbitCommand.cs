@@ -1,5 +1,7 @@
 using FitbitPS.Loading;
 using System;
+using FitbitPS.Engine;
+using FitbitPS.Hosting;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -154,12 +156,12 @@ namespace FitbitPS.Cmdlets
                 EndpointUri = EndpointUri,
                 Force = Force.IsPresent,
                 RedirectUrl = _redirectUrl,
-                NonInteractive = IsNonInteractive && _redirectUrl == null,
+                NonInteractive = HostEnvironment.IsNonInteractive && _redirectUrl == null,
                 Log = EngineLog,
                 PromptForRedirectUrl = (url, ct) => PostAndWait(() => AskForRedirectUrl(url)),
             };
             var session = RunEngine(ct => FitbitAuthenticator.ConnectAsync(options, ct), Profile);
-            SessionRegistry.Set(Profile, session);
+            ConnectionRegistry.Set(Profile, new FitbitConnection(session));
             WriteObject(session.Context);
         }
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FitbitPS.Hosting;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Core;
 
@@ -50,7 +51,7 @@ namespace FitbitPS.Cmdlets
             // One profile's failure (e.g. Google unreachable for -Revoke) must not stop the next piped profile.
             try { removed = CallEngine(ct => FitbitAuthenticator.DisconnectAsync(options, Revoke.IsPresent, ct)); }
             catch (FitbitEngineException e) { WriteError(ToErrorRecord(e, Profile)); return; }
-            SessionRegistry.Remove(Profile);
+            ConnectionRegistry.Remove(Profile);
             if (!removed)
                 WriteError(ToErrorRecord(new FitbitAuthException(AuthErrorIds.NotSignedIn, FitbitErrorKind.NotFound,
                     $"Profile '{Profile}' has no cached tokens; nothing to disconnect.")

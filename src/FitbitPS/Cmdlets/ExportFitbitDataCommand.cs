@@ -90,46 +90,34 @@ namespace FitbitPS.Cmdlets
 
         protected override void ProcessRecord()
         {
-            string folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            var session = GetSession();
-            using (var client = HealthClientFactory.Create(session))
+            var spec = new ExportSpec
             {
-                client.Log = EngineLog;
-                var reader = new FitbitReader(client);
-                var request = RunEngine(_ => Task.FromResult(HealthExport.Request(reader, folder, DataType, IncludeIntraday, Format, From, To, Full)), DataType);
-                // The folder records whose data it holds (a profile saved before the id was kept asks Google once).
-                request.Profile = Profile;
-                request.Account = RunEngine(ct => HealthExport.AccountAsync(client, session.HealthUserId, ct), Profile);
-                var options = HealthExport.Options(reader, new ExportOptions
-                {
-                    Verbose = message => Post(() => WriteVerboseMessage(message)),
-                    Progress = p => Post(() => WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + folder, p.Status)
-                    {
-                        PercentComplete = p.OverallPercent,
-                        CurrentOperation = $"{p.Kind} ({p.KindIndex + 1} of {p.KindCount})",
-                    })),
-                });
-                client.Waiting += w => Post(() => WriteVerboseMessage(w.ToString()));
+                Path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path),
+                DataTypes = DataType, IncludeIntraday = IncludeIntraday, Format = Format, From = From, To = To, Full = Full,
+            };
+            var connection = GetConnection();
+            var events = Events();
+            events.Progress = p => Post(() => WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + spec.Path, p.Status)
+            {
+                PercentComplete = p.OverallPercent,
+                CurrentOperation = $"{p.Kind} ({p.KindIndex + 1} of {p.KindCount})",
+            }));
 
-                // Plan first: -WhatIf / -Confirm decide per file, before anything is read or written.
-                var plan = RunEngine(ct => Exporter.PlanAsync(request, options, ct), folder);
-                var approved = plan.Where(item => ShouldProcess(item.File, item.Action)).Select(item => item.Kind).ToList();
-                if (approved.Count == 0) return;
-                request.Kinds = request.Kinds.Where(k => approved.Contains(k.Name)).ToList();
-
-                try
+            // Plan first: -WhatIf / -Confirm decide per file, before anything is read or written.
+            var plan = RunEngine(ct => connection.PlanExportAsync(spec, events, ct), spec.Path);
+            var approved = plan.Where(item => ShouldProcess(item.File, item.Action)).Select(item => item.Kind).ToList();
+            if (approved.Count == 0) return;
+            try
+            {
+                foreach (var result in RunEngine(ct => connection.ExportAsync(spec.Only(approved), events, ct), spec.Path))
                 {
-                    var results = RunEngine(ct => Exporter.RunAsync(request, options, ct), folder);
-                    foreach (var result in results)
-                    {
-                        if (result.Error != null) WriteError(ToErrorRecord(result.Error, result.Kind));
-                        WriteObject(result);
-                    }
+                    if (result.Error != null) WriteError(ToErrorRecord(result.Error, result.Kind));
+                    WriteObject(result);
                 }
-                finally
-                {
-                    WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + folder, "Done") { RecordType = ProgressRecordType.Completed });
-                }
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + spec.Path, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
     }

@@ -48,44 +48,34 @@ namespace FitbitPS.Cmdlets
         /// <summary>Reads <paramref name="read"/> over the bound range and writes records, errors and progress.</summary>
         protected void Stream<T>(Func<FitbitReader, CivilRange, CancellationToken, IEnumerable<ReadItem<T>>> read)
         {
-            var session = GetSession();
             var activityId = Interlocked.Increment(ref _nextActivityId);
-            using (var client = HealthClientFactory.Create(session))
+            void Progress(string status, int seconds = -1)
+                => WriteProgress(new ProgressRecord(activityId, Activity, status) { SecondsRemaining = seconds });
+            int written = 0;
+            var range = default(CivilRange);
+            var events = Events(w => Progress(w.ToString(), (int)Math.Ceiling(w.Delay.TotalSeconds)));
+            events.RequestCompleted = n => Post(() => Progress($"{range}: {n} request{(n == 1 ? "" : "s")}, {written} records"));
+            var reader = GetConnection().OpenReader(events);
+            range = RunEngine(_ => Task.FromResult(reader.Resolve(From, To, Days)));
+            WriteVerboseMessage($"{Activity}: {range} ({range.Days} day{(range.Days == 1 ? "" : "s")}) for profile '{Profile}'.");
+            try
             {
-                client.Log = EngineLog;
-                var reader = new FitbitReader(client);
-                var range = RunEngine(_ => Task.FromResult(reader.Resolve(From, To, Days)));
-                WriteVerboseMessage($"{Activity}: {range} ({range.Days} day{(range.Days == 1 ? "" : "s")}) for profile '{Profile}'.");
-
-                int written = 0;
-                void Progress(string status, int seconds = -1)
-                    => WriteProgress(new ProgressRecord(activityId, Activity, status) { SecondsRemaining = seconds });
-                client.Waiting += w => Post(() =>
+                RunEngine(ct => Task.Run(() =>
                 {
-                    WriteVerboseMessage(w.ToString());
-                    Progress(w.ToString(), (int)Math.Ceiling(w.Delay.TotalSeconds));
-                });
-                client.RequestCompleted += n => Post(() => Progress($"{range}: {n} request{(n == 1 ? "" : "s")}, {written} records"));
-
-                try
-                {
-                    RunEngine(ct => Task.Run(() =>
+                    foreach (var item in read(reader, range, ct))
                     {
-                        foreach (var item in read(reader, range, ct))
-                        {
-                            var current = item;
-                            Post(() => Emit(current, ref written));
-                        }
-                        return true;
-                    }, ct), range.ToString());
-                }
-                finally
-                {
-                    if (!CancellationToken.IsCancellationRequested) // a stopping pipeline refuses writes
-                    {
-                        WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-                        WriteVerboseMessage($"{Activity}: {client.RequestCount} request(s), {written} record(s).");
+                        var current = item;
+                        Post(() => Emit(current, ref written));
                     }
+                    return true;
+                }, ct), range.ToString());
+            }
+            finally
+            {
+                if (!CancellationToken.IsCancellationRequested) // a stopping pipeline refuses writes
+                {
+                    WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                    WriteVerboseMessage($"{Activity}: {reader.Client.RequestCount} request(s), {written} record(s).");
                 }
             }
         }

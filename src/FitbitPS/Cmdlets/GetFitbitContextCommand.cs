@@ -1,5 +1,6 @@
 using FitbitPS.Loading;
 using System.Management.Automation;
+using FitbitPS.Hosting;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Core;
 
@@ -50,8 +51,8 @@ namespace FitbitPS.Cmdlets
                 foreach (var context in FitbitAuthenticator.ListProfiles()) WriteObject(context);
                 return;
             }
-            var session = SessionRegistry.Get(Profile);
-            if (session != null) { WriteObject(session.Context); return; }
+            var connection = ConnectionRegistry.Get(Profile);
+            if (connection != null) { WriteObject(connection.Session.Context); return; }
             try
             {
                 WriteObject(FitbitAuthenticator.ReadContext(new SessionOptions { Profile = Profile, Log = EngineLog, NonInteractive = true }));

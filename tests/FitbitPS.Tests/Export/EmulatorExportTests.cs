@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Export;
 using FitbitPS.Tests.Readers;
@@ -66,8 +67,7 @@ public class EmulatorExportTests
 
     private static async Task<IReadOnlyList<ExportResult>> Export(ReaderHarness h, string folder, DateTime? from = null, string[]? kinds = null, ExportFormat format = ExportFormat.Csv)
     {
-        var request = HealthExport.Request(h.Reader, folder, kinds ?? new[] { "All" }, false, format, from, null, false);
-        return await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        return await h.Connection.ExportAsync(new ExportSpec { Path = folder, DataTypes = kinds ?? new[] { "All" }, Format = format, From = from }, null, default);
     }
 
     private static int DataRequestsSince(ReaderHarness h, int before) => h.Emulator.Requests.HealthApi.Count(r => r.Path.Contains("/dataTypes/")) - before;
@@ -78,7 +78,7 @@ public class EmulatorExportTests
         await using var h = await Start();
         using var dir = new TempFolder();
         var first = await Export(h, dir.Path, From);
-        Assert.Equal(HealthExport.DataTypes.Count - 2, first.Count); // every daily kind, no intraday
+        Assert.Equal(ExportKinds.DataTypes.Count - 2, first.Count); // every daily kind, no intraday
         Assert.All(first, r => Assert.Null(r.Error));
         Assert.All(first, r => Assert.True(File.Exists(r.File)));
         foreach (var r in first) _output.WriteLine($"{r.Kind,-22} {r.RowsTotal,6} rows {r.Requests,4} requests {Path.GetFileName(r.File)}");

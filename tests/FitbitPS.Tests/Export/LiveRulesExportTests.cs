@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Export;
 using FitbitPS.Tests.Readers;
@@ -29,14 +30,14 @@ public class LiveRulesExportTests
         await using var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
         using var dir = new TempFolder();
         var range = new CivilRange(DateTime.Parse(from), DateTime.Parse(to));
-        var request = HealthExport.Request(h.Reader, dir.Path, new[] { "All" }, includeIntraday, ExportFormat.Csv, range.From, range.To, false);
-        var results = await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        var results = await h.Connection.ExportAsync(
+            new ExportSpec { Path = dir.Path, IncludeIntraday = includeIntraday, From = range.From, To = range.To }, null, default);
         Assert.All(results, r => Assert.Null(r.Error));
-        Assert.Equal(HealthExport.DataTypes.Count - (includeIntraday ? 0 : 2), results.Count);
+        Assert.Equal(ExportKinds.DataTypes.Count - (includeIntraday ? 0 : 2), results.Count);
         Assert.DoesNotContain(h.Emulator.Requests.HealthApi, r => r.Status is >= 400 and < 500 and not 429 and not 401);
 
         // A fresh reader on the same emulator: the rows each kind must hold.
-        var reader = new FitbitReader(h.Client);
+        var reader = h.Connection.OpenReader();
         var expected = new Dictionary<string, int>
         {
             ["Weight"] = reader.ReadBodyWeight(range, default).Records().Count,

@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using System.Text.RegularExpressions;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Auth;
@@ -147,12 +148,14 @@ public class FaultMatrixTests
         private readonly TestBrowser _browser = new();
         private Emu _emu = null!;
         private FitbitSession _session = null!;
+        private FitbitConnection _connection = null!; // owns _session
 
         public static async Task<World> StartAsync()
         {
             var w = new World();
             w._emu = await Emu.StartAsync(new EmulatorOptions { Now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero), QuotaPerMinute = 0 });
             w._session = await FitbitAuthenticator.ConnectAsync(w.Options(), CancellationToken.None);
+            w._connection = new FitbitConnection(w._session);
             return w;
         }
 
@@ -191,8 +194,7 @@ public class FaultMatrixTests
 
         private List<Engine.Records.SleepSession> CleanSleep()
         {
-            using var client = HealthClientFactory.Create(_session);
-            return new FitbitReader(client).ReadSleep(Month, default).Records();
+            return _connection.OpenReader().ReadSleep(Month, default).Records();
         }
 
         // Reader: a month of sleep. Finished = every session of a clean read; after an error, a clean read works.
@@ -201,15 +203,12 @@ public class FaultMatrixTests
             Arm(spec);
             var errors = new List<string>();
             var got = new List<Engine.Records.SleepSession>();
-            using (var client = HealthClientFactory.Create(_session))
+            try
             {
-                try
-                {
-                    foreach (var item in new FitbitReader(client).ReadSleep(Month, default))
-                        if (item.IsError) errors.Add(IdOf(item.Error!)); else got.Add(item.Record);
-                }
-                catch (Exception e) { errors.Add(IdOf(e)); }
+                foreach (var item in _connection.OpenReader().ReadSleep(Month, default))
+                    if (item.IsError) errors.Add(IdOf(item.Error!)); else got.Add(item.Record);
             }
+            catch (Exception e) { errors.Add(IdOf(e)); }
             Disarm();
             AfterFault(errors);
             if (errors.Count == 0 || errors[0] != AuthErrorIds.RefreshTokenRejected)
@@ -233,8 +232,7 @@ public class FaultMatrixTests
             AfterFault(errors);
             if (errors.Count > 0 && errors[0] == AuthErrorIds.RefreshTokenRejected) return errors;
             if (errors.Count > 0) await RunExportAsync(); // the fault is gone: the same command finishes
-            using var client = HealthClientFactory.Create(_session);
-            var reader = new FitbitReader(client);
+            var reader = _connection.OpenReader();
             var state = ExportState.Load(_export.Path);
             Assert.Equal(reader.ReadBodyWeight(Month, default).Records().Count, File.ReadAllLines(Path.Combine(_export.Path, "weight.csv")).Length - 1);
             Assert.Equal(reader.ReadSleep(Month, default).Records().Count, File.ReadAllLines(Path.Combine(_export.Path, "sleep-sessions.csv")).Length - 1);
@@ -244,11 +242,8 @@ public class FaultMatrixTests
 
         private async Task RunExportAsync()
         {
-            using var client = HealthClientFactory.Create(_session);
-            var reader = new FitbitReader(client);
-            var request = HealthExport.Request(reader, _export.Path, new[] { "Weight", "Sleep" }, false, ExportFormat.Csv, Month.From, Month.To, false);
-            request.Account = _session.HealthUserId;
-            await Exporter.RunAsync(request, HealthExport.Options(reader));
+            await _connection.ExportAsync(new ExportSpec { Path = _export.Path, DataTypes = new[] { "Weight", "Sleep" }, From = Month.From, To = Month.To },
+                null, CancellationToken.None);
         }
 
         // Connect-Fitbit -Force: a browser sign-in again. Finished = signed in with the user id; after an error the
@@ -305,13 +300,14 @@ public class FaultMatrixTests
             }
             using var again = FitbitAuthenticator.OpenAsync(reopen, CancellationToken.None).GetAwaiter().GetResult();
             Assert.False(string.IsNullOrEmpty(again.GetAccessTokenAsync(true, CancellationToken.None).GetAwaiter().GetResult()));
-            _session.Dispose();
+            _connection.Dispose();
             _session = FitbitAuthenticator.OpenAsync(reopen, CancellationToken.None).GetAwaiter().GetResult();
+            _connection = new FitbitConnection(_session);
         }
 
         public async ValueTask DisposeAsync()
         {
-            _session?.Dispose();
+            _connection?.Dispose();
             _browser.Dispose();
             await _emu.DisposeAsync();
             _cache.Dispose();

@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Export;
 using FitbitPS.Tests.Auth;
@@ -61,14 +62,17 @@ public class PrivateFilesTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path, "FitbitPS-*"));
     }
 
-    private static async Task<(ReaderHarness H, ExportRequest Request)> ExportSetup(string path, string profile = "default")
+    private static Task<ReaderHarness> Harness() => ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
+
+    /// <summary>Export-FitbitData -DataType Weight,Sleep over seven weeks, as <paramref name="account"/> (default: the
+    /// emulator's person) of <paramref name="profile"/>.</summary>
+    private static async Task Export(ReaderHarness h, string path, bool full = false, string? account = "", string profile = "default")
     {
-        var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
-        var request = HealthExport.Request(h.Reader, path, new[] { "Weight", "Sleep" }, false, ExportFormat.Csv,
-            new DateTime(2026, 10, 1), new DateTime(2026, 11, 19), false);
-        request.Account = h.Emulator.Person.Options.HealthUserId;
-        request.Profile = profile;
-        return (h, request);
+        using var connection = h.Connect(account == "" ? h.Emulator.Person.Options.HealthUserId : account, profile);
+        await connection.ExportAsync(new ExportSpec
+        {
+            Path = path, DataTypes = new[] { "Weight", "Sleep" }, From = new DateTime(2026, 10, 1), To = new DateTime(2026, 11, 19), Full = full,
+        }, null, default);
     }
 
     [UnixFact]
@@ -76,10 +80,9 @@ public class PrivateFilesTests
     {
         using var root = new ExportFolder();
         var path = root.Sub("health");
-        var (h, request) = await ExportSetup(path);
-        await using var _ = h;
+        await using var h = await Harness();
 
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await Export(h, path);
 
         Assert.Equal(PrivateFolder, File.GetUnixFileMode(path));
         var files = Directory.GetFiles(path);
@@ -96,15 +99,13 @@ public class PrivateFilesTests
         var path = root.Sub("shared");
         Directory.CreateDirectory(path);
         File.SetUnixFileMode(path, PrivateFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-        var (h, request) = await ExportSetup(path);
-        await using var _ = h;
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await using var h = await Harness();
+        await Export(h, path);
         var weight = Path.Combine(path, "weight.csv");
         var groupReadable = Private | UnixFileMode.GroupRead;
         File.SetUnixFileMode(weight, groupReadable);
-        request.Full = true; // rewrite every file
 
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await Export(h, path, full: true); // rewrite every file
 
         Assert.Equal(groupReadable, File.GetUnixFileMode(weight));
         Assert.Equal(PrivateFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute, File.GetUnixFileMode(path));
@@ -116,16 +117,15 @@ public class PrivateFilesTests
     {
         using var root = new ExportFolder();
         var path = root.Sub("linked");
-        var (h, request) = await ExportSetup(path);
-        await using var _ = h;
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await using var h = await Harness();
+        await Export(h, path);
         var weight = Path.Combine(path, "weight.csv");
         var elsewhere = root.Sub("weight-elsewhere.csv");
         File.Move(weight, elsewhere);
         File.CreateSymbolicLink(weight, elsewhere);
         var before = File.ReadAllBytes(elsewhere);
 
-        var ex = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(request, HealthExport.Options(h.Reader)));
+        var ex = await Assert.ThrowsAsync<ExportException>(() => Export(h, path));
 
         Assert.Equal(ExportErrorKind.FileIsLink, ex.Reason);
         Assert.Equal("FitbitExportFileIsLink", ex.ErrorId);
@@ -140,22 +140,19 @@ public class PrivateFilesTests
     {
         using var root = new ExportFolder();
         var path = root.Sub("alice");
-        var (h, request) = await ExportSetup(path, "alice");
-        await using var _ = h;
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await using var h = await Harness();
+        await Export(h, path, profile: "alice");
         Assert.Equal(h.Emulator.Person.Options.HealthUserId, ExportState.Load(path).Account);
-        var before = Export.FolderSnapshot.Take(path);
+        var before = FitbitPS.Tests.Export.FolderSnapshot.Take(path);
         var requestsBefore = h.DataRequests;
 
-        request.Account = "bob-health-user-id";
-        request.Profile = "bob";
-        var ex = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(request, HealthExport.Options(h.Reader)));
+        var ex = await Assert.ThrowsAsync<ExportException>(() => Export(h, path, account: "bob-health-user-id", profile: "bob"));
 
         Assert.Equal(ExportErrorKind.AccountMismatch, ex.Reason);
         Assert.Contains("another Google account", ex.Message);
         Assert.Contains("profile 'bob'", ex.Message);
         Assert.Contains("own -Path", ex.RecommendedAction);
-        Export.FolderSnapshot.AssertEqual(before, Export.FolderSnapshot.Take(path));
+        FitbitPS.Tests.Export.FolderSnapshot.AssertEqual(before, FitbitPS.Tests.Export.FolderSnapshot.Take(path));
         Assert.Equal(requestsBefore, h.DataRequests); // refused before any read
     }
 
@@ -164,18 +161,15 @@ public class PrivateFilesTests
     {
         using var root = new ExportFolder();
         var path = root.Sub("old");
-        var (h, request) = await ExportSetup(path);
-        await using var _ = h;
-        request.Account = null; // an export that does not know its account (older versions)
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await using var h = await Harness();
+        await Export(h, path, account: null); // an export that does not know its account (older versions)
         var state = Path.Combine(path, ExportState.FileName);
         File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 1"));
         Assert.Null(ExportState.Load(path).Account);
 
-        request.Account = h.Emulator.Person.Options.HealthUserId;
-        await Exporter.RunAsync(request, HealthExport.Options(h.Reader));
+        await Export(h, path);
 
-        Assert.Equal(request.Account, ExportState.Load(path).Account);
+        Assert.Equal(h.Emulator.Person.Options.HealthUserId, ExportState.Load(path).Account);
         Assert.Contains("\"schemaVersion\": 2", File.ReadAllText(state));
     }
 }

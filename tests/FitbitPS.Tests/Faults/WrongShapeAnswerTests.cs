@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Export;
 using FitbitPS.Tests.Export;
@@ -17,11 +18,11 @@ public class WrongShapeAnswerTests
 {
     private static readonly CivilRange Year = new(new DateTime(2025, 11, 20), new DateTime(2026, 11, 19));
 
-    private static ExportRequest Request(ReaderHarness h, string path, string kind) =>
-        HealthExport.Request(h.Reader, path, new[] { kind }, false, ExportFormat.Csv, Year.From, Year.To, false);
+    private static Task<IReadOnlyList<ExportResult>> Export(ReaderHarness h, string path, string kind) =>
+        h.Connection.ExportAsync(new ExportSpec { Path = path, DataTypes = new[] { kind }, From = Year.From, To = Year.To }, null, default);
 
     /// <summary>The rows a clean read gives (a second reader on the same emulator, after the faults are used up).</summary>
-    private static int CleanWeighIns(ReaderHarness h) => new FitbitReader(h.Client).ReadBodyWeight(Year, default).Records().Count;
+    private static int CleanWeighIns(ReaderHarness h) => h.Connection.OpenReader().ReadBodyWeight(Year, default).Records().Count;
 
     [Fact]
     public async Task A_persistently_broken_answer_fails_the_kind_marks_nothing_complete_and_the_next_run_restores_every_row()
@@ -30,7 +31,7 @@ public class WrongShapeAnswerTests
         using var dir = new TempFolder();
         h.Emulator.Faults.AddResponse(200, "{\"dataPoints\":\"oops\"}", count: 1000, pathContains: "/dataTypes/weight/dataPoints");
 
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => Exporter.RunAsync(Request(h, dir.Path, "Weight"), HealthExport.Options(h.Reader)));
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => Export(h, dir.Path, "Weight"));
         Assert.Contains("malformed answer", failure.Message);
         Assert.Contains("weight", failure.Message);
         // Nothing was marked complete: no state entry for Weight, no file.
@@ -39,7 +40,7 @@ public class WrongShapeAnswerTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "weight.csv")));
 
         h.Emulator.Faults.Clear();
-        var results = await Exporter.RunAsync(Request(h, dir.Path, "Weight"), HealthExport.Options(h.Reader));
+        var results = await Export(h, dir.Path, "Weight");
         Assert.Equal(CleanWeighIns(h), results.Single().RowsTotal);
     }
 
@@ -52,7 +53,7 @@ public class WrongShapeAnswerTests
         using var dir = new TempFolder();
         var fault = h.Emulator.Faults.AddResponse(200, body, pathContains: "/dataTypes/weight/dataPoints");
 
-        var results = await Exporter.RunAsync(Request(h, dir.Path, "Weight"), HealthExport.Options(h.Reader));
+        var results = await Export(h, dir.Path, "Weight");
 
         Assert.Equal(1, fault.Hits);
         var expected = CleanWeighIns(h);

@@ -29,6 +29,16 @@ public sealed class ModuleLayoutTests
     }
 
     [Fact]
+    public void The_engine_does_not_reference_PowerShell()
+    {
+        // The engine is the whole of FitbitPS but the cmdlets: the bench, the test host and any other front end use it
+        // without PowerShell, and only the cmdlet assembly may bind to the SMA of the PowerShell it runs in.
+        var engine = References(Path.Combine(Dependencies, "FitbitPS.Engine.dll"));
+        Assert.DoesNotContain("System.Management.Automation", engine);
+        Assert.DoesNotContain(engine, name => name.StartsWith("Microsoft.PowerShell", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_loader_references_nothing_it_would_have_to_isolate()
     {
         Assert.Equal(new[] { "netstandard", "System.Management.Automation" }, References(Path.Combine(ModuleFolder, "FitbitPS.Loader.dll")));

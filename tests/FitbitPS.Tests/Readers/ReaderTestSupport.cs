@@ -1,3 +1,4 @@
+using FitbitPS.Engine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FitbitPS.Engine.Api;
@@ -15,14 +16,34 @@ internal sealed class ReaderHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset DefaultNow = new(2026, 11, 20, 17, 0, 0, TimeSpan.Zero);
 
-    private ReaderHarness(Emu emu, EmulatorTokenSource tokens, HealthClient client)
+    private ReaderHarness(Emu emu, EmulatorTokenSource tokens, RequestThrottle? throttle)
     {
-        Emulator = emu; Tokens = tokens; Client = client; Reader = new FitbitReader(client);
+        Emulator = emu; Tokens = tokens; _throttle = throttle;
+        Events = new EngineEvents { Waiting = w => { lock (Waits) Waits.Add(w); } };
+        Connection = Connect(emu.Person.Options.HealthUserId);
+        Reader = Connection.OpenReader(Events);
     }
+
+    private readonly RequestThrottle? _throttle;
+
+    /// <summary>A connection to the emulator as the person (or as another account/profile, for export tests), with the
+    /// emulator's clock and short back-off.</summary>
+    public FitbitConnection Connect(string? healthUserId, string? profile = null)
+        => new(Tokens, GoogleEndpoints.ForEmulator(Emulator.BaseUrl).HealthApiBase, configure: c =>
+        {
+            c.Clock = () => Emulator.Clock.UtcNow;
+            c.InitialBackoff = TimeSpan.FromMilliseconds(20);
+            c.MaxBackoff = TimeSpan.FromMilliseconds(200);
+        }, healthUserId: healthUserId, throttle: _throttle, profile: profile);
+
+    /// <summary>The front door, as the emulator's person.</summary>
+    public FitbitConnection Connection { get; }
+    /// <summary>The events of the harness's reads (waits are collected in <see cref="Waits"/>).</summary>
+    public EngineEvents Events { get; }
+    public HealthClient Client => Reader.Client;
 
     public Emu Emulator { get; }
     public EmulatorTokenSource Tokens { get; }
-    public HealthClient Client { get; }
     public FitbitReader Reader { get; }
     public List<RequestWait> Waits { get; } = new();
 
@@ -32,15 +53,7 @@ internal sealed class ReaderHarness : IAsyncDisposable
         configure?.Invoke(options);
         var emu = await Emu.StartAsync(options);
         var tokens = new EmulatorTokenSource(emu, scopes);
-        var client = new HealthClient(tokens, GoogleEndpoints.ForEmulator(emu.BaseUrl).HealthApiBase, throttle: throttle ?? new RequestThrottle())
-        {
-            Clock = () => emu.Clock.UtcNow,
-            InitialBackoff = TimeSpan.FromMilliseconds(20),
-            MaxBackoff = TimeSpan.FromMilliseconds(200),
-        };
-        var harness = new ReaderHarness(emu, tokens, client);
-        client.Waiting += w => { lock (harness.Waits) harness.Waits.Add(w); };
-        return harness;
+        return new ReaderHarness(emu, tokens, throttle);
     }
 
     /// <summary>Health API requests to one data type's collection (any method).</summary>
@@ -92,6 +105,7 @@ internal sealed class ReaderHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Connection.Dispose();
         await Emulator.DisposeAsync();
     }
 }

@@ -15,7 +15,7 @@ namespace FitbitPS.Engine.Export
     /// person's own calendar day, the same day the reader filters on, so a re-read range replaces
     /// exactly the rows it covers.
     /// </summary>
-    public static class HealthExport
+    public static class ExportKinds
     {
         /// <summary>The -DataType names, in export order (intraday kinds last).</summary>
         public static IReadOnlyList<string> DataTypes { get; } = new[]
@@ -80,55 +80,8 @@ namespace FitbitPS.Engine.Export
             return chosen;
         }
 
-        /// <summary>An export request over a reader: "today" and the account start come from the
-        /// reader's client (its clock; the profile's membershipStartDate).</summary>
-        public static ExportRequest Request(FitbitReader reader, string path, IEnumerable<string> dataTypes, bool includeIntraday,
-            ExportFormat format, DateTime? from, DateTime? to, bool full)
-        {
-            if (reader == null) throw new ArgumentNullException(nameof(reader));
-            Task<DateTime?> accountStart = null; // asked once, even when -WhatIf planning runs first
-            return new ExportRequest
-            {
-                Path = path,
-                Kinds = Select(reader, dataTypes, includeIntraday),
-                Format = format,
-                From = from?.Date,
-                To = to?.Date,
-                Full = full,
-                // The same "today" the Get-Fitbit* cmdlets use.
-                Today = reader.Resolve(null, null, 1).To,
-                AccountStart = ct => accountStart ?? (accountStart = AccountStartAsync(reader.Client, ct)),
-                // Sleep and SleepStage read the same sleep list; a probe's request is the first one
-                // of the full read it may lead to.
-                ShareReads = reader.ShareReads,
-            };
-        }
-
-        /// <summary>Options wired to the client: request counts per kind, and a missing scope for
-        /// one kind is that kind's error (the others still export).</summary>
-        public static ExportOptions Options(FitbitReader reader, ExportOptions options = null)
-        {
-            options = options ?? new ExportOptions();
-            // Kinds are read concurrently: each kind's requests are counted in its own flow.
-            options.RequestCount = () => RequestTally.Current?.Count ?? reader.Client.RequestCount;
-            options.IsKindError = e => e is MissingScopeException;
-            return options;
-        }
-
-        /// <summary>Whose data an export holds: the sign-in's Google Health user id (<paramref name="known"/>, saved at
-        /// sign-in), else asked of Google once. An answer without one is an error: the folder must know its account.</summary>
-        public static async Task<string> AccountAsync(HealthClient client, string known, CancellationToken cancellationToken)
-        {
-            if (!string.IsNullOrWhiteSpace(known)) return known;
-            var identity = await client.GetIdentityAsync(cancellationToken).ConfigureAwait(false);
-            if (!string.IsNullOrWhiteSpace(identity.HealthUserId)) return identity.HealthUserId;
-            throw new HealthApiException("Google's answer to the identity request names no Google Health user (no healthUserId), so the export " +
-                "cannot tell whose folder this is; nothing was written. Run the export again; if it keeps failing, run Connect-Fitbit -Force.",
-                200, errorId: HealthClient.AnswerUnreadable) { RecommendedAction = "Run the export again; if it keeps failing, run Connect-Fitbit -Force." };
-        }
-
-        /// <summary>The profile's membershipStartDate; null when the profile scope was not granted.</summary>
-        public static async Task<DateTime?> AccountStartAsync(HealthClient client, CancellationToken cancellationToken)
+        /// <summary>Where a first export starts: the account's membershipStartDate (null without the profile scope).</summary>
+        internal static async Task<DateTime?> AccountStartAsync(HealthClient client, CancellationToken cancellationToken)
         {
             try
             {
