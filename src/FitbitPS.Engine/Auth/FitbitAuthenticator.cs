@@ -67,7 +67,7 @@ namespace FitbitPS.Engine.Auth
             var store = OpenStore(options, profile, out var moved);
             var record = moved ?? store.Read(profile);
             if (record?.Token == null || string.IsNullOrEmpty(record.Token.RefreshToken) || record.Client == null)
-                throw record?.RefreshRejectedUtc != null ? RefreshRejected(profile, null) : SignInErrors.NotSignedIn(profile);
+                throw record?.RefreshRejectedUtc != null ? SignInErrors.RefreshRejected(profile, null) : SignInErrors.NotSignedIn(profile);
             var session = CreateSession(store, record, options);
             await session.GetAccessTokenAsync(false, cancellationToken).ConfigureAwait(false);
             return session;
