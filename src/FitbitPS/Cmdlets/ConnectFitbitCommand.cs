@@ -158,23 +158,11 @@ namespace FitbitPS.Cmdlets
                 RedirectUrl = _redirectUrl,
                 NonInteractive = HostEnvironment.IsNonInteractive && _redirectUrl == null,
                 Log = EngineLog,
-                PromptForRedirectUrl = (url, ct) => PostAndWait(() => AskForRedirectUrl(url)),
+                PromptForRedirectUrl = (url, ct) => PostAndWait(() => RedirectPrompt.Ask(this, url)),
             };
             var session = RunEngine(ct => FitbitAuthenticator.ConnectAsync(options, ct), Profile);
             ConnectionRegistry.Set(Profile, new FitbitConnection(session));
             WriteObject(session.Context);
-        }
-
-        private string AskForRedirectUrl(string url)
-        {
-            WriteInformation(new HostInformationMessage
-            {
-                Message = "Open this address in a browser on any device, sign in and allow access:" + Environment.NewLine + url + Environment.NewLine +
-                          "The browser then fails to load a page on 127.0.0.1 - that is expected. Copy the whole address from its address bar and paste it here " +
-                          "(or press Enter and finish later with Connect-Fitbit -RedirectUrl '<address>').",
-            }, new[] { "PSHOST", "FitbitSignInUrl" });
-            Host.UI.Write("Redirected address: ");
-            return Host.UI.ReadLine();
         }
     }
 }
