@@ -63,14 +63,14 @@ namespace FitbitPS.Engine.Export
         /// chain (sleep: each page needs the previous token) would otherwise start only after the
         /// other kinds' requests; the shared client's throttle still caps requests in flight and per
         /// minute. Each kind still replaces its own file atomically; the state file is written under
-        /// one lock (<see cref="KindRun.StateGate"/>) so every write holds every finished kind.
+        /// one lock (<see cref="RunShared.StateGate"/>) so every write holds every finished kind.
         /// A kind that fails the whole run stops the others (they are cancelled, their finished files
         /// and state entries stay: the next run picks up from there, as after a crash).
         /// </summary>
         private static async Task<IReadOnlyList<ExportResult>> ExportKindsConcurrentlyAsync(ExportRequest request, ExportOptions options,
             string folder, ExportState state, IReadOnlyList<ExportPlanItem> plan, CancellationToken cancellationToken)
         {
-            var run = new KindRun(options, plan.Count);
+            var run = new RunShared(options, plan.Count);
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             using (var slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentKinds)))
             {
@@ -106,36 +106,6 @@ namespace FitbitPS.Engine.Export
                     throw;
                 }
                 return tasks.Select(t => t.Result).ToList();
-            }
-        }
-
-        /// <summary>What the kinds of one run share: serialized callbacks, each kind's progress, the state-file lock.</summary>
-        private sealed class KindRun
-        {
-            private readonly ExportOptions _options;
-            private readonly object _callbackGate = new object();
-            private readonly int[] _percents;
-            public readonly object StateGate = new object();
-
-            public KindRun(ExportOptions options, int count) { _options = options; _percents = new int[count]; }
-
-            public void Verbose(string message)
-            {
-                if (_options.Verbose == null) return;
-                lock (_callbackGate) _options.Verbose(message);
-            }
-
-            /// <summary>Reports one kind's progress; the overall percentage is the mean over all kinds.</summary>
-            public void Progress(ExportProgress progress)
-            {
-                if (_options.Progress == null) return;
-                lock (_callbackGate)
-                {
-                    // Never backwards, whatever order the kinds' reports interleave in.
-                    _percents[progress.KindIndex] = Math.Max(_percents[progress.KindIndex], progress.KindPercent);
-                    progress.OverallPercent = _percents.Sum() / _percents.Length;
-                    _options.Progress(progress);
-                }
             }
         }
 
@@ -233,7 +203,7 @@ namespace FitbitPS.Engine.Export
             return items;
         }
 
-        private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, KindRun run, string folder, ExportState state,
+        private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, RunShared run, string folder, ExportState state,
             ExportPlanItem item, int index, int count, CancellationToken cancellationToken)
         {
             var kind = item.ExportKind;
