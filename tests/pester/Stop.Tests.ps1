@@ -38,33 +38,24 @@ Describe 'Stop() (Ctrl+C)' {
     BeforeEach { Clear-EmulatorRequests $script:emu }
     AfterEach { Clear-EmulatorFaults $script:emu }
 
-    It 'ends a reader waiting out a 30-second Retry-After within 1 s, with no error record' {
-        Add-EmulatorFault $script:emu -Kind Unavailable -Count 50 -PathContains '/sleep/' -RetryAfterSeconds 30
-        $r = Measure-Stop 'Get-FitbitSleep -Days 30' '/sleep/'
-        $r.Running | Should -Be 'Running'
-        $r.StopMs | Should -BeLessThan 1000
-        $r.State | Should -Be 'Stopped'
-        $r.Errors | Should -BeNullOrEmpty
-    }
-
-    It 'ends a reader in the middle of streaming a month of raw heart rate within 1 s, with no error record' {
+    It 'ends <Name> within 1 s, with no error record' -ForEach @(
+        @{ Name = 'a reader waiting out a 30-second Retry-After'; Script = 'Get-FitbitSleep -Days 30'; Path = '/sleep/'; Settle = 300
+           Fault = @{ Kind = 'Unavailable'; Count = 50; PathContains = '/sleep/'; RetryAfterSeconds = 30 } }
         # Each page takes a while to come, so the read is still going when it is stopped.
-        Add-EmulatorFault $script:emu -Kind Latency -Count 50 -PathContains '/heart-rate/' -LatencyMs 400
-        $r = Measure-Stop 'Get-FitbitHeartRate -Raw -Days 30 | Out-Null' '/heart-rate/' -SettleMs 600
+        @{ Name = 'a reader in the middle of streaming a month of raw heart rate'; Script = 'Get-FitbitHeartRate -Raw -Days 30 | Out-Null'; Path = '/heart-rate/'; Settle = 600
+           Fault = @{ Kind = 'Latency'; Count = 50; PathContains = '/heart-rate/'; LatencyMs = 400 } }
+        @{ Name = 'Export-FitbitData waiting out a 30-second Retry-After'; Path = '/sleep/'; Settle = 300; File = 'sleep-sessions.csv'
+           Script = "Export-FitbitData -Path '<folder>' -DataType Sleep -From (Get-Date).Date.AddDays(-30)"
+           Fault = @{ Kind = 'Unavailable'; Count = 50; PathContains = '/sleep/'; RetryAfterSeconds = 30 } }
+    ) {
+        $folder = Join-Path $TestDrive ('stopped-' + [guid]::NewGuid())
+        Add-EmulatorFault $script:emu @Fault
+        $r = Measure-Stop $Script.Replace('<folder>', $folder) $Path -SettleMs $Settle
+        Write-Host "    Stop() took $($r.StopMs) ms"
         $r.Running | Should -Be 'Running'
         $r.StopMs | Should -BeLessThan 1000
         $r.State | Should -Be 'Stopped'
         $r.Errors | Should -BeNullOrEmpty
-    }
-
-    It 'ends Export-FitbitData waiting out a 30-second Retry-After within 1 s, with no error record and no file' {
-        $folder = Join-Path $TestDrive 'stopped-export'
-        Add-EmulatorFault $script:emu -Kind Unavailable -Count 50 -PathContains '/sleep/' -RetryAfterSeconds 30
-        $r = Measure-Stop "Export-FitbitData -Path '$folder' -DataType Sleep -From (Get-Date).Date.AddDays(-30)" '/sleep/'
-        $r.Running | Should -Be 'Running'
-        $r.StopMs | Should -BeLessThan 1000
-        $r.State | Should -Be 'Stopped'
-        $r.Errors | Should -BeNullOrEmpty
-        Join-Path $folder 'sleep-sessions.csv' | Should -Not -Exist
+        if ($File) { Join-Path $folder $File | Should -Not -Exist } # nothing half-written
     }
 }
