@@ -1,5 +1,6 @@
 using System.Globalization;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Auth;
 
 namespace FitbitPS.TestHost;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using FitbitPS.Engine.Api.Wire;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;

@@ -1,5 +1,6 @@
 using System.Text;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json.Linq;

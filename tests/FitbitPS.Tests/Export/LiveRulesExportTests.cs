@@ -1,4 +1,5 @@
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Export;
 using FitbitPS.Tests.Readers;
 using HealthApiEmulator.Data;

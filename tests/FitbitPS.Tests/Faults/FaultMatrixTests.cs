@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Export;
 using FitbitPS.Engine.TokenStore;

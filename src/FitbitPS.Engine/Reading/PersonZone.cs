@@ -1,7 +1,7 @@
 using System;
 using FitbitPS.Engine.Api.Wire;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Reading
 {
     /// <summary>
     /// The person's home time zone from their Google Health settings. Only physical-time roll-ups

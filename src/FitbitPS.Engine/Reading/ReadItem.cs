@@ -1,6 +1,7 @@
 using System;
+using FitbitPS.Engine.Api;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Reading
 {
     /// <summary>One item of a read: a record, or the failure of one chunk of the range (the rest of
     /// the range still streams; cmdlets turn failures into non-terminating ErrorRecords).</summary>

@@ -4,12 +4,13 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json.Linq;
 using FitbitPS.Engine.Core;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Reading
 {
     /// <summary>
     /// Reads typed records over calendar-day ranges at the fewest requests (see <see cref="RequestPlanner"/>),

@@ -5,13 +5,14 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json;
 using FitbitPS.Engine.Core;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Reading
 {
     // list / reconcile: one query, every page, replayed oldest first — as the live API really pages
     // (google-health-live-evidence.md §0.4, §1.2): pages shorter than asked and even empty ones still carry a
