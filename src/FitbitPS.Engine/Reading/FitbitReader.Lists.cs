@@ -9,6 +9,7 @@ using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Records;
+using FitbitPS.Engine.Records.Mapping;
 using Newtonsoft.Json;
 using FitbitPS.Engine.Core;
 
@@ -383,7 +384,7 @@ namespace FitbitPS.Engine.Reading
         {
             var samples = new List<HeartRateSample>(10000);
             if (body.Offset == 0 && HeartRatePageScanner.TryParse(body.Array, body.Count, samples, out _)) return samples;
-            return ParsePage(body).Where(p => p.HeartRate?.SampleTime != null).Select(ToHeartRateSample).ToList();
+            return ParsePage(body).Where(p => p.HeartRate?.SampleTime != null).Select(HeartRecords.ToHeartRateSample).ToList();
         }
 
         private static List<DataPoint> ParsePage(ArraySegment<byte> body)

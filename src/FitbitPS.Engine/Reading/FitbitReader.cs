@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Records;
+using FitbitPS.Engine.Records.Mapping;
 using Newtonsoft.Json.Linq;
 using FitbitPS.Engine.Core;
 
@@ -162,136 +163,37 @@ namespace FitbitPS.Engine.Reading
         /// Requests: pages(weight) + pages(body-fat) + 1 (latest height).</summary>
         public IEnumerable<ReadItem<BodyWeight>> ReadBodyWeight(CivilRange range, CancellationToken cancellationToken)
         {
-            var weights = StartList(DataTypeCatalog.Weight, range, false, cancellationToken);
-            var fats = StartList(DataTypeCatalog.BodyFat, range, false, cancellationToken);
-            var height = LatestHeightAsync(cancellationToken);
-            return BodyWeights(range, weights, fats, height, cancellationToken);
+            var weights = ListAscending(DataTypeCatalog.Weight, range, false, cancellationToken);
+            var fats = ListAscending(DataTypeCatalog.BodyFat, range, false, cancellationToken);
+            var height = BodyRecords.HeightMillimetersAsync(NewestAsync(DataTypeCatalog.Height, 1, cancellationToken));
+            return BodyRecords.Weights(weights, fats, height, cancellationToken);
         }
 
         /// <summary>Weigh-ins from the weight list alone: no body fat, no BMI (those stay null).
         /// Requests: pages(weight). The export's change probe for Weight compares these with the file.</summary>
         public IEnumerable<ReadItem<BodyWeight>> ReadWeighIns(CivilRange range, CancellationToken cancellationToken)
-        {
-            foreach (var item in ListAscending(DataTypeCatalog.Weight, range, false, cancellationToken))
-            {
-                if (item.IsError) { yield return ReadItem<BodyWeight>.Failed(item.Error); continue; }
-                var w = item.Record.Weight;
-                if (w?.SampleTime == null) continue;
-                yield return ReadItem<BodyWeight>.Of(new BodyWeight
-                {
-                    Date = w.SampleTime.CivilDate,
-                    LocalTime = w.SampleTime.LocalTime,
-                    WeightKg = Units.KgFromGrams(w.WeightGrams),
-                    WeightLb = Units.LbFromGrams(w.WeightGrams),
-                    Source = item.Record.DataSource?.Describe(),
-                });
-            }
-        }
+            => Daily(DataTypeCatalog.Weight, range, cancellationToken, BodyRecords.ToWeighIn);
 
-        private IEnumerable<ReadItem<BodyWeight>> BodyWeights(CivilRange range, Task<ListResult> weights, Task<ListResult> fats, Task<long?> heightTask, CancellationToken cancellationToken)
+        /// <summary>The newest points of a type, newest first: one unfiltered list page of <paramref name="count"/>.</summary>
+        private async Task<List<DataPoint>> NewestAsync(DataTypeInfo type, int count, CancellationToken cancellationToken)
         {
-            long? heightMm = Await(heightTask, cancellationToken);
-            using (var fat = Ascending(DataTypeCatalog.BodyFat, range, fats, PointPages(DataTypeCatalog.BodyFat), cancellationToken).GetEnumerator())
-            {
-                bool hasFat = fat.MoveNext();
-                foreach (var item in Ascending(DataTypeCatalog.Weight, range, weights, PointPages(DataTypeCatalog.Weight), cancellationToken))
-                {
-                    if (item.IsError) { yield return ReadItem<BodyWeight>.Failed(item.Error); continue; }
-                    var w = item.Record.Weight;
-                    if (w?.SampleTime == null) continue;
-                    var at = w.SampleTime.PhysicalTime;
-                    double? fatPercent = null;
-                    // Both streams ascend: skip fat readings older than this weigh-in, take one within a minute of it.
-                    while (hasFat && (fat.Current.IsError || fat.Current.Record.BodyFat?.SampleTime == null
-                                      || fat.Current.Record.BodyFat.SampleTime.PhysicalTime < at - SameWeighIn))
-                    {
-                        if (fat.Current.IsError) yield return ReadItem<BodyWeight>.Failed(fat.Current.Error);
-                        hasFat = fat.MoveNext();
-                    }
-                    if (hasFat && fat.Current.Record.BodyFat.SampleTime.PhysicalTime <= at + SameWeighIn)
-                    {
-                        fatPercent = Units.Round(fat.Current.Record.BodyFat.Percentage, 1);
-                        hasFat = fat.MoveNext();
-                    }
-                    yield return ReadItem<BodyWeight>.Of(new BodyWeight
-                    {
-                        Date = w.SampleTime.CivilDate,
-                        LocalTime = w.SampleTime.LocalTime,
-                        WeightKg = Units.KgFromGrams(w.WeightGrams),
-                        WeightLb = Units.LbFromGrams(w.WeightGrams),
-                        BodyFatPercent = fatPercent,
-                        Bmi = Units.Bmi(w.WeightGrams, heightMm),
-                        Source = item.Record.DataSource?.Describe(),
-                    });
-                }
-                while (hasFat)
-                {
-                    if (fat.Current.IsError) yield return ReadItem<BodyWeight>.Failed(fat.Current.Error);
-                    hasFat = fat.MoveNext();
-                }
-            }
-        }
-
-        private static readonly TimeSpan SameWeighIn = TimeSpan.FromMinutes(1);
-
-        private async Task<long?> LatestHeightAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                // Newest first: one point of an unfiltered list is the latest height.
-                var page = await _client.ListPageAsync(DataTypeCatalog.Height, null, 1, null, false, cancellationToken).ConfigureAwait(false);
-                long? mm = null;
-                using (var ms = new MemoryStream(page.Body, false))
-                    DataPointReader.ReadPage(ms, p => { if (mm == null && p.Height != null) mm = p.Height.HeightMillimeters; });
-                return mm;
-            }
-            catch (HealthApiException) { return null; } // no height → no BMI; weights still stream
+            var page = await _client.ListPageAsync(type, null, count, null, false, cancellationToken).ConfigureAwait(false);
+            return ParsePage(new ArraySegment<byte>(page.Body));
         }
 
         /// <summary>Daily activity from dailyRollUp of seven types, each on its own chunk grid.</summary>
         public IEnumerable<ReadItem<ActivityDay>> ReadActivityDays(CivilRange range, CancellationToken cancellationToken)
+            => ActivityRecords.Days(DailyRollUpsByDay(ActivityDayTypes, range, cancellationToken), ActivityDayTypes);
+
+        private IEnumerable<ReadItem<RollupDataPoint[]>> DailyRollUpsByDay(IReadOnlyList<DataTypeInfo> types, CivilRange range, CancellationToken cancellationToken)
         {
-            var types = ActivityDayTypes;
             // Prefetches start as their streams are made, and the throttle serves chunks in that order:
             // the type with the most chunks (total calories: 14 days a request, 90 for the others) is the
             // longest sequence, so it starts first and the others fill in around it (streams keep type order).
             var streams = new IEnumerable<ReadItem<RollupDataPoint>>[types.Count];
             foreach (var i in Enumerable.Range(0, types.Count).OrderBy(i => RequestPlanner.DailyRollUpChunks(types[i], range).Count * -1))
                 streams[i] = DailyRollUpAscending(types[i], range, cancellationToken);
-            var failed = new List<ChunkFailedException>();
-            foreach (var row in JoinAscending(streams, p => p.CivilStartTime.ToDateTime().Ticks))
-            {
-                if (row.IsError) { failed.Add(row.Error); yield return ReadItem<ActivityDay>.Failed(row.Error); continue; }
-                var day = new ActivityDay { Date = row.Record.First(p => p != null).CivilStartTime.ToDateTime() };
-                for (int i = 0; i < types.Count; i++)
-                {
-                    // A type that answered without this day recorded nothing: 0. A type whose read failed stays null
-                    // (its error names it): a missing value, never a made-up one.
-                    if (row.Record[i] != null) ApplyActivity(day, row.Record[i]);
-                    else if (!Covers(failed, types[i], day.Date)) ZeroActivity(day, types[i]);
-                }
-                yield return ReadItem<ActivityDay>.Of(day);
-            }
-        }
-
-        /// <summary>Whether a failed chunk of <paramref name="type"/> covers <paramref name="day"/>.</summary>
-        private static bool Covers(List<ChunkFailedException> failed, DataTypeInfo type, DateTime day)
-        {
-            foreach (var f in failed)
-                if (f.DataType == type.Id && f.From <= day && day <= f.To) return true;
-            return false;
-        }
-
-        /// <summary>The fields <paramref name="type"/> fills, at 0 (the type answered and had nothing for the day).</summary>
-        private static void ZeroActivity(ActivityDay day, DataTypeInfo type)
-        {
-            if (type == DataTypeCatalog.Steps) day.Steps = 0;
-            else if (type == DataTypeCatalog.Distance) { day.DistanceKm = 0; day.DistanceMiles = 0; }
-            else if (type == DataTypeCatalog.Floors) day.Floors = 0;
-            else if (type == DataTypeCatalog.TotalCalories) day.CaloriesTotal = 0;
-            else if (type == DataTypeCatalog.ActiveEnergyBurned) day.CaloriesActive = 0;
-            else if (type == DataTypeCatalog.ActiveZoneMinutes) { day.AzmFatBurn = 0; day.AzmCardio = 0; day.AzmPeak = 0; day.AzmTotal = 0; }
-            else if (type == DataTypeCatalog.ActivityLevel) { day.SedentaryMinutes = 0; day.LightMinutes = 0; day.ModerateMinutes = 0; day.VigorousMinutes = 0; }
+            foreach (var row in JoinAscending(streams, p => p.CivilStartTime.ToDateTime().Ticks)) yield return row;
         }
 
         /// <summary>Days with only <see cref="ActivityDay.CaloriesTotal"/> set, from the total-calories
@@ -299,230 +201,50 @@ namespace FitbitPS.Engine.Reading
         public IEnumerable<ReadItem<ActivityDay>> ReadDailyTotalCalories(CivilRange range, CancellationToken cancellationToken)
         {
             foreach (var item in DailyRollUpAscending(DataTypeCatalog.TotalCalories, range, cancellationToken))
-            {
-                if (item.IsError) { yield return ReadItem<ActivityDay>.Failed(item.Error); continue; }
-                var day = new ActivityDay { Date = item.Record.CivilStartTime.ToDateTime() };
-                ApplyActivity(day, item.Record);
-                yield return ReadItem<ActivityDay>.Of(day);
-            }
+                yield return item.Map(ActivityRecords.ToActivityDay);
         }
 
         /// <summary>The types behind an ActivityDay (activity-level gives all four intensity minutes
         /// in one 90-day roll-up, cheaper than active-minutes (14 days) + sedentary-period).</summary>
-        public static IReadOnlyList<DataTypeInfo> ActivityDayTypes { get; } = new[]
-        {
-            DataTypeCatalog.Steps, DataTypeCatalog.Distance, DataTypeCatalog.Floors, DataTypeCatalog.TotalCalories,
-            DataTypeCatalog.ActiveEnergyBurned, DataTypeCatalog.ActiveZoneMinutes, DataTypeCatalog.ActivityLevel,
-        };
-
-        private static void ApplyActivity(ActivityDay day, RollupDataPoint p)
-        {
-            if (p.Steps != null) day.Steps = p.Steps.CountSum;
-            if (p.Distance != null)
-            {
-                day.DistanceKm = Units.KmFromMillimeters(p.Distance.MillimetersSum);
-                day.DistanceMiles = Units.MilesFromMillimeters(p.Distance.MillimetersSum);
-            }
-            if (p.Floors != null) day.Floors = p.Floors.CountSum;
-            if (p.TotalCalories != null) day.CaloriesTotal = Units.Kcal(p.TotalCalories.KcalSum);
-            if (p.ActiveEnergyBurned != null) day.CaloriesActive = Units.Kcal(p.ActiveEnergyBurned.KcalSum);
-            if (p.ActiveZoneMinutes != null)
-            {
-                day.AzmFatBurn = p.ActiveZoneMinutes.SumInFatBurnHeartZone;
-                day.AzmCardio = p.ActiveZoneMinutes.SumInCardioHeartZone;
-                day.AzmPeak = p.ActiveZoneMinutes.SumInPeakHeartZone;
-                // Google's per-minute AZM already credits 2 for cardio/peak minutes, so the zones add up.
-                day.AzmTotal = day.AzmFatBurn + day.AzmCardio + day.AzmPeak;
-            }
-            if (p.ActivityLevel != null)
-            {
-                // Google leaves a level with no minutes out of the list: that level had 0 minutes.
-                day.SedentaryMinutes = day.SedentaryMinutes ?? 0; day.LightMinutes = day.LightMinutes ?? 0;
-                day.ModerateMinutes = day.ModerateMinutes ?? 0; day.VigorousMinutes = day.VigorousMinutes ?? 0;
-            }
-            if (p.ActivityLevel?.ActivityLevelRollupsByActivityLevelType != null)
-                foreach (var level in p.ActivityLevel.ActivityLevelRollupsByActivityLevelType)
-                {
-                    var minutes = Units.Minutes(level.TotalDuration);
-                    switch (level.ActivityLevelType)
-                    {
-                        case "SEDENTARY": day.SedentaryMinutes = minutes; break;
-                        case "LIGHTLY_ACTIVE": day.LightMinutes = minutes; break;
-                        case "MODERATELY_ACTIVE": day.ModerateMinutes = minutes; break;
-                        case "VERY_ACTIVE": day.VigorousMinutes = minutes; break;
-                    }
-                }
-            if (p.ActiveMinutes?.ActiveMinutesRollupByActivityLevel != null)
-                foreach (var level in p.ActiveMinutes.ActiveMinutesRollupByActivityLevel)
-                {
-                    switch (level.ActivityLevel)
-                    {
-                        case "LIGHT": day.LightMinutes = level.ActiveMinutesSum; break;
-                        case "MODERATE": day.ModerateMinutes = level.ActiveMinutesSum; break;
-                        case "VIGOROUS": day.VigorousMinutes = level.ActiveMinutesSum; break;
-                    }
-                }
-            if (p.SedentaryPeriod != null) day.SedentaryMinutes = Units.Minutes(p.SedentaryPeriod.DurationSum);
-        }
+        public static IReadOnlyList<DataTypeInfo> ActivityDayTypes => ActivityRecords.DayTypes;
 
         /// <summary>Intraday activity via rollUp with the window size (steps, distance, floors, calories).</summary>
         public IEnumerable<ReadItem<ActivityInterval>> ReadActivityIntervals(CivilRange range, IntradayInterval interval, CancellationToken cancellationToken)
         {
             var window = RequestPlanner.WindowOf(interval);
+            var types = ActivityRecords.IntervalTypes;
+            return InPersonZone(zone => ActivityRecords.Intervals(
+                JoinAscending(types.Select(t => RollUpAscending(t, range, window, zone, cancellationToken)).ToList(), p => p.StartTime.Value.UtcTicks),
+                types, zone, window), cancellationToken);
+        }
+
+        /// <summary>Resolves the person's zone when enumeration starts, then streams what <paramref name="read"/> makes with it.</summary>
+        private IEnumerable<T> InPersonZone<T>(Func<PersonZone, IEnumerable<T>> read, CancellationToken cancellationToken)
+        {
             var zone = Await(PersonZoneAsync(cancellationToken), cancellationToken);
-            var types = new[] { DataTypeCatalog.Steps, DataTypeCatalog.Distance, DataTypeCatalog.Floors, DataTypeCatalog.TotalCalories };
-            var streams = types.Select(t => RollUpAscending(t, range, window, zone, cancellationToken)).ToList();
-            var failed = new List<ChunkFailedException>();
-            foreach (var row in JoinAscending(streams, p => p.StartTime.Value.UtcTicks))
-            {
-                if (row.IsError) { failed.Add(row.Error); yield return ReadItem<ActivityInterval>.Failed(row.Error); continue; }
-                var any = row.Record.First(p => p != null);
-                var start = zone.Local(any.StartTime.Value);
-                var record = new ActivityInterval { Date = start.Date, Start = start, End = zone.Local(any.EndTime ?? any.StartTime.Value + window) };
-                for (int i = 0; i < types.Length; i++)
-                {
-                    var p = row.Record[i];
-                    if (p == null)
-                    {
-                        // Nothing in this window from a type that answered: 0; from a type whose read failed: null.
-                        if (Covers(failed, types[i], record.Date)) continue;
-                        if (types[i] == DataTypeCatalog.Steps) record.Steps = 0;
-                        else if (types[i] == DataTypeCatalog.Distance) { record.DistanceKm = 0; record.DistanceMiles = 0; }
-                        else if (types[i] == DataTypeCatalog.Floors) record.Floors = 0;
-                        else record.CaloriesTotal = 0;
-                        continue;
-                    }
-                    if (p.Steps != null) record.Steps = p.Steps.CountSum;
-                    if (p.Distance != null)
-                    {
-                        record.DistanceKm = Units.KmFromMillimeters(p.Distance.MillimetersSum);
-                        record.DistanceMiles = Units.MilesFromMillimeters(p.Distance.MillimetersSum);
-                    }
-                    if (p.Floors != null) record.Floors = p.Floors.CountSum;
-                    if (p.TotalCalories != null) record.CaloriesTotal = Units.Kcal(p.TotalCalories.KcalSum);
-                }
-                yield return ReadItem<ActivityInterval>.Of(record);
-            }
+            foreach (var item in read(zone)) yield return item;
         }
 
         /// <summary>Sleep sessions dated by wake day (filter on civil_end_time: Google's own day boundary).</summary>
         public IEnumerable<ReadItem<SleepSession>> ReadSleep(CivilRange range, CancellationToken cancellationToken)
-            => ListAscending(DataTypeCatalog.Sleep, range, false, cancellationToken)
-                .Where(i => i.IsError || i.Record.Sleep?.Interval != null)
-                .Select(i => i.Map(p => ToSleepSession(p)));
+            => SleepRecords.Sessions(ListAscending(DataTypeCatalog.Sleep, range, false, cancellationToken));
 
         /// <summary>The stage segments of each sleep, in time order.</summary>
         public IEnumerable<ReadItem<Records.SleepStage>> ReadSleepStages(CivilRange range, CancellationToken cancellationToken)
         {
-            foreach (var item in ListAscending(DataTypeCatalog.Sleep, range, false, cancellationToken))
-            {
-                if (item.IsError) { yield return ReadItem<Records.SleepStage>.Failed(item.Error); continue; }
-                var sleep = item.Record.Sleep;
-                if (sleep?.Interval == null || sleep.Stages == null) continue;
-                var wakeDay = sleep.Interval.CivilEndDate;
-                foreach (var s in sleep.Stages.OrderBy(s => s.StartTime))
-                    yield return ReadItem<Records.SleepStage>.Of(new Records.SleepStage
-                    {
-                        Date = wakeDay,
-                        SleepStart = sleep.Interval.LocalStart,
-                        Start = WireTime.WithOffset(s.StartTime, s.StartUtcOffset),
-                        End = WireTime.WithOffset(s.EndTime, s.EndUtcOffset),
-                        Stage = StageName(s.Type),
-                        Minutes = Units.Minutes(s.EndTime - s.StartTime),
-                    });
-            }
-        }
-
-        internal static SleepSession ToSleepSession(DataPoint point)
-        {
-            var sleep = point.Sleep;
-            var i = sleep.Interval;
-            var record = new SleepSession
-            {
-                Date = i.CivilEndDate,
-                Start = i.LocalStart,
-                End = i.LocalEnd,
-                TimeInBedMinutes = (long)Math.Round((i.EndTime - i.StartTime).TotalMinutes, MidpointRounding.AwayFromZero),
-                IsMainSleep = sleep.Metadata?.MainSleep ?? !(sleep.Metadata?.Nap ?? false),
-                Type = sleep.Type == "CLASSIC" ? "Classic" : "Stages",
-                MinutesAsleep = sleep.Summary?.MinutesAsleep ?? 0,
-                MinutesAwake = sleep.Summary?.MinutesAwake ?? 0,
-                MinutesToFallAsleep = sleep.Summary?.MinutesToFallAsleep ?? 0,
-                MinutesAfterWakeUp = sleep.Summary?.MinutesAfterWakeUp ?? 0,
-                Source = point.DataSource?.Describe(),
-            };
-            // Per-stage minutes: the summary when present (Google has been seen repeating an entry:
-            // take each stage once), else the segments themselves.
-            var perStage = new Dictionary<string, long>(StringComparer.Ordinal);
-            if (sleep.Summary?.StagesSummary != null && sleep.Summary.StagesSummary.Count > 0)
-            {
-                foreach (var s in sleep.Summary.StagesSummary)
-                    if (s.Type != null && !perStage.ContainsKey(s.Type)) perStage[s.Type] = s.Minutes;
-            }
-            else if (sleep.Stages != null)
-            {
-                foreach (var s in sleep.Stages)
-                {
-                    if (s.Type == null) continue;
-                    perStage.TryGetValue(s.Type, out var m);
-                    perStage[s.Type] = m + (long)Math.Round((s.EndTime - s.StartTime).TotalMinutes, MidpointRounding.AwayFromZero);
-                }
-            }
-            long Get(string k) => perStage.TryGetValue(k, out var v) ? v : 0;
-            record.DeepMinutes = Get("DEEP");
-            record.LightMinutes = Get("LIGHT");
-            record.RemMinutes = Get("REM");
-            record.WakeMinutes = Get("AWAKE");
-            record.AsleepMinutes = Get("ASLEEP");
-            record.RestlessMinutes = Get("RESTLESS");
-            if (sleep.Summary?.MinutesAsleep == null && perStage.Count > 0)
-                record.MinutesAsleep = record.DeepMinutes + record.LightMinutes + record.RemMinutes + record.AsleepMinutes;
-            if (sleep.Summary?.MinutesAwake == null && perStage.Count > 0)
-                record.MinutesAwake = record.WakeMinutes + record.RestlessMinutes;
-            return record;
-        }
-
-        private static string StageName(string type)
-        {
-            switch (type)
-            {
-                case "AWAKE": return "Wake";
-                case "REM": return "Rem";
-                default: return WireTime.Title(type);
-            }
+            foreach (var item in SleepRecords.Stages(ListAscending(DataTypeCatalog.Sleep, range, false, cancellationToken))) yield return item;
         }
 
         /// <summary>Resting heart rate per day: list with a date filter, one request for up to 10,000 days.</summary>
         public IEnumerable<ReadItem<RestingHeartRate>> ReadRestingHeartRate(CivilRange range, CancellationToken cancellationToken)
-            => Daily(DataTypeCatalog.DailyRestingHeartRate, range, cancellationToken, p => p.DailyRestingHeartRate?.Date == null ? null : new RestingHeartRate
-            {
-                Date = p.DailyRestingHeartRate.Date.ToDateTime(),
-                BeatsPerMinute = p.DailyRestingHeartRate.BeatsPerMinute,
-                CalculationMethod = Pascal(p.DailyRestingHeartRate.DailyRestingHeartRateMetadata?.CalculationMethod),
-                Source = p.DataSource?.Describe(),
-            });
+            => Daily(DataTypeCatalog.DailyRestingHeartRate, range, cancellationToken, HeartRecords.ToRestingHeartRate);
 
         /// <summary>Heart rate min/avg/max per window (rollUp, 14-day chunks).</summary>
         public IEnumerable<ReadItem<HeartRateInterval>> ReadHeartRateIntervals(CivilRange range, IntradayInterval interval, CancellationToken cancellationToken)
         {
             var window = RequestPlanner.WindowOf(interval);
-            var zone = Await(PersonZoneAsync(cancellationToken), cancellationToken);
-            foreach (var item in RollUpAscending(DataTypeCatalog.HeartRate, range, window, zone, cancellationToken))
-            {
-                if (item.IsError) { yield return ReadItem<HeartRateInterval>.Failed(item.Error); continue; }
-                var p = item.Record;
-                if (p.HeartRate == null) continue;
-                var start = zone.Local(p.StartTime.Value);
-                yield return ReadItem<HeartRateInterval>.Of(new HeartRateInterval
-                {
-                    Date = start.Date,
-                    Start = start,
-                    End = zone.Local(p.EndTime ?? p.StartTime.Value + window),
-                    MinBpm = Units.Round(p.HeartRate.BeatsPerMinuteMin, 1),
-                    AverageBpm = Units.Round(p.HeartRate.BeatsPerMinuteAvg, 1),
-                    MaxBpm = Units.Round(p.HeartRate.BeatsPerMinuteMax, 1),
-                });
-            }
+            return InPersonZone(zone => HeartRecords.Intervals(RollUpAscending(DataTypeCatalog.HeartRate, range, window, zone, cancellationToken), zone, window),
+                cancellationToken);
         }
 
         /// <summary>Raw heart-rate samples (list, 10,000 per page, replayed oldest first).</summary>
@@ -530,99 +252,24 @@ namespace FitbitPS.Engine.Reading
             => Ascending(DataTypeCatalog.HeartRate, range, StartList(DataTypeCatalog.HeartRate, range, false, cancellationToken),
                 HeartRatePages, cancellationToken);
 
-        internal static HeartRateSample ToHeartRateSample(DataPoint p) => new HeartRateSample
-        {
-            Date = p.HeartRate.SampleTime.CivilDate,
-            Time = p.HeartRate.SampleTime.LocalTime,
-            BeatsPerMinute = (int)p.HeartRate.BeatsPerMinute,
-            Source = p.DataSource?.Describe(),
-        };
-
         public IEnumerable<ReadItem<HeartRateVariability>> ReadHeartRateVariability(CivilRange range, CancellationToken cancellationToken)
-            => Daily(DataTypeCatalog.DailyHeartRateVariability, range, cancellationToken, p => p.DailyHeartRateVariability?.Date == null ? null : new HeartRateVariability
-            {
-                Date = p.DailyHeartRateVariability.Date.ToDateTime(),
-                RmssdMilliseconds = Units.Round(p.DailyHeartRateVariability.AverageHeartRateVariabilityMilliseconds, 1),
-                DeepSleepRmssdMilliseconds = Units.Round(p.DailyHeartRateVariability.DeepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds, 1),
-                Entropy = Units.Round(p.DailyHeartRateVariability.Entropy, 3),
-                NonRemHeartRateBpm = p.DailyHeartRateVariability.NonRemHeartRateBeatsPerMinute,
-                Source = p.DataSource?.Describe(),
-            });
+            => Daily(DataTypeCatalog.DailyHeartRateVariability, range, cancellationToken, DailyMetricRecords.ToHeartRateVariability);
 
         public IEnumerable<ReadItem<OxygenSaturation>> ReadOxygenSaturation(CivilRange range, CancellationToken cancellationToken)
-            => Daily(DataTypeCatalog.DailyOxygenSaturation, range, cancellationToken, p => p.DailyOxygenSaturation?.Date == null ? null : new OxygenSaturation
-            {
-                Date = p.DailyOxygenSaturation.Date.ToDateTime(),
-                AveragePercent = Units.Round(p.DailyOxygenSaturation.AveragePercentage, 1),
-                LowerBoundPercent = Units.Round(p.DailyOxygenSaturation.LowerBoundPercentage, 1),
-                UpperBoundPercent = Units.Round(p.DailyOxygenSaturation.UpperBoundPercentage, 1),
-                StandardDeviationPercent = Units.Round(p.DailyOxygenSaturation.StandardDeviationPercentage, 2),
-                Source = p.DataSource?.Describe(),
-            });
+            => Daily(DataTypeCatalog.DailyOxygenSaturation, range, cancellationToken, DailyMetricRecords.ToOxygenSaturation);
 
         public IEnumerable<ReadItem<BreathingRate>> ReadBreathingRate(CivilRange range, CancellationToken cancellationToken)
-            => Daily(DataTypeCatalog.DailyRespiratoryRate, range, cancellationToken, p => p.DailyRespiratoryRate?.Date == null ? null : new BreathingRate
-            {
-                Date = p.DailyRespiratoryRate.Date.ToDateTime(),
-                BreathsPerMinute = Units.Round(p.DailyRespiratoryRate.BreathsPerMinute, 1),
-                Source = p.DataSource?.Describe(),
-            });
+            => Daily(DataTypeCatalog.DailyRespiratoryRate, range, cancellationToken, DailyMetricRecords.ToBreathingRate);
 
         public IEnumerable<ReadItem<SkinTemperature>> ReadSkinTemperature(CivilRange range, CancellationToken cancellationToken)
-            => Daily(DataTypeCatalog.DailySleepTemperatureDerivations, range, cancellationToken, p => p.DailySleepTemperatureDerivations?.Date == null ? null : ToSkinTemperature(p));
-
-        internal static SkinTemperature ToSkinTemperature(DataPoint p)
-        {
-            var t = p.DailySleepTemperatureDerivations;
-            var nightly = Units.Finite(t.NightlyTemperatureCelsius);
-            var baseline = Units.Finite(t.BaselineTemperatureCelsius);
-            return new SkinTemperature
-            {
-                Date = t.Date.ToDateTime(),
-                NightlyCelsius = Units.Round(nightly, 2),
-                BaselineCelsius = Units.Round(baseline, 2),
-                VariationCelsius = nightly.HasValue && baseline.HasValue ? Units.Round(nightly - baseline, 2) : null,
-                Stddev30DayCelsius = Units.Round(t.RelativeNightlyStddev30dCelsius, 2),
-                Source = p.DataSource?.Describe(),
-            };
-        }
+            => Daily(DataTypeCatalog.DailySleepTemperatureDerivations, range, cancellationToken, DailyMetricRecords.ToSkinTemperature);
 
         public IEnumerable<ReadItem<CardioFitness>> ReadCardioFitness(CivilRange range, CancellationToken cancellationToken)
-            => Daily(DataTypeCatalog.DailyVo2Max, range, cancellationToken, p => p.DailyVo2Max?.Date == null ? null : new CardioFitness
-            {
-                Date = p.DailyVo2Max.Date.ToDateTime(),
-                Vo2Max = Units.Round(p.DailyVo2Max.Vo2Max, 1),
-                Level = Pascal(p.DailyVo2Max.CardioFitnessLevel),
-                Estimated = p.DailyVo2Max.Estimated,
-                Source = p.DataSource?.Describe(),
-            });
+            => Daily(DataTypeCatalog.DailyVo2Max, range, cancellationToken, DailyMetricRecords.ToCardioFitness);
 
         /// <summary>Exercises started on the days of the range (25 per page: the API's maximum).</summary>
         public IEnumerable<ReadItem<Records.Exercise>> ReadExercise(CivilRange range, CancellationToken cancellationToken)
-            => ListAscending(DataTypeCatalog.Exercise, range, false, cancellationToken)
-                .Where(i => i.IsError || i.Record.Exercise?.Interval != null)
-                .Select(i => i.Map(ToExercise));
-
-        internal static Records.Exercise ToExercise(DataPoint p)
-        {
-            var e = p.Exercise;
-            var m = e.MetricsSummary;
-            return new Records.Exercise
-            {
-                Date = e.Interval.CivilStartDate,
-                Type = Pascal(e.ExerciseType),
-                Name = e.DisplayName,
-                Start = e.Interval.LocalStart,
-                End = e.Interval.LocalEnd,
-                DurationMinutes = Units.Minutes(e.ActiveDuration ?? (e.Interval.EndTime - e.Interval.StartTime)),
-                DistanceKm = m?.DistanceMillimeters is double d1 ? Units.KmFromMillimeters(d1) : (double?)null,
-                DistanceMiles = m?.DistanceMillimeters is double d2 ? Units.MilesFromMillimeters(d2) : (double?)null,
-                Calories = m?.CaloriesKcal is double k ? Units.Kcal(k) : (double?)null,
-                AverageHeartRate = m?.AverageHeartRateBeatsPerMinute,
-                Steps = m?.Steps,
-                Source = p.DataSource?.Describe(),
-            };
-        }
+            => ExerciseRecords.Exercises(ListAscending(DataTypeCatalog.Exercise, range, false, cancellationToken));
 
         /// <summary>Any data type by name ("steps", "heartRate"), any read method by name (null: the type's
         /// default, or RollUp when a window is given), as generic flat records. Unknown names and methods the
@@ -656,15 +303,9 @@ namespace FitbitPS.Engine.Reading
                 case DataTypeMethods.DailyRollUp:
                     return DailyRollUpAscending(type, range, cancellationToken).Select(i => i.Map(p => GenericRecords.From(type, p, null)));
                 default:
-                    return RollUpGeneric(type, range, window ?? TimeSpan.FromHours(1), cancellationToken);
+                    var w = window ?? TimeSpan.FromHours(1);
+                    return InPersonZone(zone => RollUpAscending(type, range, w, zone, cancellationToken).Select(i => i.Map(p => GenericRecords.From(type, p, zone))), cancellationToken);
             }
-        }
-
-        private IEnumerable<ReadItem<HealthDataPoint>> RollUpGeneric(DataTypeInfo type, CivilRange range, TimeSpan window, CancellationToken cancellationToken)
-        {
-            var zone = Await(PersonZoneAsync(cancellationToken), cancellationToken);
-            foreach (var item in RollUpAscending(type, range, window, zone, cancellationToken))
-                yield return item.Map(p => GenericRecords.From(type, p, zone));
         }
 
         /// <summary>List when the type has it (raw points), else daily roll-up.</summary>
@@ -681,13 +322,6 @@ namespace FitbitPS.Engine.Reading
                 var record = map(item.Record);
                 if (record != null) yield return ReadItem<T>.Of(record);
             }
-        }
-
-        private static string Pascal(string enumName)
-        {
-            if (string.IsNullOrEmpty(enumName)) return enumName;
-            var parts = enumName.ToLowerInvariant().Split('_');
-            return string.Concat(parts.Where(s => s.Length > 0).Select(s => char.ToUpperInvariant(s[0]) + s.Substring(1)));
         }
 
         // =====================================================================================
@@ -901,7 +535,7 @@ namespace FitbitPS.Engine.Reading
             }
         }
 
-        private static T Await<T>(Task<T> task, CancellationToken cancellationToken)
+        internal static T Await<T>(Task<T> task, CancellationToken cancellationToken)
         {
             if (!task.IsCompleted)
             {
