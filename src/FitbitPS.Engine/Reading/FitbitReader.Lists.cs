@@ -21,33 +21,6 @@ namespace FitbitPS.Engine.Reading
     // page are left out of the next page.
     public sealed partial class FitbitReader
     {
-        /// <summary>The pages of one list read: one or more segments (page chains), oldest segment first.</summary>
-        private sealed class ListResult : IDisposable
-        {
-            public readonly List<Segment> Segments = new List<Segment>();
-            public Exception Failure;
-            private int _references = 1;
-
-            /// <summary>One more holder (a shared read keeps the pages for a later identical read).</summary>
-            public ListResult AddReference() { Interlocked.Increment(ref _references); return this; }
-
-            /// <summary>Releases one holder; the pages go with the last.</summary>
-            public void Dispose()
-            {
-                if (Interlocked.Decrement(ref _references) != 0) return;
-                foreach (var s in Segments) s.Pages.Dispose();
-            }
-        }
-
-        /// <summary>One page chain: the pages of one filter, newest first as Google sent them.</summary>
-        private sealed class Segment
-        {
-            public Segment(string filter, bool reconcile) { Filter = filter; Reconcile = reconcile; }
-            public readonly string Filter;
-            public readonly bool Reconcile;
-            public readonly PageSpool Pages = new PageSpool();
-        }
-
         /// <summary>How to read a page of one record type, and where each record sits in the list's order.</summary>
         internal sealed class PageParser<T>
         {
@@ -81,36 +54,7 @@ namespace FitbitPS.Engine.Reading
             => Ascending(type, range, StartList(type, range, reconcile, cancellationToken), PointPages(type), cancellationToken);
 
         private Task<ListResult> StartList(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
-        {
-            var shared = _shared;
-            if (shared == null) return FetchListAsync(type, range, reconcile, cancellationToken);
-            string key = range + "|" + reconcile;
-            if (shared.TryGetList(type.Id, key, out var kept)) return Task.FromResult(kept);
-            // Kinds of one export run at the same time (Sleep and SleepStage read the same list):
-            // the second asks to join the fetch already under way instead of sending its own.
-            if (!shared.TryStartList(type.Id, key, out var running)) return JoinAsync(running);
-            return FetchAndKeepAsync();
-
-            async Task<ListResult> FetchAndKeepAsync()
-            {
-                ListResult result = null;
-                try
-                {
-                    result = await FetchListAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
-                    if (result.Failure == null) shared.KeepList(type.Id, key, result);
-                    return result;
-                }
-                finally { shared.EndList(type.Id, key); }
-            }
-
-            async Task<ListResult> JoinAsync(Task other)
-            {
-                try { await other.ConfigureAwait(false); } catch { /* the owner reports its own failure */ }
-                // Kept (a reference of our own) when it succeeded; otherwise read on our own.
-                if (shared.TryGetList(type.Id, key, out var joined)) return joined;
-                return await FetchListAsync(type, range, reconcile, cancellationToken).ConfigureAwait(false);
-            }
-        }
+            => _shared.List(type, range, reconcile, () => FetchListAsync(type, range, reconcile, cancellationToken));
 
         /// <summary>
         /// Every page of the range. Civil days are asked with a civil filter (Google places each point on the
@@ -127,13 +71,13 @@ namespace FitbitPS.Engine.Reading
             {
                 if (!type.Filterable)
                 {
-                    var all = new Segment(null, reconcile);
+                    var all = new ListSegment(null, reconcile);
                     result.Segments.Add(all);
                     await FetchPagesAsync(type, all, reconcile, page => OldestDay(type, page) < range.From, cancellationToken).ConfigureAwait(false);
                 }
                 else if (type.CivilFilterWorks || type.PhysicalFilterField == null)
                 {
-                    var civil = new Segment(RequestPlanner.ListFilter(type, range), reconcile);
+                    var civil = new ListSegment(RequestPlanner.ListFilter(type, range), reconcile);
                     result.Segments.Add(civil);
                     await FetchPagesAsync(type, civil, reconcile, null, cancellationToken).ConfigureAwait(false);
                 }
@@ -154,7 +98,7 @@ namespace FitbitPS.Engine.Reading
         {
             var zone = await PersonZoneAsync(cancellationToken).ConfigureAwait(false);
             DateTimeOffset start = zone.StartOfDay(range.From), end = zone.StartOfDay(range.EndExclusive);
-            var main = new Segment(type.PhysicalFilter(start, end), reconcile);
+            var main = new ListSegment(type.PhysicalFilter(start, end), reconcile);
             await FetchPagesAsync(type, main, reconcile, null, cancellationToken).ConfigureAwait(false);
             var newest = EdgeTime(type, main.Pages, newest: true);
             var oldest = EdgeTime(type, main.Pages, newest: false);
@@ -164,7 +108,7 @@ namespace FitbitPS.Engine.Reading
                 var trueStart = new DateTimeOffset(range.From, oldest.Value.Offset);
                 if (trueStart < start)
                 {
-                    var older = new Segment(type.PhysicalFilter(trueStart, start), reconcile);
+                    var older = new ListSegment(type.PhysicalFilter(trueStart, start), reconcile);
                     result.Segments.Add(older);
                     await FetchPagesAsync(type, older, reconcile, null, cancellationToken).ConfigureAwait(false);
                 }
@@ -175,7 +119,7 @@ namespace FitbitPS.Engine.Reading
                 var trueEnd = new DateTimeOffset(range.EndExclusive, newest.Value.Offset);
                 if (trueEnd > end)
                 {
-                    var newer = new Segment(type.PhysicalFilter(end, trueEnd), reconcile);
+                    var newer = new ListSegment(type.PhysicalFilter(end, trueEnd), reconcile);
                     result.Segments.Add(newer);
                     await FetchPagesAsync(type, newer, reconcile, null, cancellationToken).ConfigureAwait(false);
                 }
@@ -183,7 +127,7 @@ namespace FitbitPS.Engine.Reading
         }
 
         /// <summary>Follows the page tokens to the end (an empty token ends; short and empty pages do not).</summary>
-        private async Task FetchPagesAsync(DataTypeInfo type, Segment segment, bool reconcile, Func<ArraySegment<byte>, bool> enough, CancellationToken cancellationToken)
+        private async Task FetchPagesAsync(DataTypeInfo type, ListSegment segment, bool reconcile, Func<ArraySegment<byte>, bool> enough, CancellationToken cancellationToken)
         {
             string token = null;
             do
@@ -296,7 +240,7 @@ namespace FitbitPS.Engine.Reading
 
         /// <summary>The points at the oldest timestamp of <paramref name="page"/> (newest first, as sent) that the
         /// next page left out, asked for again (ascending). Null when there are none or none can be asked for.</summary>
-        private List<T> RecoverBoundary<T>(DataTypeInfo type, Segment segment, List<T> page, PageParser<T> parser, CancellationToken cancellationToken)
+        private List<T> RecoverBoundary<T>(DataTypeInfo type, ListSegment segment, List<T> page, PageParser<T> parser, CancellationToken cancellationToken)
         {
             var at = parser.OrderTime(page[page.Count - 1]);
             if (!at.HasValue) return null;
@@ -315,7 +259,7 @@ namespace FitbitPS.Engine.Reading
                 seen[id] = n + 1;
             }
             var again = new List<T>();
-            var boundary = new Segment(filter, segment.Reconcile);
+            var boundary = new ListSegment(filter, segment.Reconcile);
             try
             {
                 Await(FetchPagesAsync(type, boundary, boundary.Reconcile, null, cancellationToken).ContinueWith(t => { t.GetAwaiter().GetResult(); return true; },

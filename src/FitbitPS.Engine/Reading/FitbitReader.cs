@@ -42,7 +42,7 @@ namespace FitbitPS.Engine.Reading
         /// <summary>Roll-up chunks requested ahead of the one being yielded, per data type.</summary>
         public int Lookahead { get; set; } = 8;
 
-        private SharedReads _shared;
+        private readonly SharedReads _shared = new SharedReads();
 
         /// <summary>
         /// Until the returned scope is disposed, a read that repeats the previous read of the same
@@ -54,102 +54,7 @@ namespace FitbitPS.Engine.Reading
         /// keeps them, so memory stays flat. Failed reads are not kept. Nested scopes share the outer one.
         /// Meant for one consumer at a time (an export run), not for reads that must see fresh data.
         /// </summary>
-        public IDisposable ShareReads()
-        {
-            if (_shared != null) return new SharedReads(null);
-            var scope = new SharedReads(this);
-            _shared = scope;
-            return scope;
-        }
-
-        private sealed class SharedReads : IDisposable
-        {
-            private readonly FitbitReader _owner;
-            private readonly object _gate = new object();
-            private readonly Dictionary<string, KeyValuePair<string, ListResult>> _lists = new Dictionary<string, KeyValuePair<string, ListResult>>(StringComparer.Ordinal);
-            private readonly Dictionary<string, KeyValuePair<string, List<RollupDataPoint>>> _daily = new Dictionary<string, KeyValuePair<string, List<RollupDataPoint>>>(StringComparer.Ordinal);
-            private bool _disposed;
-
-            public SharedReads(FitbitReader owner) { _owner = owner; }
-
-            public bool TryGetList(string typeId, string key, out ListResult result)
-            {
-                lock (_gate)
-                {
-                    if (!_disposed && _lists.TryGetValue(typeId, out var kept) && kept.Key == key) { result = kept.Value.AddReference(); return true; }
-                }
-                result = null;
-                return false;
-            }
-
-            private readonly Dictionary<string, TaskCompletionSource<bool>> _running = new Dictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
-
-            /// <summary>True: the caller fetches (and must call <see cref="EndList"/>). False: the same
-            /// read is under way; <paramref name="running"/> completes when it ends.</summary>
-            public bool TryStartList(string typeId, string key, out Task running)
-            {
-                lock (_gate)
-                {
-                    if (_running.TryGetValue(typeId + "|" + key, out var other)) { running = other.Task; return false; }
-                    _running[typeId + "|" + key] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    running = null;
-                    return true;
-                }
-            }
-
-            public void EndList(string typeId, string key)
-            {
-                TaskCompletionSource<bool> done;
-                lock (_gate)
-                {
-                    if (!_running.TryGetValue(typeId + "|" + key, out done)) return;
-                    _running.Remove(typeId + "|" + key);
-                }
-                done.TrySetResult(true);
-            }
-
-            public void KeepList(string typeId, string key, ListResult result)
-            {
-                lock (_gate)
-                {
-                    if (_disposed) return;
-                    if (_lists.TryGetValue(typeId, out var old)) old.Value.Dispose();
-                    _lists[typeId] = new KeyValuePair<string, ListResult>(key, result.AddReference());
-                }
-            }
-
-            public bool TryGetDaily(string typeId, string key, out List<RollupDataPoint> points)
-            {
-                lock (_gate)
-                {
-                    if (!_disposed && _daily.TryGetValue(typeId, out var kept) && kept.Key == key) { points = kept.Value; return true; }
-                }
-                points = null;
-                return false;
-            }
-
-            public void KeepDaily(string typeId, string key, List<RollupDataPoint> points)
-            {
-                lock (_gate)
-                {
-                    if (!_disposed) _daily[typeId] = new KeyValuePair<string, List<RollupDataPoint>>(key, points);
-                }
-            }
-
-            public void Dispose()
-            {
-                if (_owner == null) return; // a nested scope: the outer one owns the kept reads
-                lock (_gate)
-                {
-                    if (_disposed) return;
-                    _disposed = true;
-                    foreach (var kept in _lists.Values) kept.Value.Dispose();
-                    _lists.Clear();
-                    _daily.Clear();
-                }
-                if (_owner._shared == this) _owner._shared = null;
-            }
-        }
+        public IDisposable ShareReads() => _shared.Open();
 
         /// <summary>Resolve From/To/Days against the client's clock ("today" on this machine).</summary>
         public CivilRange Resolve(DateTime? from, DateTime? to, int? days, int defaultDays = RequestPlanner.DefaultDays)
@@ -332,19 +237,7 @@ namespace FitbitPS.Engine.Reading
         public IEnumerable<ReadItem<RollupDataPoint>> DailyRollUpAscending(DataTypeInfo type, CivilRange range, CancellationToken cancellationToken)
         {
             var chunks = RequestPlanner.DailyRollUpChunks(type, range);
-            return Prefetch(chunks, (chunk, ct) => SharedDailyChunkAsync(type, chunk, ct), c => (c.From, c.To), type, cancellationToken);
-        }
-
-        private async Task<List<RollupDataPoint>> SharedDailyChunkAsync(DataTypeInfo type, CivilRange chunk, CancellationToken cancellationToken)
-        {
-            var shared = _shared;
-            if (shared == null) return await FetchDailyChunkAsync(type, chunk, cancellationToken).ConfigureAwait(false);
-            string key = chunk.From.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ".."
-                         + chunk.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            if (shared.TryGetDaily(type.Id, key, out var kept)) return kept;
-            var points = await FetchDailyChunkAsync(type, chunk, cancellationToken).ConfigureAwait(false);
-            shared.KeepDaily(type.Id, key, points);
-            return points;
+            return Prefetch(chunks, (chunk, ct) => _shared.DailyChunkAsync(type, chunk, () => FetchDailyChunkAsync(type, chunk, ct)), c => (c.From, c.To), type, cancellationToken);
         }
 
         private async Task<List<RollupDataPoint>> FetchDailyChunkAsync(DataTypeInfo type, CivilRange chunk, CancellationToken cancellationToken)
