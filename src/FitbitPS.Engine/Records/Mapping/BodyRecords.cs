@@ -33,7 +33,7 @@ namespace FitbitPS.Engine.Records.Mapping
         public static IEnumerable<ReadItem<BodyWeight>> Weights(IEnumerable<ReadItem<DataPoint>> weights, IEnumerable<ReadItem<DataPoint>> fats,
             Task<long?> heightMillimeters, CancellationToken cancellationToken)
         {
-            long? heightMm = FitbitReader.Await(heightMillimeters, cancellationToken);
+            long? heightMm = PointStreams.Await(heightMillimeters, cancellationToken);
             using (var fat = fats.GetEnumerator())
             {
                 bool hasFat = fat.MoveNext();
