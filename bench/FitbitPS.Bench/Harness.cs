@@ -2,6 +2,7 @@ using FitbitPS.Engine;
 using System.Diagnostics;
 using System.Text.Json;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Auth;
 using HealthApiEmulator.Hosting;
 using HealthApiEmulator.OAuth;

@@ -8,6 +8,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Export;
 using FitbitPS.Engine.Records;
 using Newtonsoft.Json.Linq;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 
 namespace FitbitPS.Bench;
 

@@ -1,6 +1,7 @@
 using FitbitPS.Engine;
 using System.Globalization;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Auth;
 
 namespace FitbitPS.TestHost;

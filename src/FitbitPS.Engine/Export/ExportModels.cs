@@ -43,7 +43,7 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>Opens a scope, held for the whole run, in which kinds that read the same data
         /// (sleep sessions and sleep stages; a change probe and the full read after it) share one
-        /// read (see <see cref="Api.FitbitReader.ShareReads"/>). Null: every kind reads on its own.</summary>
+        /// read (see <see cref="Reading.FitbitReader.ShareReads"/>). Null: every kind reads on its own.</summary>
         public Func<IDisposable> ShareReads { get; set; }
     }
 

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using FitbitPS.Binding;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Export;
 
 namespace FitbitPS.Cmdlets

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FitbitPS.Binding;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Core;
 
 namespace FitbitPS.Cmdlets

@@ -1,7 +1,9 @@
 using System.Text;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Records;
+using FitbitPS.Engine.Records.Mapping;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
@@ -243,8 +245,8 @@ public class CapturedResponseTests
 /// <summary>Reaches the reader's internal mappers.</summary>
 internal static class FitbitReaderAccess
 {
-    public static HeartRateSample ToHeartRateSample(DataPoint p) => FitbitReader.ToHeartRateSample(p);
-    public static SleepSession ToSleepSession(DataPoint p) => FitbitReader.ToSleepSession(p);
-    public static SkinTemperature ToSkinTemperature(DataPoint p) => FitbitReader.ToSkinTemperature(p);
+    public static HeartRateSample ToHeartRateSample(DataPoint p) => HeartRecords.ToHeartRateSample(p);
+    public static SleepSession ToSleepSession(DataPoint p) => SleepRecords.ToSleepSession(p);
+    public static SkinTemperature ToSkinTemperature(DataPoint p) => DailyMetricRecords.ToSkinTemperature(p);
     public static List<HeartRateSample> ParseHeartRatePage(byte[] body) => FitbitReader.ParseHeartRatePage(body);
 }

@@ -131,7 +131,7 @@ public class RollUpAcrossDstTests
     public void Fourteen_civil_days_across_a_fall_back_change_need_two_heart_rate_roll_ups()
     {
         // 2025-10-27..2025-11-09 in New York: 14 civil days but 14 days + 1 hour of physical time.
-        var zone = FitbitPS.Engine.Api.PersonZone.Of(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        var zone = FitbitPS.Engine.Reading.PersonZone.Of(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
         var range = new CivilRange(new DateTime(2025, 10, 27), new DateTime(2025, 11, 9));
         var start = zone.StartOfDay(range.From);
         var end = zone.StartOfDay(range.EndExclusive);

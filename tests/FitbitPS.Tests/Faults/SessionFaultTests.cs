@@ -1,4 +1,5 @@
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.TokenStore;
 using FitbitPS.Tests.Auth;

@@ -1,5 +1,6 @@
 using FitbitPS.Engine;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Export;
 using FitbitPS.Tests.Export;
 using FitbitPS.Tests.Readers;

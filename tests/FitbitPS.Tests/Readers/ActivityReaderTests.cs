@@ -1,4 +1,5 @@
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Records;
 using Xunit;
 

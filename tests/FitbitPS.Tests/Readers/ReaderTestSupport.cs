@@ -2,6 +2,7 @@ using FitbitPS.Engine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Auth;
 using HealthApiEmulator.Hosting;
 using Emu = HealthApiEmulator.Hosting.Emulator;

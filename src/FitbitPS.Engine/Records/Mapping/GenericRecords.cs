@@ -3,16 +3,17 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Api.Wire;
-using FitbitPS.Engine.Records;
+using FitbitPS.Engine.Reading;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Records.Mapping
 {
     /// <summary>Flattens any data point or roll-up into a <see cref="HealthDataPoint"/>: times to
     /// Start/End/Date, every other leaf to "path=value" in Values, the first number to Value.</summary>
-    public static class GenericRecords
+    internal static class GenericRecords
     {
         private static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
         {

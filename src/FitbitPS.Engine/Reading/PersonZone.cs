@@ -1,7 +1,10 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
+using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Api.Wire;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Reading
 {
     /// <summary>
     /// The person's home time zone from their Google Health settings. Only physical-time roll-ups
@@ -34,6 +37,13 @@ namespace FitbitPS.Engine.Api
         }
 
         public static PersonZone Of(TimeZoneInfo zone) => new PersonZone(zone, TimeSpan.Zero, zone.Id);
+
+        /// <summary>The zone of the person <paramref name="client"/> reads for (their settings: one request per client).</summary>
+        internal static async Task<PersonZone> ReadAsync(HealthClient client, CancellationToken cancellationToken)
+        {
+            var settings = await client.GetCachedSettingsAsync(cancellationToken).ConfigureAwait(false);
+            return From(settings);
+        }
 
         /// <summary>The instant the calendar day starts (midnight; the first valid time if midnight is skipped by DST).</summary>
         public DateTimeOffset StartOfDay(DateTime day)
