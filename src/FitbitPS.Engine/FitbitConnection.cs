@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Export;
+using FitbitPS.Engine.Reading;
 
 namespace FitbitPS.Engine
 {
