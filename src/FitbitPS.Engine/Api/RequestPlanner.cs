@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using FitbitPS.Engine.Reading;
 
 namespace FitbitPS.Engine.Api
 {
@@ -180,7 +179,7 @@ namespace FitbitPS.Engine.Api
 
         /// <summary>Get-FitbitActivity (daily): one dailyRollUp per chunk of each of its seven types.</summary>
         public static int MinimumRequestsForActivityDays(CivilRange range)
-            => FitbitReader.ActivityDayTypes.Sum(t => MinimumRequests(t, DataTypeMethods.DailyRollUp, range));
+            => Records.Mapping.ActivityRecords.DayTypes.Sum(t => MinimumRequests(t, DataTypeMethods.DailyRollUp, range));
 
         /// <summary>Get-FitbitBodyWeight: the weight and body-fat pages plus one request for the latest height.</summary>
         public static int MinimumRequestsForBodyWeight(CivilRange range, long weighIns, long bodyFatReadings)

@@ -142,7 +142,6 @@ namespace FitbitPS.Engine.Auth
             }
             catch (TokenResponseException ex) when (ex.Error?.Error == "invalid_grant")
             {
-                _refreshRejected = Tuple.Create(ex, DateTime.UtcNow);
                 _store.Update(Profile, r =>
                 {
                     if (r == null) return null;
@@ -150,6 +149,8 @@ namespace FitbitPS.Engine.Auth
                     r.RefreshRejectedUtc = DateTime.UtcNow;
                     return r;
                 });
+                // Only now: a caller told "refused" at once must find the profile saying so (the store is written first).
+                _refreshRejected = Tuple.Create(ex, DateTime.UtcNow);
                 throw SignInErrors.RefreshRejected(Profile, ex);
             }
             catch (TokenResponseException ex)
