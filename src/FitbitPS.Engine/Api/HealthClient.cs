@@ -14,6 +14,7 @@ using FitbitPS.Engine.Auth;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using FitbitPS.Engine.Core;
+using FitbitPS.Engine.Http;
 
 namespace FitbitPS.Engine.Api
 {
