@@ -18,37 +18,6 @@ using FitbitPS.Engine.Http;
 
 namespace FitbitPS.Engine.Api
 {
-    /// <summary>Why the client is waiting before a request (reported to the cmdlet as progress).</summary>
-    public sealed class RequestWait
-    {
-        public RequestWait(string reason, TimeSpan delay, int attempt, string what)
-        {
-            Reason = reason; Delay = delay; Attempt = attempt; What = what;
-        }
-
-        /// <summary>"429 RESOURCE_EXHAUSTED", "503 UNAVAILABLE", "connection reset", "per-minute quota"…</summary>
-        public string Reason { get; }
-        public TimeSpan Delay { get; }
-        /// <summary>1 for the first retry; 0 for a wait on our own per-minute limiter.</summary>
-        public int Attempt { get; }
-        /// <summary>What the request was for ("heart-rate list").</summary>
-        public string What { get; }
-
-        public override string ToString()
-            => Attempt == 0
-                ? $"Waiting {Delay.TotalSeconds:0.#} s to stay within Google's per-minute quota ({What})."
-                : $"Waiting {Delay.TotalSeconds:0.#} s before retry {Attempt} of {What}: {Reason}.";
-    }
-
-    /// <summary>One raw list/reconcile page: the body (kept as bytes so it can be spooled and parsed
-    /// later, newest page last) and the token of the next page.</summary>
-    public sealed class RawPage
-    {
-        public RawPage(byte[] body, string nextPageToken) { Body = body; NextPageToken = nextPageToken; }
-        public byte[] Body { get; }
-        public string NextPageToken { get; }
-    }
-
     /// <summary>
     /// Google Health API v4 client over an access-token source. Retries what Google says to retry
     /// (429 and 503; on reads also connection resets, 500/502/504 and HTML error pages) with
@@ -351,7 +320,7 @@ namespace FitbitPS.Engine.Api
                                 using (var request = createRequest())
                                 {
                                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                                    asked = asked ?? $"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)}";
+                                    asked = asked ?? RequestDescription.Of(request);
                                     request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                                     Interlocked.Increment(ref _requestCount);
                                     RequestTally.CountOne();
@@ -365,11 +334,11 @@ namespace FitbitPS.Engine.Api
                                             (body, bodyLength) = await ReadBodyAsync(response, () => deadline.CancelAfter(RequestTimeout), attempt.Token).ConfigureAwait(false);
                                         rented = body;
                                         if (Log != null)
-                                            Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
+                                            Log.Debug($"{RequestDescription.Of(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
                                     }
                                     catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                                     {
-                                        Log?.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> failed after {started.ElapsedMilliseconds} ms: " +
+                                        Log?.Debug($"{RequestDescription.Of(request)} -> failed after {started.ElapsedMilliseconds} ms: " +
                                                    (deadline.IsCancellationRequested ? $"nothing received for {RequestTimeout.TotalSeconds:0.#} s" : $"{e.GetType().Name}: {e.Message}"));
                                         throw;
                                     }
@@ -492,26 +461,6 @@ namespace FitbitPS.Engine.Api
                 }
             }
         }
-
-        /// <summary>The request's path and query as a person debugging wants to read them: unescaped, with
-        /// page tokens cut to their first characters (they are long and mean nothing to a reader).</summary>
-        internal static string Describe(Uri uri)
-        {
-            var text = Uri.UnescapeDataString(uri.PathAndQuery);
-            var at = text.IndexOf("pageToken=", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var start = at + "pageToken=".Length;
-                var end = text.IndexOf('&', start);
-                var token = end < 0 ? text.Substring(start) : text.Substring(start, end - start);
-                if (token.Length > 12) text = text.Substring(0, start) + token.Substring(0, 8) + "…" + (end < 0 ? "" : text.Substring(end));
-            }
-            return text;
-        }
-
-        // A roll-up's JSON body says what was asked (range, window, pageSize); it holds nothing secret.
-        private static string BodyOf(HttpRequestMessage request)
-            => request.Content is StringContent content ? " " + content.ReadAsStringAsync().GetAwaiter().GetResult() : "";
 
         /// <summary>Reads the whole body into a buffer rented from PageSpool.BufferPool (the caller
         /// returns it). Why pooled: a raw heart-rate page is 3.5 MB, and a fresh array per page lands on
