@@ -12,7 +12,6 @@ using System.Threading.Tasks;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Auth;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using FitbitPS.Engine.Core;
 using FitbitPS.Engine.Http;
 
