@@ -8,6 +8,7 @@ using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Auth;
 using FitbitPS.Engine.Export;
 using FitbitPS.Engine.Reading;
+using FitbitPS.Engine.Http;
 
 namespace FitbitPS.Engine
 {

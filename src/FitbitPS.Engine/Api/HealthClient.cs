@@ -12,61 +12,23 @@ using System.Threading.Tasks;
 using FitbitPS.Engine.Api.Wire;
 using FitbitPS.Engine.Auth;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using FitbitPS.Engine.Core;
+using FitbitPS.Engine.Http;
 
 namespace FitbitPS.Engine.Api
 {
-    /// <summary>Why the client is waiting before a request (reported to the cmdlet as progress).</summary>
-    public sealed class RequestWait
-    {
-        public RequestWait(string reason, TimeSpan delay, int attempt, string what)
-        {
-            Reason = reason; Delay = delay; Attempt = attempt; What = what;
-        }
-
-        /// <summary>"429 RESOURCE_EXHAUSTED", "503 UNAVAILABLE", "connection reset", "per-minute quota"…</summary>
-        public string Reason { get; }
-        public TimeSpan Delay { get; }
-        /// <summary>1 for the first retry; 0 for a wait on our own per-minute limiter.</summary>
-        public int Attempt { get; }
-        /// <summary>What the request was for ("heart-rate list").</summary>
-        public string What { get; }
-
-        public override string ToString()
-            => Attempt == 0
-                ? $"Waiting {Delay.TotalSeconds:0.#} s to stay within Google's per-minute quota ({What})."
-                : $"Waiting {Delay.TotalSeconds:0.#} s before retry {Attempt} of {What}: {Reason}.";
-    }
-
-    /// <summary>One raw list/reconcile page: the body (kept as bytes so it can be spooled and parsed
-    /// later, newest page last) and the token of the next page.</summary>
-    public sealed class RawPage
-    {
-        public RawPage(byte[] body, string nextPageToken) { Body = body; NextPageToken = nextPageToken; }
-        public byte[] Body { get; }
-        public string NextPageToken { get; }
-    }
-
     /// <summary>
-    /// Google Health API v4 client over an access-token source. Retries what Google says to retry
-    /// (429 and 503; on reads also connection resets, 500/502/504 and HTML error pages) with
-    /// exponential back-off plus jitter that honours Retry-After; reports each wait through
-    /// <see cref="Waiting"/>; after a 401 refreshes the token once and retries once; maps 400/403 to
-    /// typed exceptions; retries a malformed or truncated body once. Every await takes the
-    /// cancellation token, back-off waits included. Requests pass through a <see cref="RequestThrottle"/>.
+    /// Google Health API v4 client over an access-token source: the endpoints (list pages, roll-ups, the user's
+    /// identity, profile and settings), what their answers must look like, and the one more ask of an answer that
+    /// could not be read (cut short, malformed, wrong shape) or that came back empty. The HTTP concerns (token and
+    /// 401 refresh, throttle, retries and back-off, deadline and pooled body, Google's error JSON) are the handlers of
+    /// <see cref="HttpPipeline"/>; each wait is reported through <see cref="Waiting"/>.
     /// </summary>
     public sealed class HealthClient : IDisposable
     {
         private static readonly JsonSerializer Serializer = DataPointReader.Serializer;
-        private static readonly Random JitterSource = new Random();
-        private readonly HttpClient _http;
-        private readonly bool _ownsHttp;
-        private readonly IAccessTokenSource _tokens;
+        private readonly HttpPipeline _pipeline;
         private readonly Uri _apiBase;
-        private int _requestCount;
-        private readonly ConnectionHealth _connection = new ConnectionHealth();
-        private Exception _ended; // the first failure that ends the command (FitbitEngineException.EndsCommand)
 
         /// <summary>ErrorId of an answer that could not be read twice (malformed, wrong shape, cut short).</summary>
         public const string AnswerUnreadable = "FitbitApiAnswerUnreadable";
@@ -78,60 +40,54 @@ namespace FitbitPS.Engine.Api
         /// <param name="handler">HTTP handler (null: a new HttpClientHandler).</param>
         public HealthClient(IAccessTokenSource tokens, Uri healthApiBase, HttpMessageHandler handler = null, RequestThrottle throttle = null, bool disposeHandler = true)
         {
-            _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+            if (tokens == null) throw new ArgumentNullException(nameof(tokens));
             if (healthApiBase == null) throw new ArgumentNullException(nameof(healthApiBase));
             _apiBase = healthApiBase.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? healthApiBase : new Uri(healthApiBase.AbsoluteUri + "/");
-            _http = new HttpClient(handler ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate }, disposeHandler)
-            {
-                // Each attempt has its own deadline over headers and body (RequestTimeout); HttpClient's covers headers only.
-                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-            };
-            _ownsHttp = true;
             Throttle = throttle ?? new RequestThrottle();
+            _pipeline = new HttpPipeline(tokens, _apiBase,
+                handler ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate }, disposeHandler,
+                Throttle, wait => Waiting?.Invoke(wait), count => RequestCompleted?.Invoke(count));
         }
 
         public RequestThrottle Throttle { get; }
 
         /// <summary>Retries after 429/503/5xx answers before giving up (the first try not counted). Google answered:
         /// it is there, so these wait patiently (exponential back-off, Retry-After, the next quota minute).</summary>
-        public int MaxRetries { get; set; } = 6;
+        public int MaxRetries { get => _pipeline.Retry.MaxRetries; set => _pipeline.Retry.MaxRetries = value; }
 
         /// <summary>How long one attempt may go without progress: until the headers arrive, and then between any two
         /// reads of the body (a body that stalls is given up; a slow link that keeps delivering is not).</summary>
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        public TimeSpan RequestTimeout { get => _pipeline.Body.Deadline; set => _pipeline.Body.Deadline = value; }
 
         /// <summary>Failed connections in a row (refused, reset, no answer in time) after which the command stops with
         /// "Google is unreachable": counted across the client and, whatever other requests do, per request too.
         /// Waits between them: 0.5 s, 1 s, 2 s (a few seconds in all, plus the attempts' own time).</summary>
-        public int UnreachableAfter { get => _connection.Limit; set => _connection.Limit = Math.Max(1, value); }
+        public int UnreachableAfter { get => _pipeline.Connection.Limit; set => _pipeline.Connection.Limit = Math.Max(1, value); }
         /// <summary>First back-off; doubles per retry up to <see cref="MaxBackoff"/>.</summary>
-        public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
-        public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(32);
+        public TimeSpan InitialBackoff { get => _pipeline.Retry.InitialBackoff; set => _pipeline.Retry.InitialBackoff = value; }
+        public TimeSpan MaxBackoff { get => _pipeline.Retry.MaxBackoff; set => _pipeline.Retry.MaxBackoff = value; }
         /// <summary>Longest Retry-After we follow silently; longer ones are still honoured.</summary>
-        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+        public TimeSpan MaxRetryAfter { get => _pipeline.Retry.MaxRetryAfter; set => _pipeline.Retry.MaxRetryAfter = value; }
 
         /// <summary>"Today" comes from here, never from the machine clock directly.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
         /// <summary>Real time, for waits on Google's per-minute quota (tests give the person's clock a fixed
         /// "now"; the quota runs on real minutes whatever that says).</summary>
-        public Func<DateTimeOffset> WallClock { get; set; } = () => DateTimeOffset.UtcNow;
-
-        internal static TimeSpan UntilNextMinute(DateTimeOffset now)
-            => TimeSpan.FromTicks(TimeSpan.TicksPerMinute - now.UtcTicks % TimeSpan.TicksPerMinute);
+        public Func<DateTimeOffset> WallClock { get => _pipeline.Retry.WallClock; set => _pipeline.Retry.WallClock = value; }
 
         /// <summary>Raised before every back-off or quota wait.</summary>
         public event Action<RequestWait> Waiting;
 
         /// <summary>Debug lines, one per HTTP exchange (method, path and query, status, time, size); never a
         /// token: the bearer header is not part of what is written, and page tokens are shortened.</summary>
-        public EngineLogger Log { get; set; }
+        public EngineLogger Log { get => _pipeline.Traffic.Log; set => _pipeline.Traffic.Log = value; }
 
         /// <summary>Raised when a request completes (successfully or not); argument = total so far.</summary>
         public event Action<int> RequestCompleted;
 
         /// <summary>HTTP requests this client has sent (retries included).</summary>
-        public int RequestCount => Volatile.Read(ref _requestCount);
+        public int RequestCount => _pipeline.Traffic.Count;
 
         // ---------------------------------------------------------------- data points
 
@@ -288,386 +244,65 @@ namespace FitbitPS.Engine.Api
             }
         }
 
-        // ---------------------------------------------------------------- the request loop
+        // ---------------------------------------------------------------- the request
 
         private async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
             Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain = false)
         {
-            try { return await SendOnceAsync(createRequest, type, filter, what, parse, cancellationToken, chain).ConfigureAwait(false); }
-            catch (FitbitPS.Engine.Core.FitbitEngineException e) when (e.EndsCommand)
+            try { return await ReadAnswerAsync(createRequest, type, filter, what, parse, cancellationToken, chain).ConfigureAwait(false); }
+            catch (FitbitEngineException e) when (e.EndsCommand)
             {
-                Interlocked.CompareExchange(ref _ended, e, null);
+                // Here, not in a handler: a refusal becomes its exception only after the answer has left the pipeline.
+                _pipeline.Failure.Record(e);
                 throw;
             }
         }
 
-        /// <summary>After a failure no request can survive (access withdrawn, the sign-in gone, Google unreachable), the
-        /// requests still queued in this client fail with it instead of each collecting its own.</summary>
-        private void ThrowIfCommandEnded()
-        {
-            _connection.ThrowIfUnreachable();
-            var ended = Volatile.Read(ref _ended);
-            if (ended != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ended).Throw();
-        }
-
-        private async Task<T> SendOnceAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
+        /// <summary>Sends the request through the pipeline and hands the whole body to <paramref name="parse"/>, in the
+        /// pooled buffer and still inside the throttle's slot. Google's refusals become their typed exceptions; an answer
+        /// that cannot be read (cut short, malformed, wrong shape) is asked once more, then fails the request.</summary>
+        private async Task<T> ReadAnswerAsync<T>(Func<HttpRequestMessage> createRequest, DataTypeInfo type, string filter, string what,
             Func<byte[], int, T> parse, CancellationToken cancellationToken, bool chain)
         {
-            bool malformedRetried = false;
-            string rejected = null; // the access token a 401 refused (refreshed once, then the sign-in is gone)
-            int retries = 0;
-            string asked = null; // the request as a person reads it, for errors that are ours
-            int connectionFailures = 0; // this request's own, whatever others' answers do to the client's count
-            var sinceFirstFailure = new System.Diagnostics.Stopwatch();
+            var context = new RequestContext(what, chain); // one per request: retries, a refused token and failures carry over
+            bool askedAgain = false;
             while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                // Known before queueing: no quota wait or slot is spent on a request that cannot succeed.
-                ThrowIfCommandEnded();
-                TimeSpan? wait = null;
-                string waitReason = null;
-                int waitAttempt = 1;
-                byte[] rented = null;
-                try
+                using (var request = context.AttachTo(createRequest()))
                 {
-                    using (await Throttle.EnterAsync(d => Waiting?.Invoke(new RequestWait("per-minute quota", d, 0, what)), cancellationToken, chain).ConfigureAwait(false))
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    HttpResponseMessage response;
+                    try { response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false); }
+                    catch (AttemptFailedException cut) when (cut.BodyCutShort)
                     {
-                        ThrowIfCommandEnded();
-                        var token = await _tokens.GetAccessTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
-                        HttpResponseMessage response = null;
-                        byte[] body = null; // rented from PageSpool.BufferPool; returned before the next attempt
-                        int bodyLength = 0;
-                        Exception transport = null;
-                        bool truncated = false;
-                        // A deadline on progress, headers and body alike: a body that stalls after its headers must not
-                        // hold the read (and an export's folder lock) for as long as the server keeps it open. Each
-                        // read of the body starts it again, so a slow link that keeps delivering is not cut off.
-                        using (var deadline = new CancellationTokenSource(RequestTimeout))
-                        using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
+                        if (askedAgain)
+                            throw new HealthApiException($"Google Health cut the answer for {what} short twice: {cut.Transport.Message} Nothing of it was kept.", 200, inner: cut.Transport, errorId: AnswerUnreadable);
+                        askedAgain = true;
+                        continue;
+                    }
+                    using (response)
+                    {
+                        var body = (PooledContent)response.Content;
+                        var status = (int)response.StatusCode;
+                        if (status < 200 || status >= 300)
                         {
-                            try
-                            {
-                                using (var request = createRequest())
-                                {
-                                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                                    asked = asked ?? $"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)}";
-                                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                                    Interlocked.Increment(ref _requestCount);
-                                    RequestTally.CountOne();
-                                    var started = System.Diagnostics.Stopwatch.StartNew();
-                                    try
-                                    {
-                                        response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
-                                        // A stalled body read does not watch the token on netstandard2.0: disposing the response aborts it.
-                                        var current = response;
-                                        using (attempt.Token.Register(() => current.Dispose()))
-                                            (body, bodyLength) = await ReadBodyAsync(response, () => deadline.CancelAfter(RequestTimeout), attempt.Token).ConfigureAwait(false);
-                                        rented = body;
-                                        if (Log != null)
-                                            Log.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> {(int)response.StatusCode} {response.ReasonPhrase} in {started.ElapsedMilliseconds} ms, {bodyLength:N0} bytes.");
-                                    }
-                                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                                    {
-                                        Log?.Debug($"{request.Method} {Describe(request.RequestUri)}{BodyOf(request)} -> failed after {started.ElapsedMilliseconds} ms: " +
-                                                   (deadline.IsCancellationRequested ? $"nothing received for {RequestTimeout.TotalSeconds:0.#} s" : $"{e.GetType().Name}: {e.Message}"));
-                                        throw;
-                                    }
-                                    cancellationToken.ThrowIfCancellationRequested();
-                                }
-                            }
-                            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { response?.Dispose(); throw; }
-                            catch (Exception e) when (cancellationToken.IsCancellationRequested)
-                            {
-                                // e.g. ObjectDisposedException from the aborted body read
-                                response?.Dispose();
-                                throw new OperationCanceledException("The read was cancelled.", e, cancellationToken);
-                            }
-                            catch (Exception e) when (e is HttpRequestException || e is IOException || e is OperationCanceledException || e is WebException
-                                                      || (deadline.IsCancellationRequested && e is ObjectDisposedException))
-                            {
-                                // Connection refused or reset, truncated body (Content-Length not met), no answer in time.
-                                transport = deadline.IsCancellationRequested
-                                    ? new TimeoutException($"Nothing received for {RequestTimeout.TotalSeconds:0.#} s.", e)
-                                    : e;
-                                // Headers said 2xx but the body broke off or stalled: a truncated answer from a reachable server.
-                                truncated = response != null && (int)response.StatusCode >= 200 && (int)response.StatusCode < 300;
-                                response?.Dispose();
-                                response = null;
-                            }
-                            finally
-                            {
-                                RequestCompleted?.Invoke(RequestCount);
-                            }
+                            var errorBody = body.ToArray();
+                            throw GoogleErrors.MapError(status, GoogleErrors.ParseError(errorBody), errorBody, type, filter, what, RequestDescription.Of(request));
                         }
-
-                        if (transport != null && truncated)
+                        // parse copies what it keeps (the spool, a typed response): the buffer goes back with the response.
+                        try { return parse(body.Buffer, body.Length); }
+                        catch (JsonException e)
                         {
-                            _connection.Answered();
-                            if (malformedRetried)
-                                throw new HealthApiException($"Google Health cut the answer for {what} short twice: {transport.Message} Nothing of it was kept.", 200, inner: transport, errorId: AnswerUnreadable);
-                            malformedRetried = true;
-                            wait = TimeSpan.Zero;
-                            waitReason = "truncated body";
-                        }
-                        else if (transport != null)
-                        {
-                            // Several failed connections in a row (this request's and others'): Google cannot be reached.
-                            // Fail the command now, once, rather than retrying every remaining request for minutes.
-                            var streak = _connection.Failed(transport, _apiBase, RequestTimeout);
-                            // However other requests fare (their answers start the client's count again), one request
-                            // gives up after as many failed attempts of its own.
-                            sinceFirstFailure.Start();
-                            if (++connectionFailures >= UnreachableAfter)
-                                throw new GoogleUnreachableException(_apiBase, connectionFailures, sinceFirstFailure.Elapsed, transport);
-                            wait = ConnectionBackoff(streak);
-                            waitAttempt = streak;
-                            waitReason = "connection failed (" + transport.GetType().Name + ": " + transport.Message + ")";
-                        }
-                        else
-                        {
-                            _connection.Answered();
-                            using (response)
-                            {
-                                var status = (int)response.StatusCode;
-                                if (status >= 200 && status < 300)
-                                {
-                                    try { return parse(body, bodyLength); }
-                                    catch (JsonException e)
-                                    {
-                                        if (malformedRetried)
-                                            throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {bodyLength} bytes): {e.Message} Nothing of it was kept.", status, inner: e, errorId: AnswerUnreadable);
-                                        malformedRetried = true;
-                                        wait = TimeSpan.Zero;
-                                        waitReason = "malformed or wrong-shape JSON";
-                                        Log?.Debug($"{what}: the answer could not be read ({e.Message}); asking again.");
-                                    }
-                                }
-                                else
-                                {
-                                    var errorBody = Copy(body, bodyLength);
-                                    var error = ParseError(errorBody);
-                                    if (status == 401)
-                                    {
-                                        if (rejected != null) throw new AuthenticationFailedException(error?.Message ?? "HTTP 401");
-                                        rejected = token;
-                                        // Refresh now, in this slot: the requests queued behind this one then go out with the
-                                        // new token (or fail at once if the grant is gone) instead of each collecting its own 401.
-                                        await _tokens.GetAccessTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
-                                        continue;
-                                    }
-                                    bool html = error == null;
-                                    bool transient = status == 429 || status == 503 || status == 500 || status == 502 || status == 504 || (html && status >= 500);
-                                    if (!transient) throw MapError(status, error, errorBody, type, filter, what, asked);
-                                    if (retries >= MaxRetries)
-                                        throw new HealthApiException($"Google Health still answered {status} {error?.StatusName} for {what} after {retries + 1} attempts: {error?.Message ?? "(no JSON body)"}",
-                                            status, error?.StatusName, ReasonOf(error));
-                                    var retryAfter = RetryAfter(response);
-                                    waitReason = status + " " + (error?.StatusName ?? (html ? "HTML error page" : ""));
-                                    if (retryAfter.HasValue) wait = retryAfter.Value + TimeSpan.FromMilliseconds(Jitter(250));
-                                    else if (status == 429)
-                                    {
-                                        // Google's quota 429 names no time (google-health-live-evidence.md §1.6): the per-minute
-                                        // quota lifts at the next minute, so wait for it rather than hammer the API with retries.
-                                        wait = UntilNextMinute(WallClock()) + TimeSpan.FromMilliseconds(1000 + Jitter(2000));
-                                        waitReason += " (per-minute quota; waiting for the next minute)";
-                                    }
-                                    else wait = Backoff(retries);
-                                    retries++;
-                                    waitAttempt = retries;
-                                }
-                            }
+                            if (askedAgain)
+                                throw new HealthApiException($"Google Health sent a malformed answer for {what} twice (HTTP {status}, {body.Length} bytes): {e.Message} Nothing of it was kept.", status, inner: e, errorId: AnswerUnreadable);
+                            askedAgain = true;
+                            Log?.Debug($"{what}: the answer could not be read ({e.Message}); asking again.");
                         }
                     }
                 }
-                finally
-                {
-                    // parse has copied what it keeps (the spool, a typed response): the buffer goes back.
-                    if (rented != null) PageSpool.BufferPool.Return(rented);
-                }
-                if (wait.Value > TimeSpan.Zero)
-                {
-                    Waiting?.Invoke(new RequestWait(waitReason, wait.Value, waitAttempt, what));
-                    await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
-                }
             }
         }
 
-        /// <summary>The request's path and query as a person debugging wants to read them: unescaped, with
-        /// page tokens cut to their first characters (they are long and mean nothing to a reader).</summary>
-        internal static string Describe(Uri uri)
-        {
-            var text = Uri.UnescapeDataString(uri.PathAndQuery);
-            var at = text.IndexOf("pageToken=", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var start = at + "pageToken=".Length;
-                var end = text.IndexOf('&', start);
-                var token = end < 0 ? text.Substring(start) : text.Substring(start, end - start);
-                if (token.Length > 12) text = text.Substring(0, start) + token.Substring(0, 8) + "…" + (end < 0 ? "" : text.Substring(end));
-            }
-            return text;
-        }
-
-        // A roll-up's JSON body says what was asked (range, window, pageSize); it holds nothing secret.
-        private static string BodyOf(HttpRequestMessage request)
-            => request.Content is StringContent content ? " " + content.ReadAsStringAsync().GetAwaiter().GetResult() : "";
-
-        /// <summary>Reads the whole body into a buffer rented from PageSpool.BufferPool (the caller
-        /// returns it). Why pooled: a raw heart-rate page is 3.5 MB, and a fresh array per page lands on
-        /// the large-object heap, which only a full collection reclaims. Throws IOException when the body
-        /// ends before its Content-Length (a truncated answer, retried by the caller).</summary>
-        private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, Action progress, CancellationToken cancellationToken)
-        {
-            var pool = PageSpool.BufferPool;
-            var declared = response.Content.Headers.ContentLength;
-            var buffer = pool.Rent(declared.HasValue && declared.Value > 0 && declared.Value < 64 * 1024 * 1024 ? (int)declared.Value : 64 * 1024);
-            int total = 0;
-            try
-            {
-                using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                {
-                    while (true)
-                    {
-                        if (total == buffer.Length)
-                        {
-                            var larger = pool.Rent(checked(buffer.Length * 2));
-                            Buffer.BlockCopy(buffer, 0, larger, 0, total);
-                            pool.Return(buffer);
-                            buffer = larger;
-                        }
-                        int n = await stream.ReadAsync(buffer, total, buffer.Length - total, cancellationToken).ConfigureAwait(false);
-                        if (n == 0) break;
-                        total += n;
-                        progress();
-                    }
-                }
-                if (declared.HasValue && total != declared.Value)
-                    throw new IOException($"The response ended after {total} of {declared.Value} bytes.");
-                return (buffer, total);
-            }
-            catch
-            {
-                pool.Return(buffer);
-                throw;
-            }
-        }
-
-
-        private static int Jitter(int maxMilliseconds)
-        {
-            lock (JitterSource) return JitterSource.Next(0, maxMilliseconds);
-        }
-
-        /// <summary>After the n-th failed connection in a row: 0.5 s, 1 s, 2 s… (with equal jitter).</summary>
-        private static TimeSpan ConnectionBackoff(int streak)
-        {
-            var ceiling = 500 * Math.Pow(2, Math.Max(0, streak - 1));
-            return TimeSpan.FromMilliseconds(ceiling / 2 + Jitter((int)(ceiling / 2)));
-        }
-
-        /// <summary>Exponential back-off with "equal jitter": half fixed, half random.</summary>
-        private TimeSpan Backoff(int retry)
-        {
-            var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, InitialBackoff.TotalMilliseconds * Math.Pow(2, retry));
-            double random;
-            lock (JitterSource) random = JitterSource.NextDouble();
-            return TimeSpan.FromMilliseconds(ceiling / 2 + random * ceiling / 2);
-        }
-
-        private TimeSpan? RetryAfter(HttpResponseMessage response)
-        {
-            var header = response.Headers.RetryAfter;
-            if (header == null) return null;
-            TimeSpan? value = header.Delta;
-            if (!value.HasValue && header.Date.HasValue) value = header.Date.Value - DateTimeOffset.UtcNow;
-            if (!value.HasValue) return null;
-            if (value.Value < TimeSpan.Zero) return TimeSpan.Zero;
-            return value.Value > MaxRetryAfter ? MaxRetryAfter : value.Value;
-        }
-
-        internal static Status ParseError(byte[] body)
-        {
-            if (body == null || body.Length == 0) return null;
-            try
-            {
-                var envelope = JsonConvert.DeserializeObject<ErrorEnvelope>(Encoding.UTF8.GetString(body));
-                return envelope?.Error;
-            }
-            catch (JsonException) { return null; }
-        }
-
-        private static string ReasonOf(Status error)
-            => error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo")?["reason"]?.ToString();
-
-        /// <summary>Reasons that mean FitbitPS itself asked for something Google does not serve: a bug of ours.</summary>
-        private static bool IsOurMistake(string reason)
-            => reason != null && (reason.StartsWith("INVALID_DATA_POINT_FILTER", StringComparison.Ordinal) || reason == "UNSUPPORTED_DATA_TYPE_ACTION"
-                                  || reason == "INVALID_ROLLUP_QUERY_DURATION" || reason == "INVALID_DATA_POINT_NAME" || reason == "INVALID_TIME_RANGE"
-                                  || reason == "INVALID_PARENT_DATA_TYPE_COLLECTION");
-
-        internal static Exception MapError(int status, Status error, byte[] body, DataTypeInfo type, string filter, string what, string asked = null)
-        {
-            var reason = ReasonOf(error);
-            var message = error?.Message ?? Snippet(body);
-            var metadata = new Dictionary<string, string>();
-            var info = error?.Details?.FirstOrDefault(d => (string)d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo");
-            if (info?["metadata"] is JObject md) foreach (var p in md.Properties()) metadata[p.Name] = p.Value.ToString();
-            var links = RemedyLinks(error, metadata);
-            switch (reason)
-            {
-                case "MISSING_OAUTH_SCOPE":
-                case "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
-                {
-                    // Google may name the scope it wanted; otherwise the catalogue knows the type's family.
-                    var scope = type?.Scope ?? HealthScope.HealthMetricsAndMeasurements;
-                    if (metadata.TryGetValue("requiredScope", out var required))
-                        foreach (HealthScope candidate in Enum.GetValues(typeof(HealthScope)))
-                            if (DataTypeCatalog.ScopeUrl(candidate) == required) scope = candidate;
-                    return new MissingScopeException(type?.Id, scope, status, error?.StatusName, reason, message);
-                }
-                case "ACCOUNT_NOT_LINKED":
-                    return new AccountNotLinkedException(status, error?.StatusName, message, links);
-            }
-            if (IsOurMistake(reason))
-                return new RequestRefusedException(what, asked ?? what, status, error?.StatusName, reason, message, metadata, filter);
-            // Access withdrawn at Google: every endpoint refuses at once while refresh still works.
-            if (status == 403 && reason == "RESOURCE_PERMISSION_DENIED")
-                return new AccessDeniedException(what, status, error.StatusName, reason, message, metadata);
-            var remedy = links.Count > 0 ? " See " + string.Join(", ", links) + "." : "";
-            return new HealthApiException($"Google Health refused {what}: HTTP {status} {error?.StatusName}{(reason != null ? " (" + reason + ")" : "")}: {message}{remedy}",
-                status, error?.StatusName, reason, metadata)
-            {
-                RecommendedAction = links.Count > 0 ? "See " + string.Join(", ", links) + "." : null,
-                // Any other 403 of Google's (the API not enabled in the Cloud project, a disallowed scope, a project
-                // refused) refuses every request the same way: one error for the command, with Google's own remedy.
-                CommandEnding = status == 403 && error?.StatusName == "PERMISSION_DENIED",
-            };
-        }
-
-        /// <summary>The links Google names as the way out (AIP-193: google.rpc.Help links; URLs in ErrorInfo metadata).</summary>
-        internal static IReadOnlyList<string> RemedyLinks(Status error, IReadOnlyDictionary<string, string> metadata)
-        {
-            var links = new List<string>();
-            foreach (var help in error?.Details?.Where(d => (string)d["@type"] == "type.googleapis.com/google.rpc.Help") ?? Enumerable.Empty<JObject>())
-                if (help["links"] is JArray array)
-                    foreach (var link in array.OfType<JObject>())
-                        if (link["url"]?.ToString() is string url && url.Length > 0 && !links.Contains(url)) links.Add(url);
-            foreach (var value in metadata?.Values ?? Enumerable.Empty<string>())
-                if ((value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-                    && !links.Contains(value)) links.Add(value);
-            return links;
-        }
-
-        private static string Snippet(byte[] body)
-        {
-            if (body == null || body.Length == 0) return "(empty body)";
-            var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200));
-            return text.Replace('\n', ' ').Replace('\r', ' ');
-        }
-
-        public void Dispose()
-        {
-            if (_ownsHttp) _http.Dispose();
-        }
+        public void Dispose() => _pipeline.Dispose();
     }
 }

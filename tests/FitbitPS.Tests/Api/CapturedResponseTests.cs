@@ -2,6 +2,7 @@ using System.Text;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Api.Wire;
+using FitbitPS.Engine.Http;
 using FitbitPS.Engine.Records;
 using FitbitPS.Engine.Records.Mapping;
 using Newtonsoft.Json.Linq;
@@ -196,9 +197,9 @@ public class CapturedResponseTests
     public void Google_errors_map_to_typed_exceptions_with_the_reason()
     {
         var body = Captured("ansanloms-skills__error-400-invalid-filter.json");
-        var error = HealthClient.ParseError(body);
+        var error = GoogleErrors.ParseError(body);
         var asked = "GET /v4/users/me/dataTypes/sleep/dataPoints?filter=sleep.interval.civil_start_time >= \"2026-09-01\"&pageSize=25";
-        var ex = HealthClient.MapError(400, error, body, DataTypeCatalog.Sleep, "sleep.interval.civil_start_time >= \"2026-09-01\"", "sleep list", asked);
+        var ex = GoogleErrors.MapError(400, error, body, DataTypeCatalog.Sleep, "sleep.interval.civil_start_time >= \"2026-09-01\"", "sleep list", asked);
         // A refused filter is FitbitPS's own mistake: the error says so and names the request.
         var refused = Assert.IsType<RequestRefusedException>(ex);
         Assert.Equal("INVALID_DATA_POINT_FILTER", refused.Reason);
@@ -208,12 +209,12 @@ public class CapturedResponseTests
         Assert.Equal("sleep.interval.civil_start_time >= \"2026-09-01\"", refused.Filter);
 
         var scopeBody = Encoding.UTF8.GetBytes("""{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}""");
-        var scope = Assert.IsType<MissingScopeException>(HealthClient.MapError(403, HealthClient.ParseError(scopeBody), scopeBody, DataTypeCatalog.Weight, null, "weight list"));
+        var scope = Assert.IsType<MissingScopeException>(GoogleErrors.MapError(403, GoogleErrors.ParseError(scopeBody), scopeBody, DataTypeCatalog.Weight, null, "weight list"));
         Assert.Equal("https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly", scope.ScopeUrl);
         Assert.Contains("Connect-Fitbit -Scope", scope.Message);
         Assert.Contains("health_metrics_and_measurements", scope.Message);
 
-        Assert.Null(HealthClient.ParseError(Encoding.UTF8.GetBytes("<html><body>Error 502</body></html>")));
+        Assert.Null(GoogleErrors.ParseError(Encoding.UTF8.GetBytes("<html><body>Error 502</body></html>")));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Http;
 using Xunit;
 
 namespace FitbitPS.Tests.Api;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Reading;
+using FitbitPS.Engine.Http;
 using FitbitPS.Engine.Auth;
 using HealthApiEmulator.Hosting;
 using Emu = HealthApiEmulator.Hosting.Emulator;

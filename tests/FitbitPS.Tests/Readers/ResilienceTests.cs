@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FitbitPS.Engine.Api;
+using FitbitPS.Engine.Http;
 using HealthApiEmulator.Faults;
 using HealthApiEmulator.Hosting;
 using Xunit;

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Http
 {
     /// <summary>
     /// Client-side limiter for one user: at most <see cref="MaxInFlight"/> requests at once and at

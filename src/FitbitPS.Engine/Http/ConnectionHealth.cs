@@ -1,7 +1,8 @@
 using System;
 using System.Diagnostics;
+using FitbitPS.Engine.Api;
 
-namespace FitbitPS.Engine.Api
+namespace FitbitPS.Engine.Http
 {
     /// <summary>
     /// Failed connections in a row over one client (every request counts, so concurrent reads that all fail
