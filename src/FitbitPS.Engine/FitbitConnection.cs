@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -44,7 +43,7 @@ namespace FitbitPS.Engine
             Throttle = throttle ?? new RequestThrottle();
             _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
             _apiBase = healthApiBase ?? throw new ArgumentNullException(nameof(healthApiBase));
-            _handler = handler ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            _handler = handler ?? HealthClient.DefaultHandler();
             _configure = configure;
             _healthUserId = healthUserId;
         }

@@ -45,11 +45,15 @@ namespace FitbitPS.Engine.Api
             _apiBase = healthApiBase.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? healthApiBase : new Uri(healthApiBase.AbsoluteUri + "/");
             Throttle = throttle ?? new RequestThrottle();
             _pipeline = new HttpPipeline(tokens, _apiBase,
-                handler ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate }, disposeHandler,
+                handler ?? DefaultHandler(), disposeHandler,
                 Throttle, wait => Waiting?.Invoke(wait), count => RequestCompleted?.Invoke(count));
         }
 
         public RequestThrottle Throttle { get; }
+
+        /// <summary>The network handler when none is given: Google answers gzip when asked.</summary>
+        internal static HttpMessageHandler DefaultHandler() =>
+            new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
 
         /// <summary>Retries after 429/503/5xx answers before giving up (the first try not counted). Google answered:
         /// it is there, so these wait patiently (exponential back-off, Retry-After, the next quota minute).</summary>
