@@ -33,7 +33,7 @@ public sealed class BenchSettings
 }
 
 /// <summary>An in-process emulator (latency + quota on) and FitbitPS's client and reader signed in to it.</summary>
-public sealed class EmulatorSession : IAsyncDisposable
+internal sealed class EmulatorSession : IAsyncDisposable
 {
     private EmulatorSession(Emu emu, EmulatorTokenSource tokens, FitbitConnection connection)
     {

@@ -13,7 +13,7 @@ namespace FitbitPS.Bench;
 /// rollUp: ceil(span / (floor(limit ÷ window) windows)) — one unpaged request per chunk.
 /// The cost of recovering the points the server drops at page boundaries is its own row.
 /// </summary>
-public static class RequestsScenario
+internal static class RequestsScenario
 {
     public const int PageSize = 10000, SleepPageSize = 25;
 

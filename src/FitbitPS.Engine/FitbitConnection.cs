@@ -58,7 +58,7 @@ namespace FitbitPS.Engine
         public RequestThrottle Throttle { get; }
 
         /// <summary>How exports run (windows, history defaults, lock timeout, concurrency); tests shorten them.</summary>
-        public ExportOptions ExportTuning { get; set; } = new ExportOptions();
+        internal ExportOptions ExportTuning { get; set; } = new ExportOptions();
 
         /// <summary>A client for one command: its own request count and its own "the command has ended" state, on the
         /// profile's handler, throttle and settings.</summary>

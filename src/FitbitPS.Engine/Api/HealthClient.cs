@@ -24,7 +24,7 @@ namespace FitbitPS.Engine.Api
     /// 401 refresh, throttle, retries and back-off, deadline and pooled body, Google's error JSON) are the handlers of
     /// <see cref="HttpPipeline"/>; each wait is reported through <see cref="Waiting"/>.
     /// </summary>
-    public sealed class HealthClient : IDisposable
+    internal sealed class HealthClient : IDisposable
     {
         private static readonly JsonSerializer Serializer = DataPointReader.Serializer;
         private readonly HttpPipeline _pipeline;

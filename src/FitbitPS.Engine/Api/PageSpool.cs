@@ -17,7 +17,7 @@ namespace FitbitPS.Engine.Api
     /// <see cref="ArrayPool{T}.Shared"/>: a 3.5 MB page would otherwise be a fresh large-object array
     /// each time, which only a full collection reclaims, so the working set would grow with the range.
     /// </summary>
-    public sealed class PageSpool : IDisposable
+    internal sealed class PageSpool : IDisposable
     {
         /// <summary>
         /// The buffers of response bodies and spooled pages. Why not ArrayPool.Shared: it keeps up to

@@ -49,7 +49,7 @@ namespace FitbitPS.Engine.Api
     /// via list with a date filter — one request for up to 10,000 days — and daily activity totals via
     /// dailyRollUp (one value per day instead of 1,440 minute points).
     /// </summary>
-    public static class RequestPlanner
+    internal static class RequestPlanner
     {
         /// <summary>Largest pageSize the API accepts for list/reconcile (sleep and exercise: 25).</summary>
         public const int MaxPageSize = 10000;

@@ -8,7 +8,7 @@ namespace FitbitPS.Engine.Api
     /// own requests once kinds are read concurrently; an AsyncLocal follows the kind into the
     /// prefetch tasks it starts, so every request it causes is counted to it and to nobody else.
     /// </summary>
-    public sealed class RequestTally
+    internal sealed class RequestTally
     {
         private static readonly AsyncLocal<RequestTally> CurrentTally = new AsyncLocal<RequestTally>();
         private long _count;

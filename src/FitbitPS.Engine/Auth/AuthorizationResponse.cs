@@ -6,7 +6,7 @@ using FitbitPS.Engine.Core;
 namespace FitbitPS.Engine.Auth
 {
     /// <summary>Parses a redirected URL (the loopback request, or what a person pastes after -NoBrowser).</summary>
-    public static class AuthorizationResponse
+    internal static class AuthorizationResponse
     {
         /// <summary>The code/state/error of a full redirected URL, or of just its query string.</summary>
         public static AuthorizationCodeResponseUrl Parse(string redirectedUrl)

@@ -14,7 +14,7 @@ namespace FitbitPS.Engine.Auth
     /// without our variables (<see cref="IsScrubbed"/>): it lives on after sign-in and starts helpers of
     /// its own, and none of them needs the token-cache passphrase.
     /// </summary>
-    public static class BrowserLauncher
+    internal static class BrowserLauncher
     {
         public const string BrowserVariable = "FITBITPS_BROWSER";
 

@@ -16,7 +16,7 @@ namespace FitbitPS.Engine.Auth
     /// (and never a value: the file holds the client secret). Files far larger than a client file are
     /// refused without being read.
     /// </summary>
-    public static class ClientConfiguration
+    internal static class ClientConfiguration
     {
         private const string WhereToGetIt = "Download the client JSON again from Google Cloud console → Google Auth Platform → Clients → your OAuth client (type Desktop app) → Download JSON.";
 

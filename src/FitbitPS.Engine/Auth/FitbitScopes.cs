@@ -9,7 +9,7 @@ namespace FitbitPS.Engine.Auth
     /// Friendly scope names (what Connect-Fitbit -Scope takes) and the Google Health read-only scopes
     /// behind them, plus which readers need each one (for the "scope not granted" warning).
     /// </summary>
-    public static class FitbitScopes
+    internal static class FitbitScopes
     {
         public const string Prefix = "https://www.googleapis.com/auth/googlehealth.";
 

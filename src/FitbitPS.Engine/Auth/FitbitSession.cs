@@ -54,7 +54,7 @@ namespace FitbitPS.Engine.Auth
         public EngineLogger Log { get; set; }
 
         public string Profile => _record.Profile;
-        public GoogleEndpoints Endpoints { get; }
+        internal GoogleEndpoints Endpoints { get; }
         public string HealthUserId => _record.HealthUserId;
         public TokenCacheKind TokenCacheKind => _store.Kind;
 
@@ -62,7 +62,7 @@ namespace FitbitPS.Engine.Auth
         public Func<HttpMessageHandler> HttpHandlerFactory => _options.HttpHandlerFactory;
 
         /// <summary>Settings every Health API client of this session gets (null: the defaults).</summary>
-        public Action<Api.HealthClient> ConfigureClient => _options.ConfigureClient;
+        internal Action<Api.HealthClient> ConfigureClient => _options.ConfigureClient;
 
         /// <summary>A snapshot for Get-FitbitContext.</summary>
         public FitbitContext Context

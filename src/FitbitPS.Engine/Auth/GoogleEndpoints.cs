@@ -6,7 +6,7 @@ namespace FitbitPS.Engine.Auth
     /// The Google hosts FitbitPS talks to. Real Google by default; <see cref="ForEmulator"/> points every
     /// endpoint at one base URL (our emulator, or any Google-compatible endpoint set).
     /// </summary>
-    public sealed class GoogleEndpoints
+    internal sealed class GoogleEndpoints
     {
         public GoogleEndpoints(Uri authorizationEndpoint, Uri tokenEndpoint, Uri revokeEndpoint, Uri healthApiBase)
         {

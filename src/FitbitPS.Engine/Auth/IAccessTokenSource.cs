@@ -1,7 +1,7 @@
 namespace FitbitPS.Engine.Auth
 {
     /// <summary>Gives the Health API client a current access token; refreshes transparently.</summary>
-    public interface IAccessTokenSource
+    internal interface IAccessTokenSource
     {
         /// <param name="rejected">The access token Google just refused with a 401, or null. A new token is fetched
         /// only while the source still holds that very token: a late 401 for a request sent before another caller

@@ -27,7 +27,7 @@ namespace FitbitPS.Engine.Auth
     /// reaches 127.0.0.1 under another name by DNS rebinding is refused). Nothing but the valid callback,
     /// the timeout or cancellation ends the wait. The port is released on every way out.
     /// </summary>
-    public sealed class LoopbackCodeReceiver : ICodeReceiver, IDisposable
+    internal sealed class LoopbackCodeReceiver : ICodeReceiver, IDisposable
     {
         public const string ClosePage =
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>FitbitPS</title></head><body style=\"font-family:sans-serif\">" +

@@ -12,7 +12,7 @@ namespace FitbitPS.Engine.Auth
     /// "Web application" client: Google accepts only a registered URI, compared exactly, so one of the
     /// client's registered loopback URIs (host localhost, 127.0.0.1 or [::1]) is used as written.
     /// </summary>
-    public sealed class LoopbackRedirect
+    internal sealed class LoopbackRedirect
     {
         private LoopbackRedirect(string host, int port, string path, string exact)
         {

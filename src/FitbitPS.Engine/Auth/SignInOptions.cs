@@ -27,7 +27,7 @@ namespace FitbitPS.Engine.Auth
         /// <summary>Never open a browser or prompt (PowerShell -NonInteractive, scheduled task, cron).</summary>
         public bool NonInteractive { get; set; }
         /// <summary>Adjusts every Health API client of the session (back-off, deadlines; tests shorten them). null: the defaults.</summary>
-        public Action<Api.HealthClient> ConfigureClient { get; set; }
+        internal Action<Api.HealthClient> ConfigureClient { get; set; }
     }
 
     /// <summary>Everything Connect-Fitbit passes to <see cref="FitbitAuthenticator.ConnectAsync"/>.</summary>

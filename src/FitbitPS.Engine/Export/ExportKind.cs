@@ -9,7 +9,7 @@ namespace FitbitPS.Engine.Export
     /// One kind of record the exporter writes to its own file (weight, daily activity, sleep
     /// sessions, …): where its rows come from, and how rows are identified (key) and dated (day).
     /// </summary>
-    public abstract class ExportKind
+    internal abstract class ExportKind
     {
         private protected ExportKind(string name, string fileStem)
         {
@@ -51,7 +51,7 @@ namespace FitbitPS.Engine.Export
     }
 
     /// <summary>An export kind for records of type <typeparamref name="T"/>.</summary>
-    public sealed class ExportKind<T> : ExportKind where T : class
+    internal sealed class ExportKind<T> : ExportKind where T : class
     {
         /// <param name="name">What a user calls the kind (the -DataType value).</param>
         /// <param name="fileStem">File name without extension.</param>

@@ -16,7 +16,7 @@ namespace FitbitPS.Engine.Export
     /// person's own calendar day, the same day the reader filters on, so a re-read range replaces
     /// exactly the rows it covers.
     /// </summary>
-    public static class ExportKinds
+    internal static class ExportKinds
     {
         /// <summary>The -DataType names, in export order (intraday kinds last).</summary>
         public static IReadOnlyList<string> DataTypes { get; } = new[]

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace FitbitPS.Engine.Export
 {
     /// <summary>What to export where.</summary>
-    public sealed class ExportRequest
+    internal sealed class ExportRequest
     {
         /// <summary>The folder (created when missing).</summary>
         public string Path { get; set; }
@@ -48,7 +48,7 @@ namespace FitbitPS.Engine.Export
     }
 
     /// <summary>How the exporter behaves; the defaults are what Export-FitbitData uses.</summary>
-    public sealed class ExportOptions
+    internal sealed class ExportOptions
     {
         /// <summary>Days before the last complete day that every incremental run reads again,
         /// because a device syncs late and the server recomputes recent days.</summary>

@@ -9,7 +9,7 @@ using Newtonsoft.Json.Linq;
 namespace FitbitPS.Engine.Export
 {
     /// <summary>What one kind's file holds: the days it covers and how many rows.</summary>
-    public sealed class ExportKindState
+    internal sealed class ExportKindState
     {
         /// <summary>File name inside the folder, e.g. weight.csv.</summary>
         public string File { get; set; }
@@ -32,7 +32,7 @@ namespace FitbitPS.Engine.Export
     /// the same bytes as an uninterrupted one. Older schema versions are migrated on load; a newer
     /// version or an unreadable file is an error that leaves the folder untouched.
     /// </summary>
-    public sealed class ExportState
+    internal sealed class ExportState
     {
         public const string FileName = "fitbitps-export.json";
 

@@ -8,7 +8,7 @@ namespace FitbitPS.Engine.Export
     /// public scalar properties in declaration order, accessors compiled once per type). For
     /// callers that want a file of records without the folder, state and merge machinery.
     /// </summary>
-    public static class ExportWriter
+    internal static class ExportWriter
     {
         /// <summary>Header row, then one CRLF-terminated row per record. Returns the row count.</summary>
         public static long WriteCsv<T>(TextWriter output, IEnumerable<T> records) => Write(output, records, csv: true);

@@ -14,7 +14,7 @@ namespace FitbitPS.Engine.Export
     /// Each kind's file is replaced atomically and its state entry written after it, so a run
     /// killed at any point and started again leaves the same bytes as a run never interrupted.
     /// </summary>
-    public static class Exporter
+    internal static class Exporter
     {
         /// <summary>What a run would do, without writing or creating anything (-WhatIf).</summary>
         public static async Task<IReadOnlyList<ExportPlanItem>> PlanAsync(ExportRequest request, ExportOptions options = null, CancellationToken cancellationToken = default)

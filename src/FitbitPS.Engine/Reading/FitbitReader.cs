@@ -22,12 +22,15 @@ namespace FitbitPS.Engine.Reading
     {
         private readonly PointStreams _streams;
 
-        public FitbitReader(HealthClient client)
+        internal FitbitReader(HealthClient client)
         {
             _streams = new PointStreams(client ?? throw new ArgumentNullException(nameof(client)));
         }
 
-        public HealthClient Client => _streams.Client;
+        internal HealthClient Client => _streams.Client;
+
+        /// <summary>Requests this reader has made so far (its command's count).</summary>
+        public int RequestCount => _streams.Client.RequestCount;
 
         /// <summary>Roll-up chunks requested ahead of the one being yielded, per data type.</summary>
         public int Lookahead { get => _streams.Lookahead; set => _streams.Lookahead = value; }
@@ -92,7 +95,7 @@ namespace FitbitPS.Engine.Reading
             => SleepRecords.Sessions(_streams.ListAscending(DataTypeCatalog.Sleep, range, false, cancellationToken));
 
         /// <summary>The stage segments of each sleep, in time order.</summary>
-        public IEnumerable<ReadItem<Records.SleepStage>> ReadSleepStages(CivilRange range, CancellationToken cancellationToken)
+        public IEnumerable<ReadItem<FitbitPS.Engine.Records.SleepStage>> ReadSleepStages(CivilRange range, CancellationToken cancellationToken)
             => SleepRecords.Stages(PointStreams.WhenRead(() => _streams.ListAscending(DataTypeCatalog.Sleep, range, false, cancellationToken)));
 
         /// <summary>Resting heart rate per day: list with a date filter, one request for up to 10,000 days.</summary>
@@ -127,7 +130,7 @@ namespace FitbitPS.Engine.Reading
             => _streams.ListRecords(DataTypeCatalog.DailyVo2Max, range, DailyMetricRecords.ToCardioFitness, cancellationToken);
 
         /// <summary>Exercises started on the days of the range (25 per page: the API's maximum).</summary>
-        public IEnumerable<ReadItem<Records.Exercise>> ReadExercise(CivilRange range, CancellationToken cancellationToken)
+        public IEnumerable<ReadItem<FitbitPS.Engine.Records.Exercise>> ReadExercise(CivilRange range, CancellationToken cancellationToken)
             => ExerciseRecords.Exercises(_streams.ListAscending(DataTypeCatalog.Exercise, range, false, cancellationToken));
 
         /// <summary>Any data type by name ("steps", "heartRate"), any read method by name (null: the type's
@@ -175,11 +178,11 @@ namespace FitbitPS.Engine.Reading
              : type.Supports(DataTypeMethods.Reconcile) ? DataTypeMethods.Reconcile : DataTypeMethods.RollUp;
 
         /// <summary>Points of <paramref name="type"/> in the range, oldest first (the fetch starts now).</summary>
-        public IEnumerable<ReadItem<DataPoint>> ListAscending(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
+        internal IEnumerable<ReadItem<DataPoint>> ListAscending(DataTypeInfo type, CivilRange range, bool reconcile, CancellationToken cancellationToken)
             => _streams.ListAscending(type, range, reconcile, cancellationToken);
 
         /// <summary>Daily roll-ups of one type over the range, oldest day first.</summary>
-        public IEnumerable<ReadItem<RollupDataPoint>> DailyRollUpAscending(DataTypeInfo type, CivilRange range, CancellationToken cancellationToken)
+        internal IEnumerable<ReadItem<RollupDataPoint>> DailyRollUpAscending(DataTypeInfo type, CivilRange range, CancellationToken cancellationToken)
             => _streams.DailyRollUpAscending(type, range, cancellationToken);
 
         /// <summary>A raw heart-rate list page (newest first, as sent) into records: the byte scanner, or

@@ -12,7 +12,7 @@ namespace FitbitPS.Engine.Reading
     /// points on the person's own days, trips and DST included. IANA names resolve on .NET (Core)
     /// everywhere; where they don't (Windows PowerShell 5.1), the settings' current utcOffset is used.
     /// </summary>
-    public sealed class PersonZone
+    internal sealed class PersonZone
     {
         private readonly TimeZoneInfo _zone;
         private readonly TimeSpan _fixedOffset;

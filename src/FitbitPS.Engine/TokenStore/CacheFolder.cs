@@ -7,7 +7,7 @@ using FitbitPS.Engine.Core;
 namespace FitbitPS.Engine.TokenStore
 {
     /// <summary>The per-user folder FitbitPS keeps its caches in, and profile-name rules.</summary>
-    public static class CacheFolder
+    internal static class CacheFolder
     {
         /// <summary>Overrides the folder (tests use temp folders; also handy for service accounts).</summary>
         public const string HomeVariable = "FITBITPS_HOME";

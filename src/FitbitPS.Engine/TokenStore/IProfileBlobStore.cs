@@ -6,7 +6,7 @@ namespace FitbitPS.Engine.TokenStore
     /// One opaque blob per profile in one kind of storage. <see cref="ProfileStore"/> adds locking and
     /// the JSON record on top; implementations only move bytes (encrypting where the kind says so).
     /// </summary>
-    public interface IProfileBlobStore
+    internal interface IProfileBlobStore
     {
         TokenCacheKind Kind { get; }
 

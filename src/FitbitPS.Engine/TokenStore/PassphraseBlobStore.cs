@@ -20,7 +20,7 @@ namespace FitbitPS.Engine.TokenStore
     /// check = HMAC(macKey, "FitbitPS passphrase check"); sum = SHA-256(everything before it), unkeyed, so
     /// damage shows without the passphrase; tag = HMAC(macKey, everything before it).
     /// </remarks>
-    public sealed class PassphraseBlobStore : IProfileBlobStore
+    internal sealed class PassphraseBlobStore : IProfileBlobStore
     {
         public const string Suffix = ".tokens.aes";
         public const string PassphraseVariable = "FITBITPS_CACHE_PASSPHRASE";

@@ -8,7 +8,7 @@ namespace FitbitPS.Engine.TokenStore
     /// Unencrypted JSON, only when named (-TokenCache Plaintext). Mode 0600, a distinct file name
     /// ("*.plaintext-tokens.json") so nobody mistakes it for an encrypted cache.
     /// </summary>
-    public sealed class PlaintextBlobStore : IProfileBlobStore
+    internal sealed class PlaintextBlobStore : IProfileBlobStore
     {
         public const string Suffix = ".plaintext-tokens.json";
         private readonly string _folder;

@@ -6,7 +6,7 @@ using System.Linq;
 namespace FitbitPS.Engine.TokenStore
 {
     /// <summary>Memory only: nothing touches the disk, everything is gone when the process ends.</summary>
-    public sealed class ProcessBlobStore : IProfileBlobStore
+    internal sealed class ProcessBlobStore : IProfileBlobStore
     {
         // Shared by every ProcessBlobStore in the process (one PowerShell process = one cache).
         private static readonly ConcurrentDictionary<string, byte[]> Blobs = new ConcurrentDictionary<string, byte[]>();

@@ -10,7 +10,7 @@ namespace FitbitPS.Engine.TokenStore
     /// <see cref="TokenResponse"/> under the user id, which is the profile name. Other keys are not used
     /// by the authorization-code flow and are refused.
     /// </summary>
-    public sealed class ProfileDataStore : IDataStore
+    internal sealed class ProfileDataStore : IDataStore
     {
         private readonly ProfileStore _store;
 

@@ -10,7 +10,7 @@ namespace FitbitPS.Engine.TokenStore
     /// (id, secret, endpoints), Google's token response, scopes and the Google Health user id.
     /// ToString never shows a secret.
     /// </summary>
-    public sealed class ProfileRecord
+    internal sealed class ProfileRecord
     {
         [JsonProperty("version")] public int Version { get; set; } = 1;
         [JsonProperty("profile")] public string Profile { get; set; }
@@ -34,7 +34,7 @@ namespace FitbitPS.Engine.TokenStore
     }
 
     /// <summary>The OAuth client and endpoints a profile signs in with (remembered, encrypted with the tokens).</summary>
-    public sealed class StoredClient
+    internal sealed class StoredClient
     {
         [JsonProperty("clientId")] public string ClientId { get; set; }
         [JsonProperty("clientSecret")] public string ClientSecret { get; set; }

@@ -15,7 +15,7 @@ namespace FitbitPS.Engine.TokenStore
     /// inside the process (a semaphore, so threads queue instead of spinning on the file). The lock is
     /// re-entrant along one async flow, so a refresh can hold it while Google's flow stores the token.
     /// </summary>
-    public sealed class ProfileStore
+    internal sealed class ProfileStore
     {
         private static readonly ConcurrentDictionary<string, SemaphoreSlim> ProcessLocks = new ConcurrentDictionary<string, SemaphoreSlim>();
         private static readonly AsyncLocal<string> HeldLocks = new AsyncLocal<string>();

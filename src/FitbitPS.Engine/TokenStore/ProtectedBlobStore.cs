@@ -21,7 +21,7 @@ namespace FitbitPS.Engine.TokenStore
     /// non-secret marker file ("*.protected-marker"): marker present + empty read = locked keyring,
     /// reported as such instead of "not signed in".
     /// </remarks>
-    public sealed class ProtectedBlobStore : IProfileBlobStore
+    internal sealed class ProtectedBlobStore : IProfileBlobStore
     {
         public const string MarkerSuffix = ".protected-marker";
         public const string DataSuffix = ".protected";

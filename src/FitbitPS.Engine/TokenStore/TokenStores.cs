@@ -4,7 +4,7 @@ using System.Linq;
 namespace FitbitPS.Engine.TokenStore
 {
     /// <summary>Creates the store for a cache kind and finds which kind holds an existing profile.</summary>
-    public static class TokenStores
+    internal static class TokenStores
     {
         public static IProfileBlobStore Create(TokenCacheKind kind, string folder = null, string passphrase = null)
         {

@@ -76,7 +76,7 @@ namespace FitbitPS.Cmdlets
                 if (!CancellationToken.IsCancellationRequested) // a stopping pipeline refuses writes
                 {
                     WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-                    WriteVerboseMessage($"{Activity}: {reader.Client.RequestCount} request(s), {written} record(s).");
+                    WriteVerboseMessage($"{Activity}: {reader.RequestCount} request(s), {written} record(s).");
                 }
             }
         }

@@ -30,7 +30,7 @@ public sealed class TestSample
 /// Records as a server would hold them, per civil day; tests change them between runs. Used to
 /// test the export layers (merge, state, files, lock) without the network.
 /// </summary>
-public sealed class TestData
+internal sealed class TestData
 {
     public SortedDictionary<DateTime, TestDay> Days { get; } = new();
     public SortedDictionary<DateTimeOffset, TestSample> Samples { get; } = new();

@@ -10,7 +10,7 @@ using Newtonsoft.Json;
 namespace FitbitPS.Engine.Api.Wire
 {
     /// <summary>google.type.Date.</summary>
-    public sealed class GoogleDate
+    internal sealed class GoogleDate
     {
         [JsonProperty("year")] public int Year { get; set; }
         [JsonProperty("month")] public int Month { get; set; }
@@ -22,7 +22,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>google.type.TimeOfDay. An empty object <c>{}</c> is midnight.</summary>
-    public sealed class TimeOfDay
+    internal sealed class TimeOfDay
     {
         [JsonProperty("hours", DefaultValueHandling = DefaultValueHandling.Include)] public int Hours { get; set; }
         [JsonProperty("minutes", DefaultValueHandling = DefaultValueHandling.Include)] public int Minutes { get; set; }
@@ -33,7 +33,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>CivilDateTime: a date and an optional time of day (midnight when absent), no zone.</summary>
-    public sealed class CivilDateTime
+    internal sealed class CivilDateTime
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("time", NullValueHandling = NullValueHandling.Ignore)] public TimeOfDay Time { get; set; }
@@ -45,7 +45,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>ObservationSampleTime (samples: weight, heart rate…).</summary>
-    public sealed class ObservationSampleTime
+    internal sealed class ObservationSampleTime
     {
         [JsonProperty("physicalTime")] public DateTimeOffset PhysicalTime { get; set; }
         [JsonProperty("utcOffset"), JsonConverter(typeof(DurationConverter))] public TimeSpan UtcOffset { get; set; }
@@ -59,7 +59,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>ObservationTimeInterval / SessionTimeInterval (same six fields).</summary>
-    public sealed class ObservationTimeInterval
+    internal sealed class ObservationTimeInterval
     {
         [JsonProperty("startTime")] public DateTimeOffset StartTime { get; set; }
         [JsonProperty("startUtcOffset"), JsonConverter(typeof(DurationConverter))] public TimeSpan StartUtcOffset { get; set; }
@@ -75,7 +75,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>DataSource: who recorded a point.</summary>
-    public sealed class DataSource
+    internal sealed class DataSource
     {
         [JsonProperty("recordingMethod")] public string RecordingMethod { get; set; }
         [JsonProperty("device")] public Device Device { get; set; }
@@ -94,14 +94,14 @@ namespace FitbitPS.Engine.Api.Wire
         }
     }
 
-    public sealed class Device
+    internal sealed class Device
     {
         [JsonProperty("formFactor")] public string FormFactor { get; set; }
         [JsonProperty("manufacturer")] public string Manufacturer { get; set; }
         [JsonProperty("displayName")] public string DisplayName { get; set; }
     }
 
-    public sealed class Application
+    internal sealed class Application
     {
         [JsonProperty("packageName")] public string PackageName { get; set; }
         [JsonProperty("webClientId")] public string WebClientId { get; set; }
@@ -109,7 +109,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>proto3 JSON Duration: "-18000s", "3.5s", "0.000000001s".</summary>
-    public sealed class DurationConverter : JsonConverter
+    internal sealed class DurationConverter : JsonConverter
     {
         public override bool CanConvert(Type objectType) => objectType == typeof(TimeSpan) || objectType == typeof(TimeSpan?);
 
@@ -127,7 +127,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>Fast, allocation-light parsing of Google's time literals.</summary>
-    public static class WireTime
+    internal static class WireTime
     {
         public static DateTimeOffset WithOffset(DateTimeOffset utc, TimeSpan offset)
         {

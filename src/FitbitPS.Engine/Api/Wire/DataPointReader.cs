@@ -29,7 +29,7 @@ namespace FitbitPS.Engine.Api.Wire
     /// reflection, interned property names); every other member goes through the serializer's cached
     /// contract, which is plenty for pages of at most a few thousand points.
     /// </summary>
-    public static class DataPointReader
+    internal static class DataPointReader
     {
         internal static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
         {

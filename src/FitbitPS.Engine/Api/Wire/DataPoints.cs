@@ -8,7 +8,7 @@ namespace FitbitPS.Engine.Api.Wire
     /// <summary>DataPoint (list) or ReconciledDataPoint (reconcile): an envelope with exactly one
     /// data member. Parsed by <see cref="DataPointReader"/>; members this client maps to records are
     /// typed, any other member is kept as <see cref="Other"/> for the generic reader.</summary>
-    public sealed class DataPoint
+    internal sealed class DataPoint
     {
         /// <summary>"name" in list; reconcile calls the same field "dataPointName".</summary>
         [JsonProperty("name")] public string Name { get; set; }
@@ -36,63 +36,63 @@ namespace FitbitPS.Engine.Api.Wire
         public JObject Other { get; set; }
     }
 
-    public sealed class Weight
+    internal sealed class Weight
     {
         [JsonProperty("sampleTime")] public ObservationSampleTime SampleTime { get; set; }
         [JsonProperty("weightGrams")] public double WeightGrams { get; set; }
         [JsonProperty("notes")] public string Notes { get; set; }
     }
 
-    public sealed class BodyFat
+    internal sealed class BodyFat
     {
         [JsonProperty("sampleTime")] public ObservationSampleTime SampleTime { get; set; }
         [JsonProperty("percentage")] public double Percentage { get; set; }
     }
 
-    public sealed class Height
+    internal sealed class Height
     {
         [JsonProperty("sampleTime")] public ObservationSampleTime SampleTime { get; set; }
         [JsonProperty("heightMillimeters")] public long HeightMillimeters { get; set; }
     }
 
-    public sealed class HeartRate
+    internal sealed class HeartRate
     {
         [JsonProperty("sampleTime")] public ObservationSampleTime SampleTime { get; set; }
         [JsonProperty("beatsPerMinute")] public long BeatsPerMinute { get; set; }
         [JsonProperty("metadata")] public HeartRateMetadata Metadata { get; set; }
     }
 
-    public sealed class HeartRateMetadata
+    internal sealed class HeartRateMetadata
     {
         [JsonProperty("motionContext")] public string MotionContext { get; set; }
         [JsonProperty("sensorLocation")] public string SensorLocation { get; set; }
     }
 
-    public sealed class Steps
+    internal sealed class Steps
     {
         [JsonProperty("interval")] public ObservationTimeInterval Interval { get; set; }
         [JsonProperty("count")] public long Count { get; set; }
     }
 
-    public sealed class Distance
+    internal sealed class Distance
     {
         [JsonProperty("interval")] public ObservationTimeInterval Interval { get; set; }
         [JsonProperty("millimeters")] public long Millimeters { get; set; }
     }
 
-    public sealed class DailyRestingHeartRate
+    internal sealed class DailyRestingHeartRate
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("beatsPerMinute")] public long BeatsPerMinute { get; set; }
         [JsonProperty("dailyRestingHeartRateMetadata")] public DailyRestingHeartRateMetadata DailyRestingHeartRateMetadata { get; set; }
     }
 
-    public sealed class DailyRestingHeartRateMetadata
+    internal sealed class DailyRestingHeartRateMetadata
     {
         [JsonProperty("calculationMethod")] public string CalculationMethod { get; set; }
     }
 
-    public sealed class DailyHeartRateVariability
+    internal sealed class DailyHeartRateVariability
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("averageHeartRateVariabilityMilliseconds")] public double? AverageHeartRateVariabilityMilliseconds { get; set; }
@@ -101,7 +101,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("nonRemHeartRateBeatsPerMinute")] public long? NonRemHeartRateBeatsPerMinute { get; set; }
     }
 
-    public sealed class DailyOxygenSaturation
+    internal sealed class DailyOxygenSaturation
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("averagePercentage")] public double? AveragePercentage { get; set; }
@@ -110,13 +110,13 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("standardDeviationPercentage")] public double? StandardDeviationPercentage { get; set; }
     }
 
-    public sealed class DailyRespiratoryRate
+    internal sealed class DailyRespiratoryRate
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("breathsPerMinute")] public double? BreathsPerMinute { get; set; }
     }
 
-    public sealed class DailySleepTemperatureDerivations
+    internal sealed class DailySleepTemperatureDerivations
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("nightlyTemperatureCelsius")] public double? NightlyTemperatureCelsius { get; set; }
@@ -124,7 +124,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("relativeNightlyStddev30dCelsius")] public double? RelativeNightlyStddev30dCelsius { get; set; }
     }
 
-    public sealed class DailyVO2Max
+    internal sealed class DailyVO2Max
     {
         [JsonProperty("date")] public GoogleDate Date { get; set; }
         [JsonProperty("vo2Max")] public double? Vo2Max { get; set; }
@@ -133,7 +133,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("vo2MaxCovariance")] public double? Vo2MaxCovariance { get; set; }
     }
 
-    public sealed class Sleep
+    internal sealed class Sleep
     {
         [JsonProperty("interval")] public ObservationTimeInterval Interval { get; set; }
         /// <summary>CLASSIC | STAGES.</summary>
@@ -146,7 +146,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("updateTime")] public DateTimeOffset? UpdateTime { get; set; }
     }
 
-    public sealed class SleepStage
+    internal sealed class SleepStage
     {
         [JsonProperty("startTime")] public DateTimeOffset StartTime { get; set; }
         [JsonProperty("startUtcOffset"), JsonConverter(typeof(DurationConverter))] public TimeSpan StartUtcOffset { get; set; }
@@ -156,7 +156,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("type")] public string Type { get; set; }
     }
 
-    public sealed class SleepMetadata
+    internal sealed class SleepMetadata
     {
         [JsonProperty("stagesStatus")] public string StagesStatus { get; set; }
         [JsonProperty("processed")] public bool? Processed { get; set; }
@@ -166,7 +166,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("mainSleep")] public bool? MainSleep { get; set; }
     }
 
-    public sealed class SleepSummary
+    internal sealed class SleepSummary
     {
         [JsonProperty("minutesInSleepPeriod")] public long? MinutesInSleepPeriod { get; set; }
         [JsonProperty("minutesAfterWakeUp")] public long? MinutesAfterWakeUp { get; set; }
@@ -176,14 +176,14 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("stagesSummary")] public List<StageSummary> StagesSummary { get; set; }
     }
 
-    public sealed class StageSummary
+    internal sealed class StageSummary
     {
         [JsonProperty("type")] public string Type { get; set; }
         [JsonProperty("minutes")] public long Minutes { get; set; }
         [JsonProperty("count")] public long Count { get; set; }
     }
 
-    public sealed class Exercise
+    internal sealed class Exercise
     {
         [JsonProperty("interval")] public ObservationTimeInterval Interval { get; set; }
         [JsonProperty("exerciseType")] public string ExerciseType { get; set; }
@@ -193,7 +193,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("metricsSummary")] public MetricsSummary MetricsSummary { get; set; }
     }
 
-    public sealed class MetricsSummary
+    internal sealed class MetricsSummary
     {
         [JsonProperty("caloriesKcal")] public double? CaloriesKcal { get; set; }
         [JsonProperty("distanceMillimeters")] public double? DistanceMillimeters { get; set; }

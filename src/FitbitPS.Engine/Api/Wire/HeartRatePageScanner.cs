@@ -16,7 +16,7 @@ namespace FitbitPS.Engine.Api.Wire
     /// syntax — by returning false, and the caller then parses the page with <see cref="DataPointReader"/>
     /// (Newtonsoft). Equal dataSource objects (byte for byte) are decoded once per page.
     /// </summary>
-    public static class HeartRatePageScanner
+    internal static class HeartRatePageScanner
     {
         private static readonly byte[] KDataPoints = Bytes("dataPoints"), KNextPageToken = Bytes("nextPageToken"),
             KDataSource = Bytes("dataSource"), KHeartRate = Bytes("heartRate"), KName = Bytes("name"), KDataPointName = Bytes("dataPointName"),

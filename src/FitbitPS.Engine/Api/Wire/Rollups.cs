@@ -6,7 +6,7 @@ using Newtonsoft.Json.Linq;
 namespace FitbitPS.Engine.Api.Wire
 {
     /// <summary>RollUpDataPointsRequest (physical windows).</summary>
-    public sealed class RollUpDataPointsRequest
+    internal sealed class RollUpDataPointsRequest
     {
         [JsonProperty("range")] public Interval Range { get; set; }
         [JsonProperty("windowSize"), JsonConverter(typeof(DurationConverter))] public TimeSpan WindowSize { get; set; }
@@ -16,14 +16,14 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>Interval: closed-open physical range.</summary>
-    public sealed class Interval
+    internal sealed class Interval
     {
         [JsonProperty("startTime")] public string StartTime { get; set; }
         [JsonProperty("endTime")] public string EndTime { get; set; }
     }
 
     /// <summary>DailyRollUpDataPointsRequest (civil days; start aligned with the window).</summary>
-    public sealed class DailyRollUpDataPointsRequest
+    internal sealed class DailyRollUpDataPointsRequest
     {
         [JsonProperty("range")] public CivilTimeInterval Range { get; set; }
         [JsonProperty("windowSizeDays")] public int WindowSizeDays { get; set; } = 1;
@@ -32,7 +32,7 @@ namespace FitbitPS.Engine.Api.Wire
         [JsonProperty("dataSourceFamily", NullValueHandling = NullValueHandling.Ignore)] public string DataSourceFamily { get; set; }
     }
 
-    public sealed class CivilTimeInterval
+    internal sealed class CivilTimeInterval
     {
         [JsonProperty("start")] public CivilDateTime Start { get; set; }
         [JsonProperty("end")] public CivilDateTime End { get; set; }
@@ -40,7 +40,7 @@ namespace FitbitPS.Engine.Api.Wire
 
     /// <summary>RollUpDataPointsResponse and DailyRollUpDataPointsResponse (the latter has no
     /// nextPageToken in the v4 schema; we follow one if it ever appears).</summary>
-    public sealed class RollUpDataPointsResponse
+    internal sealed class RollUpDataPointsResponse
     {
         [JsonProperty("rollupDataPoints")] public List<RollupDataPoint> RollupDataPoints { get; set; } = new List<RollupDataPoint>();
         [JsonProperty("nextPageToken")] public string NextPageToken { get; set; }
@@ -48,7 +48,7 @@ namespace FitbitPS.Engine.Api.Wire
 
     /// <summary>RollupDataPoint (startTime/endTime) and DailyRollupDataPoint (civilStartTime/civilEndTime)
     /// share one class: exactly one value member is present.</summary>
-    public sealed class RollupDataPoint
+    internal sealed class RollupDataPoint
     {
         [JsonProperty("startTime")] public DateTimeOffset? StartTime { get; set; }
         [JsonProperty("endTime")] public DateTimeOffset? EndTime { get; set; }
@@ -72,55 +72,55 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>StepsRollupValue / FloorsRollupValue.</summary>
-    public sealed class CountSumRollupValue { [JsonProperty("countSum")] public long CountSum { get; set; } }
+    internal sealed class CountSumRollupValue { [JsonProperty("countSum")] public long CountSum { get; set; } }
 
-    public sealed class DistanceRollupValue { [JsonProperty("millimetersSum")] public long MillimetersSum { get; set; } }
+    internal sealed class DistanceRollupValue { [JsonProperty("millimetersSum")] public long MillimetersSum { get; set; } }
 
     /// <summary>TotalCaloriesRollupValue / ActiveEnergyBurnedRollupValue.</summary>
-    public sealed class KcalSumRollupValue { [JsonProperty("kcalSum")] public double KcalSum { get; set; } }
+    internal sealed class KcalSumRollupValue { [JsonProperty("kcalSum")] public double KcalSum { get; set; } }
 
-    public sealed class ActiveZoneMinutesRollupValue
+    internal sealed class ActiveZoneMinutesRollupValue
     {
         [JsonProperty("sumInFatBurnHeartZone")] public long SumInFatBurnHeartZone { get; set; }
         [JsonProperty("sumInCardioHeartZone")] public long SumInCardioHeartZone { get; set; }
         [JsonProperty("sumInPeakHeartZone")] public long SumInPeakHeartZone { get; set; }
     }
 
-    public sealed class ActiveMinutesRollupValue
+    internal sealed class ActiveMinutesRollupValue
     {
         [JsonProperty("activeMinutesRollupByActivityLevel")] public List<ActiveMinutesRollupByActivityLevel> ActiveMinutesRollupByActivityLevel { get; set; }
     }
 
-    public sealed class ActiveMinutesRollupByActivityLevel
+    internal sealed class ActiveMinutesRollupByActivityLevel
     {
         /// <summary>LIGHT | MODERATE | VIGOROUS.</summary>
         [JsonProperty("activityLevel")] public string ActivityLevel { get; set; }
         [JsonProperty("activeMinutesSum")] public long ActiveMinutesSum { get; set; }
     }
 
-    public sealed class ActivityLevelRollupValue
+    internal sealed class ActivityLevelRollupValue
     {
         [JsonProperty("activityLevelRollupsByActivityLevelType")] public List<ActivityLevelRollupByActivityLevelType> ActivityLevelRollupsByActivityLevelType { get; set; }
     }
 
-    public sealed class ActivityLevelRollupByActivityLevelType
+    internal sealed class ActivityLevelRollupByActivityLevelType
     {
         /// <summary>SEDENTARY | LIGHTLY_ACTIVE | MODERATELY_ACTIVE | VERY_ACTIVE.</summary>
         [JsonProperty("activityLevelType")] public string ActivityLevelType { get; set; }
         [JsonProperty("totalDuration"), JsonConverter(typeof(DurationConverter))] public TimeSpan TotalDuration { get; set; }
     }
 
-    public sealed class SedentaryPeriodRollupValue
+    internal sealed class SedentaryPeriodRollupValue
     {
         [JsonProperty("durationSum"), JsonConverter(typeof(DurationConverter))] public TimeSpan DurationSum { get; set; }
     }
 
-    public sealed class HeartRateRollupValue
+    internal sealed class HeartRateRollupValue
     {
         [JsonProperty("beatsPerMinuteMin")] public double? BeatsPerMinuteMin { get; set; }
         [JsonProperty("beatsPerMinuteAvg")] public double? BeatsPerMinuteAvg { get; set; }
         [JsonProperty("beatsPerMinuteMax")] public double? BeatsPerMinuteMax { get; set; }
     }
 
-    public sealed class WeightRollupValue { [JsonProperty("weightGramsAvg")] public double WeightGramsAvg { get; set; } }
+    internal sealed class WeightRollupValue { [JsonProperty("weightGramsAvg")] public double WeightGramsAvg { get; set; } }
 }

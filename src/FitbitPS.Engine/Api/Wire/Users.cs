@@ -5,7 +5,7 @@ using Newtonsoft.Json.Linq;
 namespace FitbitPS.Engine.Api.Wire
 {
     /// <summary>users.getIdentity.</summary>
-    public sealed class Identity
+    internal sealed class Identity
     {
         [JsonProperty("name")] public string Name { get; set; }
         [JsonProperty("legacyUserId")] public string LegacyUserId { get; set; }
@@ -13,7 +13,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>users.getProfile.</summary>
-    public sealed class Profile
+    internal sealed class Profile
     {
         [JsonProperty("name")] public string Name { get; set; }
         [JsonProperty("age")] public int? Age { get; set; }
@@ -25,7 +25,7 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>users.getSettings. Values from the API are always metric; units here are display prefs.</summary>
-    public sealed class Settings
+    internal sealed class Settings
     {
         [JsonProperty("name")] public string Name { get; set; }
         [JsonProperty("timeZone")] public string TimeZone { get; set; }
@@ -39,12 +39,12 @@ namespace FitbitPS.Engine.Api.Wire
     }
 
     /// <summary>google.rpc.Status inside {"error":…} (AIP-193).</summary>
-    public sealed class ErrorEnvelope
+    internal sealed class ErrorEnvelope
     {
         [JsonProperty("error")] public Status Error { get; set; }
     }
 
-    public sealed class Status
+    internal sealed class Status
     {
         [JsonProperty("code")] public int Code { get; set; }
         [JsonProperty("message")] public string Message { get; set; }
