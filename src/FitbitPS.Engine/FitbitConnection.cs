@@ -64,7 +64,6 @@ namespace FitbitPS.Engine
         /// profile's handler, throttle and settings.</summary>
         internal HealthClient CreateClient(EngineEvents events)
         {
-            if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(FitbitConnection));
             var client = new HealthClient(_tokens, _apiBase, _handler, Throttle, disposeHandler: false) { SettingsCache = _settings };
             _configure?.Invoke(client);
             if (events != null)
@@ -82,12 +81,18 @@ namespace FitbitPS.Engine
         public FitbitReader OpenReader(EngineEvents events = null) => new FitbitReader(CreateClient(events));
 
         /// <summary>The Google Health user id of whoever signed in: saved with the profile; a profile saved before the id
-        /// was kept asks Google once (and keeps the answer).</summary>
-        public async Task<string> HealthUserIdAsync(CancellationToken cancellationToken)
+        /// was kept asks Google once, through this command's client (its retries, throttle and errors), and keeps it.</summary>
+        private async Task<string> HealthUserIdAsync(HealthClient client, CancellationToken cancellationToken)
         {
             if (Session == null) return _healthUserId;
             if (!string.IsNullOrWhiteSpace(Session.HealthUserId)) return Session.HealthUserId;
-            return await Session.LoadHealthUserIdAsync(cancellationToken).ConfigureAwait(false);
+            var identity = await client.GetIdentityAsync(cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(identity.HealthUserId))
+                throw new HealthApiException("Google's answer to the identity request names no Google Health user (no healthUserId), so the export " +
+                    "cannot tell whose folder this is; nothing was written. Run the export again; if it keeps failing, run Connect-Fitbit -Force.",
+                    200, errorId: HealthClient.AnswerUnreadable) { RecommendedAction = "Run the export again; if it keeps failing, run Connect-Fitbit -Force." };
+            Session.RememberHealthUserId(identity.HealthUserId);
+            return identity.HealthUserId;
         }
 
         /// <summary>What an export would do per kind (file, range, action), for -WhatIf/-Confirm; reads no data yet.</summary>
@@ -126,7 +131,7 @@ namespace FitbitPS.Engine
                     ShareReads = reader.ShareReads,
                 };
                 // The folder records whose data it holds, and refuses another person's (checked when planning too).
-                request.Account = await HealthUserIdAsync(cancellationToken).ConfigureAwait(false);
+                request.Account = await HealthUserIdAsync(client, cancellationToken).ConfigureAwait(false);
                 var options = ExportTuning.For(events, () => RequestTally.Current?.Count ?? client.RequestCount);
                 return (request, options, client);
             }
@@ -137,10 +142,12 @@ namespace FitbitPS.Engine
             }
         }
 
+        /// <summary>Ends the sign-in's session. The HTTP handler is left to the garbage collector, not disposed: a command
+        /// of the same runspace may still be reading through this connection when Connect-Fitbit replaces it (a nested
+        /// prompt, a pipeline that signs in again), and its idle connections close by themselves.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-            _handler.Dispose();
             Session?.Dispose();
         }
     }

@@ -17,12 +17,25 @@ namespace FitbitPS.Engine.Api
         public async Task<T> GetAsync(Func<CancellationToken, Task<T>> ask, CancellationToken cancellationToken)
         {
             Task<T> task;
+            bool mine;
             lock (_gate)
             {
-                if (_answer == null || _answer.IsFaulted || _answer.IsCanceled) _answer = ask(cancellationToken);
+                mine = _answer == null || _answer.IsFaulted || _answer.IsCanceled;
+                if (mine) _answer = ask(cancellationToken);
                 task = _answer;
             }
-            return await task.ConfigureAwait(false);
+            if (mine) return await task.ConfigureAwait(false);
+            try { return await task.ConfigureAwait(false); }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Another command's ask was cut short or failed with that command: this one asks for itself, once.
+                lock (_gate)
+                {
+                    if (ReferenceEquals(_answer, task)) _answer = ask(cancellationToken);
+                    task = _answer;
+                }
+                return await task.ConfigureAwait(false);
+            }
         }
     }
 }

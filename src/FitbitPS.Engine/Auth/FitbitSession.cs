@@ -198,9 +198,14 @@ namespace FitbitPS.Engine.Auth
             }
             var id = identity.HealthUserId;
             if (string.IsNullOrWhiteSpace(id)) throw IdentityUnreadable("it has no healthUserId", null);
-            _record = _store.Update(Profile, r => { if (r == null) return null; r.HealthUserId = id; return r; }) ?? _record;
+            RememberHealthUserId(id);
             return id;
         }
+
+        /// <summary>Saves who signed in with the profile (asked by sign-in, or by a command of a profile saved before the
+        /// id was kept).</summary>
+        internal void RememberHealthUserId(string id)
+            => _record = _store.Update(Profile, r => { if (r == null) return null; r.HealthUserId = id; return r; }) ?? _record;
 
         private FitbitAuthException IdentityError(HealthApiException ex)
         {
