@@ -59,3 +59,21 @@ Describe 'Stop() (Ctrl+C)' {
         if ($File) { Join-Path $folder $File | Should -Not -Exist } # nothing half-written
     }
 }
+
+Describe 'Runspaces' {
+    It 'a closed runspace (a job, ForEach-Object -Parallel) leaves no connection of its own behind' {
+        # The registry is internal: read it the way a memory profiler would see it.
+        $registry = (Get-Command Get-FitbitSleep).ImplementingType.Assembly.GetType('FitbitPS.Hosting.ConnectionRegistry', $true)
+        $connections = $registry.GetField('Connections', [Reflection.BindingFlags] 'NonPublic, Static').GetValue($null)
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Get-BuiltManifest)'; Get-FitbitSleep -Days 2 | Out-Null; [runspace]::DefaultRunspace.InstanceId")
+            $id = $ps.Invoke()[0]
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            @($connections.Keys -like "$id|*") | Should -HaveCount 1
+            $ps.Runspace.Close()
+        }
+        finally { $ps.Dispose() }
+        @($connections.Keys -like "$id|*") | Should -HaveCount 0
+    }
+}

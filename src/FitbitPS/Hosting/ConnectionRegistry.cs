@@ -21,9 +21,27 @@ namespace FitbitPS.Hosting
         /// <summary>Keeps <paramref name="connection"/> for the profile; the one it replaces is closed.</summary>
         public static FitbitConnection Set(string profile, FitbitConnection connection)
         {
+            WatchRunspace();
             Connections.AddOrUpdate(Key(profile), connection, (_, old) => { if (!ReferenceEquals(old, connection)) old.Dispose(); return connection; });
             return connection;
         }
+
+        /// <summary>A runspace that closes (a job, ForEach-Object -Parallel, a closed tab) takes its connections with it.</summary>
+        private static void WatchRunspace()
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace == null || !Watched.TryAdd(runspace.InstanceId, true)) return;
+            runspace.StateChanged += (sender, e) =>
+            {
+                if (e.RunspaceStateInfo.State != RunspaceState.Closed && e.RunspaceStateInfo.State != RunspaceState.Broken) return;
+                var prefix = runspace.InstanceId + "|";
+                foreach (var key in Connections.Keys)
+                    if (key.StartsWith(prefix, StringComparison.Ordinal) && Connections.TryRemove(key, out var c)) c.Dispose();
+                Watched.TryRemove(runspace.InstanceId, out _);
+            };
+        }
+
+        private static readonly ConcurrentDictionary<Guid, bool> Watched = new ConcurrentDictionary<Guid, bool>();
 
         public static void Remove(string profile)
         {
