@@ -26,7 +26,6 @@ namespace FitbitPS.Engine
         private readonly string _healthUserId, _profile; // given up front when there is no session (tests, bench)
         private readonly KeptAnswer<Api.Wire.Settings> _settings = new KeptAnswer<Api.Wire.Settings>();
         private readonly KeptAnswer<DateTime?> _accountStart = new KeptAnswer<DateTime?>();
-        private int _disposed;
 
         /// <summary>The connection of a signed-in session (FitbitAuthenticator.ConnectAsync / OpenAsync).</summary>
         public FitbitConnection(FitbitSession session)
@@ -145,10 +144,6 @@ namespace FitbitPS.Engine
         /// <summary>Ends the sign-in's session. The HTTP handler is left to the garbage collector, not disposed: a command
         /// of the same runspace may still be reading through this connection when Connect-Fitbit replaces it (a nested
         /// prompt, a pipeline that signs in again), and its idle connections close by themselves.</summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-            Session?.Dispose();
-        }
+        public void Dispose() => Session?.Dispose();
     }
 }
