@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
@@ -16,6 +17,7 @@ namespace FitbitPS.Loader;
 /// </summary>
 internal sealed class DependencyLoadContext : AssemblyLoadContext
 {
+    private static readonly string[] s_runtimeIds = RuntimeIds().ToArray(); // this machine's, most specific first
     private readonly string _folder;
     private readonly HashSet<string> _framework;
 
@@ -45,7 +47,7 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
     /// runtimes/unix/lib/…), then Dependencies itself.</summary>
     private IEnumerable<string> Candidates(string file, bool managed)
     {
-        foreach (var rid in RuntimeIds())
+        foreach (var rid in s_runtimeIds)
         {
             var root = Path.Combine(_folder, "runtimes", rid);
             if (managed)
@@ -64,9 +66,20 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
     {
         var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
         string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        if (os == "linux" && IsMusl()) yield return "linux-musl-" + arch; // Alpine: glibc's build would not load
         yield return os + "-" + arch;
         yield return os;
         if (!OperatingSystem.IsWindows()) yield return "unix";
+    }
+
+    /// <summary>A musl libc (Alpine): the runtime's own RID says so (linux-musl-x64, or alpine.3.20-x64 of a distro
+    /// build), or the process has no glibc (whose gnu_get_libc_version every glibc process can see). Not the presence
+    /// of /lib/ld-musl-*: Debian's musl package puts it beside glibc.</summary>
+    private static bool IsMusl()
+    {
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        if (rid.Contains("musl", StringComparison.OrdinalIgnoreCase) || rid.StartsWith("alpine", StringComparison.OrdinalIgnoreCase)) return true;
+        return !NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "gnu_get_libc_version", out _);
     }
 
     private static IEnumerable<string> NativeFileNames(string name)
