@@ -20,7 +20,8 @@ namespace FitbitPS.Loader
     /// <item>Windows PowerShell 5.1 (.NET Framework has one context per AppDomain): an AssemblyResolve handler that
     /// serves a request from Dependencies unless an assembly of that name and at least that version is already
     /// loaded (then that one, as a binding redirect would). True isolation is impossible there; this is the approach
-    /// Microsoft.Graph and PSResourceGet take on Desktop. Untested: no Windows here.</item>
+    /// Microsoft.Graph and PSResourceGet take on Desktop. The native SQLite library is loaded by full path at import
+    /// (<see cref="PreloadNativeOnDesktop"/>). Untested: no Windows here.</item>
     /// </list>
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
@@ -38,7 +39,11 @@ namespace FitbitPS.Loader
             lock (Gate)
             {
                 if (s_installed) return;
-                if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve += ResolveOnDesktop;
+                if (IsNetFramework)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve += ResolveOnDesktop;
+                    PreloadNativeOnDesktop();
+                }
                 else InstallLoadContext();
                 s_installed = true;
             }
@@ -54,6 +59,39 @@ namespace FitbitPS.Loader
                   .GetMethod("Install", BindingFlags.Public | BindingFlags.Static)
                   .Invoke(null, new object[] { Dependencies });
         }
+
+        /// <summary>
+        /// Windows PowerShell 5.1: SQLitePCLRaw's <c>[DllImport("e_sqlite3")]</c> makes .NET Framework call LoadLibrary
+        /// with the bare name, which searches powershell.exe's folder and PATH, never Dependencies\runtimes. But a
+        /// bare-name LoadLibrary takes a module of that name already loaded in the process, wherever it came from: so
+        /// the process's architecture's e_sqlite3.dll is loaded here by full path, before the engine can touch SQLite.
+        /// Best effort: when it cannot load, the store's first use reports SQLite's own DllNotFoundException.
+        /// Untested: no Windows here.
+        /// </summary>
+        private static void PreloadNativeOnDesktop()
+        {
+            try
+            {
+                if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+                string rid;
+                switch (RuntimeInformation.ProcessArchitecture)
+                {
+                    case Architecture.X64: rid = "win-x64"; break;
+                    case Architecture.X86: rid = "win-x86"; break;
+                    case Architecture.Arm64: rid = "win-arm64"; break;
+                    default: return;
+                }
+                var path = Path.Combine(Dependencies, "runtimes", rid, "native", "e_sqlite3.dll");
+                // LOAD_WITH_ALTERED_SEARCH_PATH: the DLL's own imports (system DLLs only) resolve from its folder first.
+                if (File.Exists(path)) LoadLibraryExW(path, IntPtr.Zero, LoadWithAlteredSearchPath);
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is IOException || e is UnauthorizedAccessException) { }
+        }
+
+        private const uint LoadWithAlteredSearchPath = 0x00000008;
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern IntPtr LoadLibraryExW(string fileName, IntPtr file, uint flags);
 
         private static Assembly ResolveOnDesktop(object sender, ResolveEventArgs args)
         {
