@@ -80,6 +80,55 @@ public sealed class ModuleLayoutTests
         Assert.Contains("Newtonsoft.Json", seen);
     }
 
+    /// <summary>The store's native SQLite: the RIDs src/FitbitPS/FitbitPS.csproj ships it for (SqliteNativeRuntimeIds),
+    /// each file with the name SQLitePCLRaw's DllImport("e_sqlite3") becomes on that OS, and what it is built for.</summary>
+    public static TheoryData<string, string, string> NativeSqlite => new()
+    {
+        { "win-x64", "e_sqlite3.dll", "PE x64" }, { "win-arm64", "e_sqlite3.dll", "PE arm64" }, { "win-x86", "e_sqlite3.dll", "PE x86" },
+        { "osx-x64", "libe_sqlite3.dylib", "Mach-O x64" }, { "osx-arm64", "libe_sqlite3.dylib", "Mach-O arm64" },
+        { "linux-x64", "libe_sqlite3.so", "ELF x64 glibc" }, { "linux-arm64", "libe_sqlite3.so", "ELF arm64 glibc" },
+        { "linux-musl-x64", "libe_sqlite3.so", "ELF x64 musl" }, { "linux-musl-arm64", "libe_sqlite3.so", "ELF arm64 musl" },
+    };
+
+    [Theory, MemberData(nameof(NativeSqlite))]
+    public void The_native_SQLite_library_is_in_Dependencies_runtimes_rid_native(string rid, string file, string builtFor)
+    {
+        // Where DependencyLoadContext.LoadUnmanagedDll (PowerShell 7) and the Desktop preload (5.1) look for it.
+        var native = Path.Combine(Dependencies, "runtimes", rid, "native");
+        Assert.True(Directory.Exists(native), $"{native} is missing");
+        Assert.Equal(new[] { file }, Directory.EnumerateFileSystemEntries(native).Select(Path.GetFileName));
+        Assert.Equal(builtFor, NativeKind(Path.Combine(native, file)));
+    }
+
+    [Fact]
+    public void No_other_runtime_folder_is_in_the_module()
+    {
+        var expected = NativeSqlite.Select(row => (string)row[0]).OrderBy(r => r, StringComparer.Ordinal);
+        var shipped = Directory.EnumerateDirectories(Path.Combine(Dependencies, "runtimes")).Select(Path.GetFileName).OrderBy(r => r, StringComparer.Ordinal);
+        Assert.Equal(expected, shipped);
+    }
+
+    /// <summary>"PE x64", "Mach-O arm64", "ELF x64 musl"…: the file's format and machine from its header, and for ELF
+    /// the C library (glibc's builds carry GLIBC_ symbol versions, musl's none).</summary>
+    private static string NativeKind(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        string Machine(int code, params (int Code, string Name)[] names) => names.FirstOrDefault(n => n.Code == code).Name ?? $"0x{code:x}";
+        if (bytes[0] == 'M' && bytes[1] == 'Z')
+        {
+            var pe = BitConverter.ToInt32(bytes, 0x3C);
+            return "PE " + Machine(BitConverter.ToUInt16(bytes, pe + 4), (0x8664, "x64"), (0xAA64, "arm64"), (0x14C, "x86"));
+        }
+        if (BitConverter.ToUInt32(bytes, 0) == 0xFEEDFACF)
+            return "Mach-O " + Machine(BitConverter.ToInt32(bytes, 4), (0x01000007, "x64"), (0x0100000C, "arm64"));
+        if (bytes[0] == 0x7F && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F')
+        {
+            var libc = System.Text.Encoding.ASCII.GetString(bytes).Contains("GLIBC_", StringComparison.Ordinal) ? "glibc" : "musl";
+            return $"ELF {Machine(BitConverter.ToUInt16(bytes, 18), (62, "x64"), (183, "arm64"))} {libc}";
+        }
+        return "unknown";
+    }
+
     [Fact]
     public void The_manifest_imports_the_loader_before_the_cmdlets()
     {
