@@ -2,7 +2,8 @@
 # FitbitPS in one session with what Az.Accounts and Microsoft.Graph.Authentication bring: MSAL 4.61.3, MSAL
 # Extensions 4.61.3 (theirs; FitbitPS uses 4.92) and Newtonsoft.Json 13.0.1, loaded before FitbitPS and after it.
 # Each order runs in a fresh pwsh (a .NET assembly cannot be unloaded). The packages come from NuGet: the
-# PackageDownload items of tests/FitbitPS.Tests.
+# PackageDownload items of tests/FitbitPS.Tests. Also: the store's SQLite (managed and native) loads in FitbitPS's
+# context only.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
@@ -135,5 +136,57 @@ Describe 'FitbitPS beside Az / Microsoft.Graph assemblies' {
         # copy whether FitbitPS is loaded or not. What matters: the session never sees FitbitPS's copy.
         $r.other.newtonsoftLocation | Should -Not -Match ([regex]::Escape((Split-Path (Get-BuiltManifest))))
         $r.fitbitpsAfter | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'FitbitPS''s native SQLite' {
+    It 'opens an in-memory database through the module''s load context, with e_sqlite3 from Dependencies/runtimes, leaving the default context without SQLite' {
+        # A fresh pwsh: the store's assemblies through the context FitbitPS's loader made (no cmdlet uses the store
+        # yet, so by reflection), SQLitePCL's Batteries_V2.Init finding the native library through
+        # DependencyLoadContext.LoadUnmanagedDll.
+        $file = Join-Path $TestDrive 'sqlite-session.ps1'
+        Set-Content -Path $file -Value @'
+param([string] $Manifest)
+$ErrorActionPreference = 'Stop'
+$result = [ordered]@{ errors = @() }
+try {
+    Import-Module $Manifest
+    $alc = @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'FitbitPS')
+    $result.contexts = $alc.Count
+    $sqlite = $alc[0].LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite'))
+    $connection = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection', $true), @('Data Source=:memory:'))
+    try {
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = 'select sqlite_version()'
+        $result.version = [string]$command.ExecuteScalar()
+    }
+    finally { $connection.Dispose() }
+    $result.managed = @($alc[0].Assemblies | Where-Object { $_.GetName().Name -match '^(Microsoft\.Data\.Sqlite|SQLitePCLRaw\.)' } | ForEach-Object Location)
+    $result.native = @([System.Diagnostics.Process]::GetCurrentProcess().Modules | Where-Object ModuleName -Match 'e_sqlite3' | ForEach-Object FileName | Sort-Object -Unique)
+    $result.default = @([System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | ForEach-Object { $_.GetName().Name } | Where-Object { $_ -match 'Sqlite|SQLitePCL' })
+}
+catch { $result.errors += "$($_.FullyQualifiedErrorId): $($_.Exception.GetBaseException().Message)" }
+[ordered]@{ sqlite = $result } | ConvertTo-Json -Depth 4 -Compress
+'@
+        $out = Invoke-CurrentPwsh -NoProfile -File $file -Manifest (Get-BuiltManifest) 2>&1
+        $json = @($out) | ForEach-Object { "$_" } | Where-Object { $_.StartsWith('{"sqlite"') } | Select-Object -Last 1
+        if (-not $json) { throw "The session printed no result: $($out -join "`n")" }
+        $r = ($json | ConvertFrom-Json).sqlite
+
+        $r.errors | Should -BeNullOrEmpty
+        $r.contexts | Should -Be 1
+        $r.version | Should -Match '^3\.'
+        $dependencies = Join-Path (Split-Path (Get-BuiltManifest)) 'Dependencies'
+        # Microsoft.Data.Sqlite, SQLitePCLRaw.core, .batteries_v2, .provider.e_sqlite3: all FitbitPS's, in its context.
+        $r.managed.Count | Should -BeGreaterOrEqual 4
+        $r.managed | ForEach-Object { Split-Path $_ } | Sort-Object -Unique | Should -Be $dependencies
+        # The one native library: the module's own for this machine (not one the OS found elsewhere).
+        $r.native.Count | Should -Be 1
+        $r.native[0] | Should -BeLike (Join-Path $dependencies 'runtimes' '*' 'native' '*e_sqlite3*')
+        # Isolation: PowerShell's own context never saw the store's assemblies.
+        $r.default | Should -Not -Contain 'Microsoft.Data.Sqlite'
+        $r.default | Should -Not -Contain 'SQLitePCLRaw.core'
+        $r.default | Should -BeNullOrEmpty
     }
 }
