@@ -128,6 +128,10 @@ namespace FitbitPS.Engine
                     AccountStart = ct => _accountStart.GetAsync(c => ExportKinds.AccountStartAsync(client, c), ct),
                     // Sleep and SleepStage read the same sleep list; a probe's request is the first of the read it may lead to.
                     ShareReads = reader.ShareReads,
+                    KeepRaw = true,
+                    ApiBase = _apiBase,
+                    Clock = client.Clock,
+                    KeepSettings = ct => client.GetSettingsAsync(ct),
                 };
                 // The folder records whose data it holds, and refuses another person's (checked when planning too).
                 request.Account = await HealthUserIdAsync(client, cancellationToken).ConfigureAwait(false);
@@ -139,6 +143,15 @@ namespace FitbitPS.Engine
                 client.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>Re-derives the records of a folder's store from its kept API answers, with zero requests (no sign-in
+        /// needed), and brings the files up to date. <paramref name="profile"/>: null for the store's only profile.</summary>
+        public static Task<IReadOnlyList<ExportResult>> ReparseAsync(string path, string profile, IEnumerable<string> dataTypes, EngineEvents events,
+            CancellationToken cancellationToken)
+        {
+            var kinds = ExportKinds.Select(null, dataTypes, includeIntraday: true);
+            return Exporter.ReparseAsync(path, profile, kinds, new ExportOptions().For(events, () => 0), cancellationToken);
         }
 
         /// <summary>Ends the sign-in's session. The HTTP handler is left to the garbage collector, not disposed: a command

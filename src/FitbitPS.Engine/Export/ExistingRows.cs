@@ -182,3 +182,18 @@ namespace FitbitPS.Engine.Export
         }
     }
 }
+
+namespace FitbitPS.Engine.Export
+{
+    /// <summary>A row of an existing export file that cannot be read back (edited by hand, truncated).</summary>
+    internal sealed class ExistingFileException : System.Exception
+    {
+        public ExistingFileException(string path, long row, string problem)
+            : base($"{System.IO.Path.GetFileName(path)} (row {row}: {problem})")
+        {
+            Path = path;
+        }
+
+        public string Path { get; }
+    }
+}

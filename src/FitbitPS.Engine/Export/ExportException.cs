@@ -39,6 +39,21 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>A file of the export is a symbolic link (FitbitPS replaces files whole and will not write through one).</summary>
         FileIsLink,
+
+        /// <summary>The store file is not a readable FitbitPS store (damaged, or another SQLite database).</summary>
+        StoreDamaged,
+
+        /// <summary>The store was written by a newer FitbitPS.</summary>
+        StoreFromNewerVersion,
+
+        /// <summary>An offline read or query names a folder that has no store.</summary>
+        StoreNotFound,
+
+        /// <summary>A re-parse needs an API answer the store does not hold.</summary>
+        RawAnswerMissing,
+
+        /// <summary>The store has no data of that profile (offline reads), or several and none was chosen.</summary>
+        ProfileNotInStore,
     }
 
     /// <summary>An export that could not run or could not finish; existing files are untouched.</summary>
@@ -70,6 +85,11 @@ namespace FitbitPS.Engine.Export
                 case ExportErrorKind.DiskFull: return FitbitErrorKind.LimitsExceeded;
                 case ExportErrorKind.AccountMismatch: return FitbitErrorKind.InvalidArgument;
                 case ExportErrorKind.FileIsLink: return FitbitErrorKind.Security;
+                case ExportErrorKind.StoreDamaged: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.StoreFromNewerVersion: return FitbitErrorKind.InvalidData;
+                case ExportErrorKind.StoreNotFound: return FitbitErrorKind.NotFound;
+                case ExportErrorKind.RawAnswerMissing: return FitbitErrorKind.NotFound;
+                case ExportErrorKind.ProfileNotInStore: return FitbitErrorKind.NotFound;
                 default: return FitbitErrorKind.NotSpecified;
             }
         }

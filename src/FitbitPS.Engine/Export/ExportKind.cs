@@ -45,7 +45,20 @@ namespace FitbitPS.Engine.Export
         /// <see cref="ExportKind{T}.WithChangeProbe"/>) before reading every data type.</summary>
         public abstract bool HasChangeProbe { get; }
 
-        internal abstract KindMerger CreateMerger(ExportFormat format);
+        /// <summary>The kind's table in the store.</summary>
+        internal abstract Store.KindTable Table { get; }
+
+        /// <summary>Reads [from, to] and makes the store's rows of those days exactly what was read (one transaction, which
+        /// also runs <paramref name="alsoInTransaction"/>, told whether the rows changed).</summary>
+        internal abstract Task<MergeCounts> ReadIntoAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
+            Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> alsoInTransaction, CancellationToken cancellationToken);
+
+        /// <summary>Runs the change probe over [from, to]: true when the store's rows of those days are what it sees.</summary>
+        internal abstract Task<bool> ProbeUnchangedAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to, CancellationToken cancellationToken);
+
+        /// <summary>Loads a file an older FitbitPS exported (same columns) into the store; returns the rows, or -1 when the
+        /// file's columns are not this version's (then it is left out and re-read).</summary>
+        internal abstract long ImportFile(Store.FitbitStore store, Microsoft.Data.Sqlite.SqliteTransaction transaction, string profile, string path, ExportFormat format);
 
         public override string ToString() => Name;
     }
@@ -118,6 +131,26 @@ namespace FitbitPS.Engine.Export
         public override Type RecordType => typeof(T);
         public override IReadOnlyList<string> Columns => RecordColumns<T>.Instance.Names;
 
-        internal override KindMerger CreateMerger(ExportFormat format) => new KindMerger<T>(this, format);
+        private Store.KindTable<T> _table;
+
+        internal override Store.KindTable Table => TypedTable;
+
+        internal Store.KindTable<T> TypedTable => _table ?? (_table = new Store.KindTable<T>(this));
+
+        internal override async Task<MergeCounts> ReadIntoAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
+            Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> alsoInTransaction, CancellationToken cancellationToken)
+        {
+            var records = await Fetch(from, to, cancellationToken).ConfigureAwait(false);
+            return TypedTable.Apply(store, profile, from, to, records, alsoInTransaction);
+        }
+
+        internal override async Task<bool> ProbeUnchangedAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to, CancellationToken cancellationToken)
+        {
+            var records = await Probe(from, to, cancellationToken).ConfigureAwait(false);
+            return TypedTable.ProbeUnchanged(store, profile, from, to, records);
+        }
+
+        internal override long ImportFile(Store.FitbitStore store, Microsoft.Data.Sqlite.SqliteTransaction transaction, string profile, string path, ExportFormat format) =>
+            TypedTable.ImportFile(store.Connection, transaction, profile, path, format);
     }
 }

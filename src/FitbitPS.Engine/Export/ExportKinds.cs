@@ -26,9 +26,9 @@ namespace FitbitPS.Engine.Export
         };
 
         /// <summary>Every kind, intraday ones included (they are only exported when asked for).</summary>
+        /// <param name="reader">Where the kinds read; null for their shape only (the store's tables, offline reads).</param>
         public static IReadOnlyList<ExportKind> Kinds(FitbitReader reader)
         {
-            if (reader == null) throw new ArgumentNullException(nameof(reader));
             const string Date = nameof(ActivityDay.Date);
             return new ExportKind[]
             {
@@ -38,23 +38,23 @@ namespace FitbitPS.Engine.Export
                 // the first run of every day. Activity: total calories, because every synced minute
                 // carries at least its basal calories (~0.8-1.5 kcal, far above the file's 0.1 kcal),
                 // worn or not, asleep or awake; steps would miss a sync of a night or a desk hour.
-                Kind<BodyWeight>("Weight", "weight", reader.ReadBodyWeight, Date, nameof(BodyWeight.LocalTime), nameof(BodyWeight.Source))
-                    .WithChangeProbe(Fetch<BodyWeight>(reader.ReadWeighIns), nameof(BodyWeight.WeightKg), nameof(BodyWeight.WeightLb)),
-                Kind<ActivityDay>("Activity", "activity", reader.ReadActivityDays, Date, Date)
-                    .WithChangeProbe(Fetch<ActivityDay>(reader.ReadDailyTotalCalories), nameof(ActivityDay.CaloriesTotal)),
-                Kind<SleepSession>("Sleep", "sleep-sessions", reader.ReadSleep, Date, nameof(SleepSession.Start)),
-                Kind<SleepStage>("SleepStage", "sleep-stages", reader.ReadSleepStages, Date, nameof(SleepStage.Start)),
-                Kind<RestingHeartRate>("RestingHeartRate", "resting-heart-rate", reader.ReadRestingHeartRate, Date, Date, "Source"),
-                Kind<HeartRateVariability>("HeartRateVariability", "heart-rate-variability", reader.ReadHeartRateVariability, Date, Date, "Source"),
-                Kind<OxygenSaturation>("OxygenSaturation", "oxygen-saturation", reader.ReadOxygenSaturation, Date, Date, "Source"),
-                Kind<BreathingRate>("BreathingRate", "breathing-rate", reader.ReadBreathingRate, Date, Date, "Source"),
-                Kind<SkinTemperature>("SkinTemperature", "skin-temperature", reader.ReadSkinTemperature, Date, Date, "Source"),
-                Kind<CardioFitness>("CardioFitness", "cardio-fitness", reader.ReadCardioFitness, Date, Date, "Source"),
-                Kind<Exercise>("Exercise", "exercises", reader.ReadExercise, Date, nameof(Exercise.Start)),
+                Kind<BodyWeight>("Weight", "weight", (range, ct) => reader.ReadBodyWeight(range, ct), Date, nameof(BodyWeight.LocalTime), nameof(BodyWeight.Source))
+                    .WithChangeProbe(Fetch<BodyWeight>((range, ct) => reader.ReadWeighIns(range, ct)), nameof(BodyWeight.WeightKg), nameof(BodyWeight.WeightLb)),
+                Kind<ActivityDay>("Activity", "activity", (range, ct) => reader.ReadActivityDays(range, ct), Date, Date)
+                    .WithChangeProbe(Fetch<ActivityDay>((range, ct) => reader.ReadDailyTotalCalories(range, ct)), nameof(ActivityDay.CaloriesTotal)),
+                Kind<SleepSession>("Sleep", "sleep-sessions", (range, ct) => reader.ReadSleep(range, ct), Date, nameof(SleepSession.Start)),
+                Kind<SleepStage>("SleepStage", "sleep-stages", (range, ct) => reader.ReadSleepStages(range, ct), Date, nameof(SleepStage.Start)),
+                Kind<RestingHeartRate>("RestingHeartRate", "resting-heart-rate", (range, ct) => reader.ReadRestingHeartRate(range, ct), Date, Date, "Source"),
+                Kind<HeartRateVariability>("HeartRateVariability", "heart-rate-variability", (range, ct) => reader.ReadHeartRateVariability(range, ct), Date, Date, "Source"),
+                Kind<OxygenSaturation>("OxygenSaturation", "oxygen-saturation", (range, ct) => reader.ReadOxygenSaturation(range, ct), Date, Date, "Source"),
+                Kind<BreathingRate>("BreathingRate", "breathing-rate", (range, ct) => reader.ReadBreathingRate(range, ct), Date, Date, "Source"),
+                Kind<SkinTemperature>("SkinTemperature", "skin-temperature", (range, ct) => reader.ReadSkinTemperature(range, ct), Date, Date, "Source"),
+                Kind<CardioFitness>("CardioFitness", "cardio-fitness", (range, ct) => reader.ReadCardioFitness(range, ct), Date, Date, "Source"),
+                Kind<Exercise>("Exercise", "exercises", (range, ct) => reader.ReadExercise(range, ct), Date, nameof(Exercise.Start)),
                 // Intraday: a week per chunk keeps memory at one week of minutes however long the range.
                 Intraday(Kind<ActivityInterval>("ActivityIntraday", "activity-minutes",
                     (range, ct) => reader.ReadActivityIntervals(range, IntradayInterval.Minute, ct), Date, nameof(ActivityInterval.Start))),
-                Intraday(Kind<HeartRateSample>("HeartRateIntraday", "heart-rate-samples", reader.ReadHeartRateSamples, Date,
+                Intraday(Kind<HeartRateSample>("HeartRateIntraday", "heart-rate-samples", (range, ct) => reader.ReadHeartRateSamples(range, ct), Date,
                     nameof(HeartRateSample.Time), nameof(HeartRateSample.Source))),
             };
         }

@@ -45,6 +45,22 @@ namespace FitbitPS.Engine.Export
         /// (sleep sessions and sleep stages; a change probe and the full read after it) share one
         /// read (see <see cref="Reading.FitbitReader.ShareReads"/>). Null: every kind reads on its own.</summary>
         public Func<IDisposable> ShareReads { get; set; }
+
+        /// <summary>Keep the API answers in the store (raw_answers) and log each read, so the records can be re-derived
+        /// with zero requests. On for API exports; off for kinds that do not read the API (tests' synthetic kinds).</summary>
+        public bool KeepRaw { get; set; }
+
+        /// <summary>The API's base address (raw answers are kept by their path below it).</summary>
+        public Uri ApiBase { get; set; }
+
+        /// <summary>The 'now' of the reads (a re-parse runs with it again).</summary>
+        public Func<DateTimeOffset> Clock { get; set; }
+
+        /// <summary>Asks for the person's settings once, uncached, so the store keeps the time zone a re-parse needs.</summary>
+        public Func<CancellationToken, Task> KeepSettings { get; set; }
+
+        /// <summary>True when the kinds read through the API: rows parsed by an older parser are re-parsed before the run.</summary>
+        public bool CanReplay => KeepRaw;
     }
 
     /// <summary>How the exporter behaves; the defaults are what Export-FitbitData uses.</summary>
@@ -61,7 +77,7 @@ namespace FitbitPS.Engine.Export
         /// a whole account history is rarely wanted by accident).</summary>
         public int DefaultIntradayHistoryDays { get; set; } = 30;
 
-        /// <summary>How long a second export waits for the folder's lock before failing.</summary>
+        /// <summary>How long a second export waits for the folder (another export writing it) before failing.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>How many kinds are read at the same time (1: one after another). Requests in flight
@@ -110,14 +126,13 @@ namespace FitbitPS.Engine.Export
         public DateTime? From { get; internal set; }
         public DateTime? To { get; internal set; }
 
-        /// <summary>The file is written from scratch (no state, -Full, or columns changed).</summary>
+        /// <summary>The whole range is read (no sync state yet, or -Full, or -From before the first synced day).</summary>
         public bool FullRange { get; internal set; }
 
         /// <summary>e.g. "read 2026-11-17..2026-11-20 and merge into weight.csv".</summary>
         public string Action { get; internal set; }
 
         internal ExportKind ExportKind { get; set; }
-        internal bool RewriteFromScratch { get; set; }
     }
 
     /// <summary>The outcome for one kind: one object per kind on the pipeline.</summary>

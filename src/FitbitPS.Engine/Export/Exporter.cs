@@ -4,15 +4,16 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FitbitPS.Engine.Store;
 
 namespace FitbitPS.Engine.Export
 {
     /// <summary>
-    /// Incremental, crash-safe export of records into a folder: one file per kind, a state file,
-    /// one writer at a time. The first run reads from -From (or the account start); later runs
-    /// read only the days after the last complete one plus a trailing window, and merge by key.
-    /// Each kind's file is replaced atomically and its state entry written after it, so a run
-    /// killed at any point and started again leaves the same bytes as a run never interrupted.
+    /// Incremental export into a folder's store (<see cref="FitbitStore"/>): the first run reads from -From (or the account
+    /// start); later runs read only the days after the last complete one plus a trailing window. Each chunk of days
+    /// replaces the store's rows of those days in one transaction; a kind's sync state is written after its rows, and its
+    /// CSV/JSON-lines file is derived from the store afterwards and replaced atomically. A run killed at any point and
+    /// started again ends with the same store content and the same files as a run never interrupted.
     /// </summary>
     internal static class Exporter
     {
@@ -22,9 +23,25 @@ namespace FitbitPS.Engine.Export
             options = options ?? new ExportOptions();
             Validate(request);
             string folder = ExportFolder.CheckPath(request.Path);
-            var state = Directory.Exists(folder) ? ExportState.Load(folder) : new ExportState();
-            CheckAccount(request, folder, state);
-            return await PlanCoreAsync(request, options, folder, state, cancellationToken).ConfigureAwait(false);
+            string profile = ProfileOf(request);
+            IDictionary<string, SyncEntry> entries = new Dictionary<string, SyncEntry>(StringComparer.OrdinalIgnoreCase);
+            string filesFolder = "";
+            if (File.Exists(Path.Combine(folder, FitbitStore.FileName)))
+            {
+                using (var store = FitbitStore.OpenForRead(folder))
+                {
+                    entries = SyncStates.Load(store, profile);
+                    var profiles = SyncStates.Profiles(store);
+                    if (profiles.Count > 0 && !profiles.Contains(profile)) filesFolder = profile;
+                }
+            }
+            else if (Directory.Exists(folder))
+            {
+                var legacy = ExportState.Load(folder);
+                CheckLegacyAccount(request, folder, legacy);
+                entries = LegacyState.Entries(legacy);
+            }
+            return await PlanCoreAsync(request, options, folder, filesFolder, entries, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Runs the export; returns one result per kind, in the order of the request.</summary>
@@ -33,42 +50,117 @@ namespace FitbitPS.Engine.Export
             options = options ?? new ExportOptions();
             Validate(request);
             string folder = ExportFolder.CheckPath(request.Path);
-            // Read the state once before touching anything: a damaged or newer state file must
-            // fail with the folder exactly as it was (no lock file, no probe).
-            if (Directory.Exists(folder)) CheckAccount(request, folder, ExportState.Load(folder));
+            string profile = ProfileOf(request);
+            // A damaged or newer state file of an older version must fail with the folder exactly as it was.
+            if (Directory.Exists(folder) && File.Exists(Path.Combine(folder, ExportState.FileName)))
+                CheckLegacyAccount(request, folder, ExportState.Load(folder));
             ExportFolder.EnsureWritable(folder);
 
+            // One export per folder at a time: an OS lock held for the whole run (SQLite's own locks last one transaction,
+            // and a run commits one per chunk so that an interrupted backfill keeps what it read).
             using (await FolderLock.AcquireAsync(folder, options.LockTimeout, options.Verbose, cancellationToken).ConfigureAwait(false))
+            using (var store = OpenStore(folder, profile, request, options))
             {
-                // Under the lock: the state another export may just have written is the truth.
-                var state = ExportState.Load(folder);
-                CheckAccount(request, folder, state);
                 ExportFolder.DeleteStaleTemps(folder);
-                ExportFolder.CheckNoLinks(folder, request.Kinds.Select(k => k.FileName(request.Format)).Concat(new[] { ExportState.FileName }));
-                if (state.Account == null && request.Account != null)
+                string filesFolder = SyncStates.ClaimProfile(store, profile, request.Account);
+                string files = Path.Combine(folder, filesFolder);
+                if (filesFolder.Length > 0) Directory.CreateDirectory(files);
+                ExportFolder.CheckNoLinks(files, request.Kinds.Select(k => k.FileName(request.Format)));
+
+                // A newer parser than the one that read the store's rows: re-derive them first, with zero requests.
+                var outdated = FetchLog.Outdated(store, profile);
+                var reparsed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                if (outdated.Count > 0 && request.CanReplay)
                 {
-                    // The folder is this account's from now on (a folder from before accounts were recorded learns it now).
-                    state.Account = request.Account;
-                    if (state.Kinds.Count > 0) ExportFolder.WriteAllText(folder, ExportState.FileName, state.ToJson(), options.BeforeReplace);
+                    var kinds = request.Kinds.Where(k => outdated.Contains(k.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+                    options.Verbose?.Invoke($"The store's records of {string.Join(", ", kinds.Select(k => k.Name))} were parsed by an older FitbitPS: re-parsing them from the kept answers (no requests).");
+                    await Reparser.RunAsync(store, profile, kinds, options.Verbose, cancellationToken).ConfigureAwait(false);
                 }
-                var plan = await PlanCoreAsync(request, options, folder, state, cancellationToken).ConfigureAwait(false);
+
+                var entries = SyncStates.Load(store, profile);
+                var plan = await PlanCoreAsync(request, options, folder, filesFolder, entries, cancellationToken).ConfigureAwait(false);
+                var raw = request.KeepRaw ? new RawAnswers(store, profile, request.ApiBase) : null;
+                if (raw != null && request.KeepSettings != null && !raw.Has(RawSettingsPath))
+                {
+                    // A re-parse needs the time zone the reads used: the settings answer, kept once.
+                    using (RawTap.Use(raw)) await request.KeepSettings(cancellationToken).ConfigureAwait(false);
+                }
+                using (RawTap.Use(raw))
                 using (request.ShareReads?.Invoke())
-                    return await ExportKindsConcurrentlyAsync(request, options, folder, state, plan, cancellationToken).ConfigureAwait(false);
+                {
+                    var results = await ExportKindsConcurrentlyAsync(request, options, store, profile, entries, plan, cancellationToken).ConfigureAwait(false);
+                    if (raw != null && raw.Answers > 0)
+                        options.Verbose?.Invoke($"Kept {raw.Answers} API answer(s) in the store: {raw.BytesIn / 1024.0:0.#} KB, {raw.BytesStored / 1024.0:0.#} KB compressed.");
+                    return results;
+                }
             }
         }
 
+        /// <summary>The folder's store, with the folder an older version exported taken in (once); a store this run created for
+        /// an older folder it could not take in is removed again, so the folder is left exactly as it was.</summary>
+        private static FitbitStore OpenStore(string folder, string profile, ExportRequest request, ExportOptions options)
+        {
+            bool created = !File.Exists(Path.Combine(folder, FitbitStore.FileName));
+            var store = FitbitStore.OpenForWrite(folder, request.Kinds);
+            try
+            {
+                LegacyState.Import(store, folder, profile, request.Account, request.Kinds, options.Verbose);
+                return store;
+            }
+            catch
+            {
+                store.Dispose();
+                if (created)
+                    foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+                        ExportFolder.TryDelete(Path.Combine(folder, FitbitStore.FileName + suffix));
+                throw;
+            }
+        }
+
+        /// <summary>The path of the settings request below the API base (what a re-parse asks for the time zone).</summary>
+        internal const string RawSettingsPath = "v4/users/me/settings";
+
+        /// <summary>Re-derives the typed tables of <paramref name="kinds"/> (those the store has reads of) from the raw answers
+        /// with zero requests, then brings their files up to date.</summary>
+        public static async Task<IReadOnlyList<ExportResult>> ReparseAsync(string path, string profile, IReadOnlyList<ExportKind> kinds, ExportOptions options,
+            CancellationToken cancellationToken)
+        {
+            options = options ?? new ExportOptions();
+            string folder = ExportFolder.CheckPath(path);
+            if (!File.Exists(Path.Combine(folder, FitbitStore.FileName)))
+                throw new ExportException(ExportErrorKind.StoreNotFound,
+                    $"There is no FitbitPS store in '{folder}' to re-parse. Run Export-FitbitData -Path '{folder}' first.", folder);
+            using (await FolderLock.AcquireAsync(folder, options.LockTimeout, options.Verbose, cancellationToken).ConfigureAwait(false))
+            using (var store = FitbitStore.OpenForWrite(folder, kinds))
+            {
+                profile = StoreProfiles.Choose(store, profile);
+                string filesFolder = SyncStates.ClaimProfile(store, profile, null);
+                var entries = SyncStates.Load(store, profile);
+                var results = new List<ExportResult>();
+                foreach (var result in await Reparser.RunAsync(store, profile, kinds.Where(k => entries.ContainsKey(k.Name)).ToList(), options.Verbose, cancellationToken).ConfigureAwait(false))
+                {
+                    var kind = kinds.First(k => k.Name == result.Kind);
+                    var entry = entries[kind.Name];
+                    result.Format = entry.Format;
+                    result.File = Path.Combine(folder, filesFolder, kind.FileName(entry.Format));
+                    result.Changed = ExportFiles.WriteIfBehind(store, kind, profile, result.File, entry.Format, options.BeforeReplace);
+                    results.Add(result);
+                }
+                return results;
+            }
+        }
+
+        private static string ProfileOf(ExportRequest request) => string.IsNullOrWhiteSpace(request.Profile) ? FitbitStore.DefaultProfile : request.Profile;
+
         /// <summary>
-        /// Reads the kinds at the same time (at most <see cref="ExportOptions.MaxConcurrentKinds"/>).
-        /// Why: a kind's reads are mostly waiting on the network, and one kind's sequential page
-        /// chain (sleep: each page needs the previous token) would otherwise start only after the
-        /// other kinds' requests; the shared client's throttle still caps requests in flight and per
-        /// minute. Each kind still replaces its own file atomically; the state file is written under
-        /// one lock (<see cref="RunShared.StateGate"/>) so every write holds every finished kind.
-        /// A kind that fails the whole run stops the others (they are cancelled, their finished files
-        /// and state entries stay: the next run picks up from there, as after a crash).
+        /// Reads the kinds at the same time (at most <see cref="ExportOptions.MaxConcurrentKinds"/>). Why: a kind's reads are
+        /// mostly waiting on the network, and one kind's sequential page chain (sleep: each page needs the previous token)
+        /// would otherwise start only after the other kinds' requests; the shared client's throttle still caps requests in
+        /// flight and per minute. The store serializes their writes. A kind that fails the whole run stops the others (they
+        /// are cancelled; what they committed stays: the next run picks up from there, as after a crash).
         /// </summary>
         private static async Task<IReadOnlyList<ExportResult>> ExportKindsConcurrentlyAsync(ExportRequest request, ExportOptions options,
-            string folder, ExportState state, IReadOnlyList<ExportPlanItem> plan, CancellationToken cancellationToken)
+            FitbitStore store, string profile, IDictionary<string, SyncEntry> entries, IReadOnlyList<ExportPlanItem> plan, CancellationToken cancellationToken)
         {
             var run = new RunShared(options, plan.Count);
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -78,7 +170,7 @@ namespace FitbitPS.Engine.Export
                 for (int i = 0; i < plan.Count; i++)
                 {
                     int index = i;
-                    // Task.Run: the readers block on their fetches while a merger enumerates them.
+                    // Task.Run: the readers block on their fetches while the store enumerates them.
                     tasks[i] = Task.Run(async () =>
                     {
                         await slots.WaitAsync(stop.Token).ConfigureAwait(false);
@@ -86,7 +178,8 @@ namespace FitbitPS.Engine.Export
                         {
                             stop.Token.ThrowIfCancellationRequested();
                             Api.RequestTally.Begin();
-                            return await ExportKindAsync(request, options, run, folder, state, plan[index], index, plan.Count, stop.Token).ConfigureAwait(false);
+                            entries.TryGetValue(plan[index].Kind, out var entry);
+                            return await ExportKindAsync(request, options, run, store, profile, entry, plan[index], index, plan.Count, stop.Token).ConfigureAwait(false);
                         }
                         catch (Exception e) when (!(e is OperationCanceledException))
                         {
@@ -109,8 +202,9 @@ namespace FitbitPS.Engine.Export
             }
         }
 
-        /// <summary>Two Google accounts never mix in one folder: the folder records whose data it holds.</summary>
-        private static void CheckAccount(ExportRequest request, string folder, ExportState state)
+        /// <summary>A folder of an older version records one Google account in its state file: another account's export is
+        /// refused before anything is touched.</summary>
+        private static void CheckLegacyAccount(ExportRequest request, string folder, ExportState state)
         {
             if (request.Account == null || state.Account == null || string.Equals(state.Account, request.Account, StringComparison.Ordinal)) return;
             var who = request.Profile != null ? $"profile '{request.Profile}' (Google Health user {request.Account})" : $"Google Health user {request.Account}";
@@ -133,8 +227,8 @@ namespace FitbitPS.Engine.Export
                 throw Core.FitbitInputException.Future(request.From.Value.Date, (request.To ?? request.From).Value.Date, request.Today.Date, onlyTo: false);
         }
 
-        private static async Task<IReadOnlyList<ExportPlanItem>> PlanCoreAsync(ExportRequest request, ExportOptions options, string folder,
-            ExportState state, CancellationToken cancellationToken)
+        private static async Task<IReadOnlyList<ExportPlanItem>> PlanCoreAsync(ExportRequest request, ExportOptions options, string folder, string filesFolder,
+            IDictionary<string, SyncEntry> entries, CancellationToken cancellationToken)
         {
             DateTime today = request.Today.Date;
             DateTime end = request.To.HasValue && request.To.Value.Date < today ? request.To.Value.Date : today;
@@ -144,19 +238,17 @@ namespace FitbitPS.Engine.Export
             foreach (var kind in request.Kinds)
             {
                 string file = kind.FileName(request.Format);
-                string path = Path.Combine(folder, file);
-                state.Kinds.TryGetValue(kind.Name, out var entry);
+                string path = Path.Combine(folder, filesFolder, file);
+                entries.TryGetValue(kind.Name, out var entry);
                 if (entry != null && entry.Format != request.Format)
                     throw new ExportException(ExportErrorKind.FormatMismatch,
-                        $"The folder '{folder}' holds {kind.Name} as {entry.Format} ({entry.File}); this export asks for {request.Format}. " +
+                        $"The folder '{folder}' holds {kind.Name} as {entry.Format} ({kind.FileName(entry.Format)}); this export asks for {request.Format}. " +
                         $"Use -Format {entry.Format}, or export {request.Format} into another folder. Nothing was changed.", folder);
                 bool exists = File.Exists(path);
-                bool currentColumns = exists && kind.CreateMerger(request.Format).HasCurrentColumns(path);
-                bool fromScratch = exists && !currentColumns;
 
                 DateTime start;
                 bool fullRange;
-                if (request.Full || entry == null || !exists || fromScratch)
+                if (request.Full || entry == null)
                 {
                     fullRange = true;
                     if (request.From.HasValue) start = request.From.Value.Date;
@@ -171,7 +263,6 @@ namespace FitbitPS.Engine.Export
                         }
                         start = accountStart?.Date ?? today.AddDays(-(options.DefaultHistoryDays - 1));
                     }
-                    if (fromScratch && entry != null && entry.From < start) start = entry.From; // keep what the file covered
                 }
                 else
                 {
@@ -192,25 +283,21 @@ namespace FitbitPS.Engine.Export
                     From = any ? start : (DateTime?)null,
                     To = any ? end : (DateTime?)null,
                     FullRange = fullRange,
-                    RewriteFromScratch = fromScratch,
                     ExportKind = kind,
                     Action = !any ? $"nothing to read for {file}"
-                        : fromScratch ? $"read {start:yyyy-MM-dd}..{end:yyyy-MM-dd} and rewrite {file} (its columns differ from this version's)"
-                        : exists ? $"read {start:yyyy-MM-dd}..{end:yyyy-MM-dd} and merge into {file}"
-                        : $"read {start:yyyy-MM-dd}..{end:yyyy-MM-dd} and create {file}",
+                        : exists ? $"read {start:yyyy-MM-dd}..{end:yyyy-MM-dd} into the store and update {file}"
+                        : $"read {start:yyyy-MM-dd}..{end:yyyy-MM-dd} into the store and write {file}",
                 });
             }
             return items;
         }
 
-        private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, RunShared run, string folder, ExportState state,
-            ExportPlanItem item, int index, int count, CancellationToken cancellationToken)
+        private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, RunShared run, FitbitStore store, string profile,
+            SyncEntry entry, ExportPlanItem item, int index, int count, CancellationToken cancellationToken)
         {
             var kind = item.ExportKind;
             string fileName = Path.GetFileName(item.File);
             var result = new ExportResult { Kind = kind.Name, File = item.File, Format = request.Format, From = item.From, To = item.To };
-            ExportKindState entry;
-            lock (run.StateGate) state.Kinds.TryGetValue(kind.Name, out entry);
 
             void Report(DateTime? day, long rows, bool done)
             {
@@ -236,139 +323,83 @@ namespace FitbitPS.Engine.Export
                 });
             }
 
-            if (!item.From.HasValue)
+            long requestsBefore = options.RequestCount?.Invoke() ?? 0;
+            try
             {
+                if (!item.From.HasValue)
+                {
+                    result.RowsTotal = entry?.RowCount ?? 0;
+                    if (entry != null) result.Changed = ExportFiles.WriteIfBehind(store, kind, profile, item.File, request.Format, options.BeforeReplace);
+                    Report(null, result.RowsTotal, done: true);
+                    return result;
+                }
+
+                run.Verbose($"{kind.Name}: {item.Action}.");
+                Report(null, 0, done: false);
+                DateTime lastComplete = Min(item.To.Value, request.Today.Date.AddDays(-1));
+                // The change probe only stands in for the full read on a later run of the same day: the first run of a new
+                // day (a new last complete day) reads every data type again, which bounds how long a change the probe cannot
+                // see (an edit, a recomputation) stays out of the store to one day, still inside the trailing window then.
+                bool probe = kind.HasChangeProbe && !item.FullRange && entry != null && entry.LastCompleteDay == lastComplete;
+                var counts = new MergeCounts();
+                bool unchanged = probe && await kind.ProbeUnchangedAsync(store, profile, item.From.Value, item.To.Value, cancellationToken).ConfigureAwait(false);
+                if (unchanged)
+                    run.Verbose($"{kind.Name}: nothing synced since the last export ({item.From:yyyy-MM-dd}..{item.To:yyyy-MM-dd} probed); the other data types were not read.");
+                else
+                {
+                    var clock = request.Clock?.Invoke() ?? DateTimeOffset.UtcNow;
+                    int chunkDays = Math.Max(1, kind.ChunkDays);
+                    for (DateTime chunkFrom = item.From.Value; chunkFrom <= item.To.Value;)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        DateTime chunkTo = (item.To.Value - chunkFrom).TotalDays < chunkDays ? item.To.Value : chunkFrom.AddDays(chunkDays - 1);
+                        DateTime f = chunkFrom, t = chunkTo;
+                        counts.Add(await kind.ReadIntoAsync(store, profile, f, t, (connection, transaction, changed) =>
+                        {
+                            if (changed) SyncStates.Touch(connection, transaction, profile, kind.Name);
+                            if (request.KeepRaw) FetchLog.Add(connection, transaction, profile, kind.Name, f, t, clock);
+                        }, cancellationToken).ConfigureAwait(false));
+                        Report(chunkTo, counts.Added + counts.Updated, done: false);
+                        if (chunkTo >= item.To.Value) break;
+                        chunkFrom = chunkTo.AddDays(1);
+                    }
+                }
+
+                // The sync state is written after the rows it describes: a crash in between leaves the old state, and the next
+                // run reads the same days again (they are then unchanged).
+                var updated = new SyncEntry
+                {
+                    Kind = kind.Name,
+                    Format = request.Format,
+                    From = entry == null ? item.From.Value : Min(entry.From, item.From.Value),
+                    LastCompleteDay = entry == null ? lastComplete : Max(entry.LastCompleteDay, lastComplete),
+                };
+                result.RowsTotal = store.Run(() =>
+                {
+                    using (var transaction = store.Connection.BeginTransaction(deferred: false))
+                    {
+                        updated.RowCount = kind.Table.Count(store.Connection, transaction, profile);
+                        SyncStates.Save(store.Connection, transaction, profile, updated);
+                        transaction.Commit();
+                        return updated.RowCount;
+                    }
+                }, "record what was synced");
+                result.RowsAdded = counts.Added;
+                result.RowsUpdated = counts.Updated;
+                result.RowsRemoved = counts.Removed;
+                result.Changed = ExportFiles.WriteIfBehind(store, kind, profile, item.File, request.Format, options.BeforeReplace);
+                result.Requests = (options.RequestCount?.Invoke() ?? 0) - requestsBefore;
+                Report(item.To, result.RowsTotal, done: true);
+                return result;
+            }
+            catch (Exception e) when (!(e is OperationCanceledException) && !(e is ExportException) && options.IsKindError != null && options.IsKindError(e))
+            {
+                result.Requests = (options.RequestCount?.Invoke() ?? 0) - requestsBefore;
+                result.Error = e;
                 result.RowsTotal = entry?.RowCount ?? 0;
                 Report(null, result.RowsTotal, done: true);
                 return result;
             }
-
-            run.Verbose($"{kind.Name}: {item.Action}.");
-            Report(null, 0, done: false);
-            long requestsBefore = options.RequestCount?.Invoke() ?? 0;
-            var merger = kind.CreateMerger(request.Format);
-            string existing = item.FileExists && !item.RewriteFromScratch ? item.File : null;
-            DateTime lastComplete = Min(item.To.Value, request.Today.Date.AddDays(-1));
-            // The change probe only stands in for the full read on a later run of the same day: the
-            // first run of a new day (a new last complete day) reads every data type again, which
-            // bounds how long a change the probe cannot see (an edit, a recomputation) stays out of
-            // the file to one day, and it is still inside the trailing window then (docs/export.md).
-            bool probe = kind.HasChangeProbe && existing != null && !item.FullRange && entry != null
-                         && entry.LastCompleteDay == lastComplete && entry.Format == request.Format;
-            string temp = null;
-            MergeCounts counts = null;
-            try
-            {
-                if (probe)
-                {
-                    var (unchanged, rows) = await merger.ProbeAsync(existing, item.From.Value, item.To.Value, cancellationToken).ConfigureAwait(false);
-                    if (unchanged)
-                    {
-                        run.Verbose($"{kind.Name}: nothing synced since {fileName} was written ({item.From:yyyy-MM-dd}..{item.To:yyyy-MM-dd} probed); the other data types were not read.");
-                        counts = new MergeCounts { Total = rows };
-                    }
-                }
-                if (counts == null) counts = await MergeIntoFileAsync().ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                ExportFolder.TryDelete(temp);
-                result.Requests = (options.RequestCount?.Invoke() ?? 0) - requestsBefore;
-                if (e is ExistingFileException bad)
-                    throw new ExportException(ExportErrorKind.ExistingFileUnreadable,
-                        $"Cannot merge into {bad.Message}. The file was not changed. Move it away (or fix it) and run the export again.", bad.Path, e);
-                if (e is IOException io)
-                {
-                    if (ExportFolder.IsDiskFull(io))
-                        throw new ExportException(ExportErrorKind.DiskFull,
-                            $"The disk filled up while writing {fileName} in '{folder}'. {fileName} and the other files were left as they were; free some space and run the export again.", item.File, e);
-                    throw new ExportException(ExportErrorKind.WriteFailed,
-                        $"Could not write {fileName} in '{folder}': {io.Message} The file was left as it was.", item.File, e);
-                }
-                if (e is UnauthorizedAccessException)
-                    throw new ExportException(ExportErrorKind.FolderNotWritable,
-                        $"Could not write {fileName} in '{folder}': {e.Message} The file was left as it was.", item.File, e);
-                if (!(e is OperationCanceledException) && options.IsKindError != null && options.IsKindError(e))
-                {
-                    result.Error = e;
-                    result.RowsTotal = entry?.RowCount ?? 0;
-                    Report(null, result.RowsTotal, done: true);
-                    return result;
-                }
-                throw;
-            }
-            ExportFolder.TryDelete(temp); // unchanged: the old file stays, byte for byte
-
-            async Task<MergeCounts> MergeIntoFileAsync()
-            {
-                temp = ExportFolder.NewTempPath(folder, fileName);
-                MergeCounts merged;
-                var stream = ExportFolder.CreateTemp(temp);
-                try
-                {
-                    using (var writer = ExportFolder.Writer(stream))
-                    {
-                        merged = await merger.MergeAsync(existing, writer, item.From.Value, item.To.Value,
-                            (day, rows) => Report(day, rows, done: false), cancellationToken).ConfigureAwait(false);
-                    }
-                    bool changed = merged.Changed || existing == null;
-                    result.Changed = changed;
-                    if (changed)
-                    {
-                        ExportFolder.Commit(stream, temp, item.File, options.BeforeReplace);
-                        temp = null;
-                    }
-                }
-                finally
-                {
-                    stream.Dispose();
-                }
-                return merged;
-            }
-
-            result.Requests = (options.RequestCount?.Invoke() ?? 0) - requestsBefore;
-            result.RowsAdded = counts.Added;
-            result.RowsUpdated = counts.Updated;
-            result.RowsRemoved = counts.Removed;
-            result.RowsTotal = counts.Total;
-
-            // The state entry is written after the file it describes: a crash in between leaves the
-            // old entry, and the next run simply reads the same days again and merges them.
-            var updated = new ExportKindState
-            {
-                File = fileName,
-                Format = request.Format,
-                From = entry == null ? item.From.Value : Min(entry.From, item.From.Value),
-                LastCompleteDay = entry == null ? lastComplete : Max(entry.LastCompleteDay, lastComplete),
-                RowCount = counts.Total,
-            };
-            if (entry == null || entry.File != updated.File || entry.Format != updated.Format || entry.From != updated.From
-                || entry.LastCompleteDay != updated.LastCompleteDay || entry.RowCount != updated.RowCount)
-            {
-                IOException failed = null;
-                lock (run.StateGate)
-                {
-                    state.Kinds[kind.Name] = updated;
-                    try
-                    {
-                        ExportFolder.WriteAllText(folder, ExportState.FileName, state.ToJson(), options.BeforeReplace);
-                    }
-                    catch (IOException io)
-                    {
-                        if (entry == null) state.Kinds.Remove(kind.Name); else state.Kinds[kind.Name] = entry;
-                        failed = io;
-                    }
-                }
-                if (failed != null)
-                {
-                    var io = failed;
-                    throw new ExportException(ExportFolder.IsDiskFull(io) ? ExportErrorKind.DiskFull : ExportErrorKind.WriteFailed,
-                        $"{fileName} was written, but the state file could not be updated ({io.Message}). The next export reads those days again; nothing is lost or duplicated.",
-                        Path.Combine(folder, ExportState.FileName), io);
-                }
-            }
-            Report(item.To, counts.Total, done: true);
-            return result;
         }
 
         private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

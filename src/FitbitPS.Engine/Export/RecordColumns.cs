@@ -31,6 +31,16 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>Reads a value back from the text the writer produced.</summary>
         public abstract object Parse(string text);
+
+        /// <summary>The store's column type: INTEGER (whole numbers, booleans), REAL (floating point) or TEXT
+        /// (strings; dates, times and everything else as the text the CSV holds, so SQL sorts and compares ISO dates).</summary>
+        public abstract string SqlType { get; }
+
+        /// <summary>The value as the store keeps it (DBNull for null).</summary>
+        public abstract object ToSql(T record);
+
+        /// <summary>Sets the property from a value the store gave back (long, double, string or DBNull).</summary>
+        public abstract void SetFromSql(T record, object value);
     }
 
     internal sealed class RecordColumn<T, TValue> : RecordColumn<T>
@@ -38,17 +48,79 @@ namespace FitbitPS.Engine.Export
         private readonly Func<T, TValue> _get;
         private readonly ValueFormat<TValue> _format;
 
+        private static readonly Type s_underlying = Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue);
+        private readonly Action<T, TValue> _set;
+        private readonly SqlKind _sql;
+        [ThreadStatic] private static RowBuffer t_text;
+
+        private enum SqlKind { Integer, Boolean, Real, Single, String, Text }
+
         public RecordColumn(PropertyInfo property, ValueFormat<TValue> format) : base(property)
         {
             var record = Expression.Parameter(typeof(T), "record");
             _get = Expression.Lambda<Func<T, TValue>>(Expression.Property(record, property), record).Compile();
+            var setter = property.GetSetMethod(nonPublic: true);
+            if (setter != null)
+            {
+                var value = Expression.Parameter(typeof(TValue), "value");
+                _set = Expression.Lambda<Action<T, TValue>>(Expression.Call(record, setter, value), record, value).Compile();
+            }
             _format = format;
+            var u = s_underlying;
+            _sql = u == typeof(bool) ? SqlKind.Boolean
+                : u == typeof(int) || u == typeof(long) || u == typeof(short) || u == typeof(byte) || u == typeof(uint) || u == typeof(ulong) ? SqlKind.Integer
+                : u == typeof(double) ? SqlKind.Real
+                : u == typeof(float) ? SqlKind.Single
+                : u == typeof(string) ? SqlKind.String
+                : SqlKind.Text; // dates, times, enums, decimals, GUIDs: the CSV's own text
         }
 
         public override void WriteCsv(T record, RowBuffer row) => _format.WriteCsv(_get(record), row);
         public override void WriteJson(T record, RowBuffer row) => _format.WriteJson(_get(record), row);
         public override object GetValue(T record) => _get(record);
         public override object Parse(string text) => _format.Parse(text);
+
+        public override string SqlType =>
+            _sql == SqlKind.Integer || _sql == SqlKind.Boolean ? "INTEGER" : _sql == SqlKind.Real || _sql == SqlKind.Single ? "REAL" : "TEXT";
+
+        public override object ToSql(T record)
+        {
+            object value = _get(record);
+            if (value == null) return DBNull.Value;
+            switch (_sql)
+            {
+                case SqlKind.Boolean: return (bool)value ? 1L : 0L;
+                case SqlKind.Integer: return value is ulong big ? unchecked((long)big) : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+                case SqlKind.Real: return (double)value;
+                case SqlKind.Single: return (double)(float)value;
+                case SqlKind.String: return value;
+                default:
+                    var text = t_text ?? (t_text = new RowBuffer());
+                    text.Clear();
+                    _format.WriteCsv((TValue)value, text);
+                    return text.ToString();
+            }
+        }
+
+        public override void SetFromSql(T record, object value)
+        {
+            if (_set == null) throw new InvalidOperationException($"{typeof(T).Name}.{Name} cannot be set.");
+            if (value == null || value is DBNull) { _set(record, default(TValue)); return; }
+            object typed;
+            switch (_sql)
+            {
+                case SqlKind.Boolean: typed = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0; break;
+                case SqlKind.Integer:
+                    typed = s_underlying == typeof(ulong) && value is long l ? unchecked((ulong)l)
+                        : Convert.ChangeType(value, s_underlying, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case SqlKind.Real: typed = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case SqlKind.Single: typed = (float)Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case SqlKind.String: typed = value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                default: _set(record, _format.Parse(value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture))); return;
+            }
+            _set(record, (TValue)typed);
+        }
     }
 
     /// <summary>
@@ -87,7 +159,12 @@ namespace FitbitPS.Engine.Export
                 header.AppendCsvField(columns[i].Name);
             }
             CsvHeader = header.ToString();
+            var ctor = typeof(T).GetConstructor(Type.EmptyTypes);
+            if (ctor != null) Create = Expression.Lambda<Func<T>>(Expression.New(ctor)).Compile();
         }
+
+        /// <summary>A new empty record (null when <typeparamref name="T"/> has no parameterless constructor).</summary>
+        public Func<T> Create { get; }
 
         public IReadOnlyList<RecordColumn<T>> Columns { get; }
         public IReadOnlyList<string> Names { get; }

@@ -9,7 +9,7 @@ namespace FitbitPS.Engine.Http
 {
     /// <summary>
     /// The handlers every request of a client passes through, outermost first:
-    /// Retry → FailFast → Quota → FailFast → Bearer → ConnectionHealth → Traffic → PooledBody → the network.
+    /// Retry → FailFast → Quota → FailFast → Bearer → ConnectionHealth → Traffic → RawTap → PooledBody → the network.
     /// Waits between attempts happen outside the throttle's slot; everything from the token to the body happens inside it.
     /// A request needs a <see cref="RequestContext"/>; a response's content is a <see cref="PooledContent"/>.
     /// </summary>
@@ -30,7 +30,7 @@ namespace FitbitPS.Engine.Http
             Connection = new ConnectionHealth();
             Failure = new CommandFailure(Connection);
             Body = new PooledBodyHandler(network);
-            Traffic = new TrafficHandler(Body, completed);
+            Traffic = new TrafficHandler(new RawTapHandler(Body), completed);
             var bearer = new BearerHandler(new ConnectionHealthHandler(Traffic, Connection, api), tokens);
             var quota = new QuotaHandler(new FailFastHandler(bearer, Failure), throttle, waiting);
             Retry = new RetryHandler(new FailFastHandler(quota, Failure), waiting);

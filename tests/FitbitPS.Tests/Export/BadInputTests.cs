@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace FitbitPS.Tests.Export;
 
-/// <summary>Bad inputs get clear errors and leave every existing file exactly as it was.</summary>
+/// <summary>Bad inputs get one clear error each and leave the store and every file exactly as they were.</summary>
 public class BadInputTests
 {
     private static readonly DateTime Today = new(2026, 11, 20);
@@ -42,10 +42,72 @@ public class BadInputTests
         Assert.Single(Directory.GetFileSystemEntries(dir.Path));
     }
 
-    [Fact]
-    public async Task A_state_file_from_a_newer_version_is_refused_and_nothing_is_touched()
+    /// <summary>A folder as an older FitbitPS left it: the files and fitbitps-export.json, no store.</summary>
+    private static async Task<(TempFolder Dir, TestData Data)> LegacyFolder()
     {
         var (dir, data, _) = await ExportedFolder();
+        foreach (var f in Directory.GetFiles(dir.Path, "fitbitps.db*")) File.Delete(f);
+        File.WriteAllText(Path.Combine(dir.Path, ExportState.FileName),
+            "{\n  \"schemaVersion\": 2,\n  \"kinds\": {\n    \"Days\": {\n      \"file\": \"days.csv\",\n      \"format\": \"Csv\",\n" +
+            "      \"from\": \"2026-10-01\",\n      \"lastCompleteDay\": \"2026-11-19\",\n      \"rowCount\": 51\n    }\n  }\n}\n");
+        return (dir, data);
+    }
+
+    [Fact]
+    public async Task A_store_from_a_newer_version_is_refused_and_nothing_is_touched()
+    {
+        var (dir, data, _) = await ExportedFolder();
+        using var _d = dir;
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir.Path, "fitbitps.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 7;";
+            command.ExecuteNonQuery();
+        }
+        var before = FolderSnapshot.Take(dir.Path);
+        var bytes = File.ReadAllBytes(Path.Combine(dir.Path, "fitbitps.db"));
+
+        var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
+        Assert.Equal(ExportErrorKind.StoreFromNewerVersion, e.Reason);
+        Assert.Equal("FitbitExportStoreFromNewerVersion", e.ErrorId);
+        Assert.Contains("written by a newer FitbitPS (store schema 7; this version understands up to 1)", e.Message);
+        Assert.Contains("Update the FitbitPS module", e.RecommendedAction);
+        FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+        Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(dir.Path, "fitbitps.db")));
+        Assert.Equal(1, data.Fetches); // only the first export read anything
+        await Assert.ThrowsAsync<ExportException>(() => Exporter.PlanAsync(Request(dir.Path, data))); // -WhatIf says so too
+    }
+
+    [Theory]
+    [InlineData("garbage")]   // not a database at all
+    [InlineData("torn")]      // a real store with pages overwritten in the middle
+    public async Task A_damaged_store_is_refused_with_one_error_and_left_as_it_is(string damage)
+    {
+        var (dir, data, _) = await ExportedFolder();
+        using var _d = dir;
+        string db = Path.Combine(dir.Path, "fitbitps.db");
+        if (damage == "garbage") File.WriteAllBytes(db, System.Text.Encoding.ASCII.GetBytes(new string('x', 8192)));
+        else
+        {
+            var bytes = File.ReadAllBytes(db);
+            for (int i = 4096; i < bytes.Length; i += 7) bytes[i] = 0xA5; // every page after the first
+            File.WriteAllBytes(db, bytes);
+        }
+        var damaged = File.ReadAllBytes(db);
+
+        var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
+        Assert.Equal(ExportErrorKind.StoreDamaged, e.Reason);
+        Assert.Contains("is not a readable FitbitPS store", e.Message);
+        Assert.Contains("Move", e.RecommendedAction);
+        Assert.Equal(damaged, File.ReadAllBytes(db));
+        Assert.Equal(1, data.Fetches);
+    }
+
+    [Fact]
+    public async Task A_state_file_of_an_older_version_from_a_newer_version_is_refused_and_nothing_is_touched()
+    {
+        var (dir, data) = await LegacyFolder();
         using var _d = dir;
         string state = Path.Combine(dir.Path, ExportState.FileName);
         File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 7"));
@@ -56,7 +118,7 @@ public class BadInputTests
         Assert.Equal(ExportErrorKind.StateFromNewerVersion, e.Reason);
         Assert.Contains("written by a newer FitbitPS (state schema 7; this version understands up to 2)", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
-        Assert.Equal(0, data.Fetches - 1); // only the first export read anything
+        Assert.Equal(1, data.Fetches);
     }
 
     [Theory]
@@ -65,9 +127,9 @@ public class BadInputTests
     [InlineData("{ \"kinds\": {} }")]
     [InlineData("{ \"schemaVersion\": 1, \"kinds\": { \"Days\": { \"file\": \"days.csv\", \"format\": \"Csv\", \"from\": \"yesterday\", \"lastCompleteDay\": \"2026-11-19\", \"rowCount\": 3 } } }")]
     [InlineData("{ \"schemaVersion\": 1, \"kinds\": { \"Days\": { \"file\": \"../escape.csv\", \"format\": \"Csv\", \"from\": \"2026-10-01\", \"lastCompleteDay\": \"2026-11-19\", \"rowCount\": 3 } } }")]
-    public async Task A_damaged_state_file_is_refused_and_nothing_is_touched(string content)
+    public async Task A_damaged_state_file_of_an_older_version_is_refused_and_nothing_is_touched(string content)
     {
-        var (dir, data, _) = await ExportedFolder();
+        var (dir, data) = await LegacyFolder();
         using var _d = dir;
         File.WriteAllText(Path.Combine(dir.Path, ExportState.FileName), content);
         var before = FolderSnapshot.Take(dir.Path);
@@ -78,6 +140,26 @@ public class BadInputTests
         Assert.Contains("delete it to have the next export re-read the whole range", e.Message);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
         await Assert.ThrowsAsync<ExportException>(() => Exporter.PlanAsync(Request(dir.Path, data))); // -WhatIf says so too
+    }
+
+    [Fact]
+    public async Task A_folder_of_an_older_version_moves_into_the_store_once_with_no_reads_and_its_files_unchanged()
+    {
+        var (dir, data) = await LegacyFolder();
+        using var _d = dir;
+        var files = FolderSnapshot.Take(dir.Path);
+        files.Remove(ExportState.FileName);
+        data.FetchedRanges.Clear();
+
+        var result = (await Exporter.RunAsync(Request(dir.Path, data)))[0];
+
+        Assert.False(File.Exists(Path.Combine(dir.Path, ExportState.FileName)));
+        Assert.Equal(51, long.Parse(StoreDump.Rows(dir.Path, "SELECT count(*) FROM days").Single()[0]));
+        // Only the trailing window was read (the state came along), and the file changed only where the data did.
+        Assert.Equal((new DateTime(2026, 11, 17), Today), Assert.Single(data.FetchedRanges));
+        Assert.Equal(51, result.RowsTotal);
+        Assert.Equal(new[] { "default", "Days", "Csv", "2026-10-01", "2026-11-19", "51" },
+            StoreDump.Rows(dir.Path, "SELECT profile, kind, format, from_day, last_complete_day, row_count FROM sync_state").Single());
     }
 
     [Fact]
@@ -92,9 +174,9 @@ public class BadInputTests
     }
 
     [Fact]
-    public async Task An_export_file_edited_into_something_unreadable_is_left_alone()
+    public async Task A_file_of_an_older_version_edited_into_something_unreadable_is_left_alone()
     {
-        var (dir, data, _) = await ExportedFolder();
+        var (dir, data) = await LegacyFolder();
         using var _d = dir;
         string file = Path.Combine(dir.Path, "days.csv");
         var lines = File.ReadAllLines(file);
@@ -104,8 +186,9 @@ public class BadInputTests
 
         var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
         Assert.Equal(ExportErrorKind.ExistingFileUnreadable, e.Reason);
-        Assert.Contains("days.csv' row 6", e.Message);
-        FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+        Assert.Contains("days.csv (row 6", e.Message);
+        FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path)); // no store left behind either
+        Assert.False(File.Exists(Path.Combine(dir.Path, "fitbitps.db")));
     }
 
     [Fact]
@@ -122,6 +205,25 @@ public class BadInputTests
         Assert.Contains("Cannot write to the folder", e.Message);
         readOnly.Dispose();
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+    }
+
+    [Fact]
+    public async Task A_read_only_store_is_refused_with_one_error_and_nothing_is_touched()
+    {
+        var (dir, data, before) = await ExportedFolder();
+        using var _d = dir;
+        string db = Path.Combine(dir.Path, "fitbitps.db");
+        var bytes = File.ReadAllBytes(db);
+        using var readOnly = ReadOnlyView.Of(db);
+        _output.WriteLine($"read-only by {readOnly.How}");
+
+        var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(Request(dir.Path, data)));
+        Assert.Equal(ExportErrorKind.FolderNotWritable, e.Reason);
+        Assert.Contains("is read-only", e.Message);
+        readOnly.Dispose();
+        Assert.Equal(bytes, File.ReadAllBytes(db));
+        FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
+        Assert.Equal(1, data.Fetches);
     }
 
     [Fact]
@@ -159,8 +261,15 @@ public class BadInputTests
 
             var e = await Assert.ThrowsAsync<ExportException>(() => Exporter.RunAsync(request));
             Assert.Equal(ExportErrorKind.DiskFull, e.Reason);
-            Assert.Contains("disk filled up while writing days.csv", e.Message);
-            FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(mount)); // no temp files left
+            Assert.Contains("full", e.Message);
+            _output.WriteLine(e.Message);
+            FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(mount)); // no temp files left, the store as it was
+
+            // Nothing lost: with room again the same export finishes, every day in the store and the file.
+            File.Delete(Path.Combine(mount, "filler.bin"));
+            var done = (await Exporter.RunAsync(request))[0];
+            Assert.Equal((Today - new DateTime(2020, 1, 1)).Days + 1, done.RowsTotal);
+            Assert.Equal(done.RowsTotal + 1, File.ReadAllLines(Path.Combine(mount, "days.csv")).Length);
         }
         finally
         {

@@ -157,7 +157,7 @@ public class EmulatorExportTests
             string name = Path.GetFileName(r.File);
             Assert.True(expected[name].AsSpan().SequenceEqual(actual[name]), $"{name} differs from a fresh export");
         }
-        Assert.True(expected[ExportState.FileName].AsSpan().SequenceEqual(actual[ExportState.FileName]), "the state file differs from a fresh export's");
+        Assert.True(expected[FolderSnapshot.StoreContent].AsSpan().SequenceEqual(actual[FolderSnapshot.StoreContent]), "the store differs from a fresh export's");
 
         // And once that is in the folder, the next run is a no-op again.
         int third = h.Emulator.Requests.HealthApi.Count;

@@ -3,8 +3,8 @@ using Xunit;
 
 namespace FitbitPS.Tests.Export;
 
-/// <summary>The exporter's merge, state and incremental ranges over real files, with records
-/// from an in-memory source (the end-to-end versions against the emulator are in EmulatorExportTests).</summary>
+/// <summary>The exporter's store, sync state, incremental ranges and derived files, with records from an in-memory
+/// source (the end-to-end versions against the emulator are in EmulatorExportTests).</summary>
 public class MergeTests
 {
     private static readonly DateTime Today = new(2026, 11, 20);
@@ -84,22 +84,24 @@ public class MergeTests
     }
 
     [Fact]
-    public async Task The_state_file_records_per_kind_what_is_complete()
+    public async Task The_store_records_per_kind_what_is_complete()
     {
         using var dir = new TempFolder();
         var data = new TestData();
         data.AddDays(new DateTime(2026, 11, 1), Today);
         data.AddSamples(new DateTime(2026, 11, 15), Today, 4);
         await Exporter.RunAsync(Request(dir.Path, data, null, ExportFormat.Json, data.DayKind(), data.SampleKind()));
-        Assert.Equal(
-            "{\n" +
-            "  \"schemaVersion\": 2,\n" +
-            "  \"kinds\": {\n" +
-            "    \"Days\": {\n      \"file\": \"days.jsonl\",\n      \"format\": \"Json\",\n      \"from\": \"2026-09-01\",\n      \"lastCompleteDay\": \"2026-11-19\",\n      \"rowCount\": 20\n    },\n" +
-            "    \"Samples\": {\n      \"file\": \"samples.jsonl\",\n      \"format\": \"Json\",\n      \"from\": \"2026-10-22\",\n      \"lastCompleteDay\": \"2026-11-19\",\n      \"rowCount\": 24\n    }\n" +
-            "  }\n" +
-            "}\n",
-            File.ReadAllText(Path.Combine(dir.Path, ExportState.FileName)));
+        Assert.Equal(new[]
+            {
+                new[] { "default", "Days", "Json", "2026-09-01", "2026-11-19", "20" },
+                new[] { "default", "Samples", "Json", "2026-10-22", "2026-11-19", "24" },
+            },
+            StoreDump.Rows(dir.Path, "SELECT profile, kind, format, from_day, last_complete_day, row_count FROM sync_state ORDER BY kind"));
+        // The typed tables hold the files' columns, numbers as numbers.
+        Assert.Equal(new[] { "profile" }.Concat(ExportWriter.Columns<TestDay>()),
+            StoreDump.Rows(dir.Path, "SELECT name FROM pragma_table_info('days')").Select(r => r[0]));
+        Assert.Equal("integer", StoreDump.Rows(dir.Path, "SELECT typeof(Steps) FROM days LIMIT 1").Single()[0]);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "fitbitps-export.json")));
     }
 
     [Fact]
@@ -124,7 +126,7 @@ public class MergeTests
     }
 
     [Fact]
-    public async Task Full_rereads_everything_and_a_deleted_state_file_merges_without_duplicates()
+    public async Task Full_rereads_everything_and_a_deleted_store_is_rebuilt_without_duplicates()
     {
         using var dir = new TempFolder();
         var data = new TestData();
@@ -132,9 +134,9 @@ public class MergeTests
         await Exporter.RunAsync(Request(dir.Path, data, new DateTime(2026, 10, 1)));
         var before = FolderSnapshot.Take(dir.Path);
 
-        File.Delete(Path.Combine(dir.Path, ExportState.FileName));
+        File.Delete(Path.Combine(dir.Path, "fitbitps.db"));
         var again = (await Exporter.RunAsync(Request(dir.Path, data, new DateTime(2026, 10, 1))))[0];
-        Assert.Equal(0, again.RowsAdded);
+        Assert.Equal(51, again.RowsAdded);
         FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(dir.Path));
 
         data.FetchedRanges.Clear();
@@ -145,20 +147,23 @@ public class MergeTests
         Assert.False(full.Changed);
     }
 
-    [Fact]
-    public async Task A_file_with_other_columns_is_rewritten_in_full()
+    [Theory]
+    [InlineData("Date,Steps\r\n2026-11-01,5\r\n")]  // e.g. written by an older version
+    [InlineData(null)]                               // deleted
+    public async Task A_file_edited_by_hand_or_deleted_is_written_again_from_the_store_with_no_reads(string? content)
     {
         using var dir = new TempFolder();
         var data = new TestData();
         data.AddDays(new DateTime(2026, 11, 1), Today);
         await Exporter.RunAsync(Request(dir.Path, data, new DateTime(2026, 11, 1)));
         string file = Path.Combine(dir.Path, "days.csv");
-        File.WriteAllText(file, "Date,Steps\r\n2026-11-01,5\r\n"); // e.g. written by an older version
+        var original = File.ReadAllBytes(file);
+        if (content == null) File.Delete(file); else File.WriteAllText(file, content);
 
         var result = (await Exporter.RunAsync(Request(dir.Path, data)))[0];
-        Assert.Equal(new DateTime(2026, 11, 1), result.From);
+        Assert.True(result.Changed);
         Assert.Equal(20, result.RowsTotal);
-        Assert.StartsWith("Date,Steps,DistanceKm,", File.ReadAllText(file));
+        Assert.Equal(original, File.ReadAllBytes(file));
     }
 
     [Fact]
@@ -172,7 +177,7 @@ public class MergeTests
         var item = Assert.Single(plan);
         Assert.Equal(Path.Combine(target, "days.csv"), item.File);
         Assert.Equal(new DateTime(2026, 9, 1), item.From);
-        Assert.Equal("read 2026-09-01..2026-11-20 and create days.csv", item.Action);
+        Assert.Equal("read 2026-09-01..2026-11-20 into the store and write days.csv", item.Action);
         Assert.False(Directory.Exists(target));
         Assert.Equal(0, data.Fetches);
     }

@@ -76,9 +76,13 @@ internal sealed class TestData
     }, nameof(TestSample.Time), nameof(TestSample.Time)) { ChunkDays = chunkDays, Intraday = true };
 }
 
-/// <summary>Every file of a folder, byte for byte.</summary>
+/// <summary>Every file of a folder, byte for byte; the store as its content (a dump of its tables), not its bytes
+/// (SQLite's pages hold free space and counters that say nothing of the data).</summary>
 public static class FolderSnapshot
 {
+    /// <summary>The snapshot's name for the store's content.</summary>
+    public const string StoreContent = "fitbitps.db (content)";
+
     /// <param name="except">A file to leave out (e.g. a lock file another process holds).</param>
     /// <param name="withoutTemps">Leave out the temporary files of an export still running (another
     /// process's kinds may hold theirs open while it is paused); the files a person uses are all there.</param>
@@ -87,7 +91,12 @@ public static class FolderSnapshot
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         if (!Directory.Exists(folder)) return files;
         foreach (var f in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-            if (Path.GetFileName(f) != except && !(withoutTemps && Path.GetFileName(f).StartsWith(".fitbitps-tmp.", StringComparison.Ordinal))) files[Path.GetRelativePath(folder, f)] = File.ReadAllBytes(f);
+        {
+            string name = Path.GetFileName(f);
+            if (name.StartsWith("fitbitps.db", StringComparison.Ordinal)) continue;
+            if (name != except && !(withoutTemps && name.StartsWith(".fitbitps-tmp.", StringComparison.Ordinal))) files[Path.GetRelativePath(folder, f)] = File.ReadAllBytes(f);
+        }
+        if (File.Exists(Path.Combine(folder, "fitbitps.db"))) files[StoreContent] = System.Text.Encoding.UTF8.GetBytes(StoreDump.Content(folder));
         return files;
     }
 
@@ -95,7 +104,79 @@ public static class FolderSnapshot
     {
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (var name in expected.Keys)
-            Assert.True(expected[name].AsSpan().SequenceEqual(actual[name]), $"{name} differs");
+            Assert.True(expected[name].AsSpan().SequenceEqual(actual[name]), $"{name} differs" +
+                (name == StoreContent ? ":\n" + FirstDifference(expected[name], actual[name]) : ""));
+    }
+
+    private static string FirstDifference(byte[] expected, byte[] actual)
+    {
+        var a = System.Text.Encoding.UTF8.GetString(expected).Split('\n');
+        var b = System.Text.Encoding.UTF8.GetString(actual).Split('\n');
+        for (int i = 0; i < Math.Max(a.Length, b.Length); i++)
+            if (i >= a.Length || i >= b.Length || a[i] != b[i]) return $"line {i + 1}: expected {(i < a.Length ? a[i] : "(end)")}\n        actual   {(i < b.Length ? b[i] : "(end)")}";
+        return "";
+    }
+}
+
+/// <summary>
+/// Reads a folder's store with plain SQL (not FitbitPS's code): what a person querying it with sqlite3 would see.
+/// </summary>
+public static class StoreDump
+{
+    /// <summary>The tables that describe what was exported, sorted: every kind table, the sync state and the profiles
+    /// (without times). The raw answers, the read log and the file versions are bookkeeping and left out.</summary>
+    public static string Content(string folder)
+    {
+        using var connection = Open(folder);
+        var tables = Strings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('raw_answers', 'fetches', 'kind_versions') ORDER BY name");
+        var text = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            var columns = Strings(connection, $"SELECT name FROM pragma_table_info('{table}') WHERE name NOT IN ('created_at') ORDER BY cid");
+            var list = string.Join(", ", columns.Select(c => $"\"{c}\""));
+            foreach (var row in Rows(connection, $"SELECT {list} FROM \"{table}\" ORDER BY {list}"))
+                text.Append(table).Append(": ").Append(string.Join(" | ", row)).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The rows of one query, each as its values' text ("NULL" for null).</summary>
+    public static List<string[]> Rows(string folder, string sql)
+    {
+        using var connection = Open(folder);
+        return Rows(connection, sql);
+    }
+
+    /// <summary>The kinds a profile has synced.</summary>
+    public static List<string> Kinds(string folder, string profile = "default") =>
+        Rows(folder, $"SELECT kind FROM sync_state WHERE profile = '{profile}' ORDER BY kind").Select(r => r[0]).ToList();
+
+    public static Microsoft.Data.Sqlite.SqliteConnection Open(string folder)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, "fitbitps.db"), Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static List<string> Strings(Microsoft.Data.Sqlite.SqliteConnection connection, string sql) => Rows(connection, sql).Select(r => r[0]).ToList();
+
+    private static List<string[]> Rows(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            var row = new string[reader.FieldCount];
+            for (int i = 0; i < row.Length; i++)
+                row[i] = reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!;
+            rows.Add(row);
+        }
+        return rows;
     }
 }
 

@@ -87,9 +87,12 @@ public class PrivateFilesTests
         Assert.Equal(PrivateFolder, File.GetUnixFileMode(path));
         var files = Directory.GetFiles(path);
         Assert.Contains(files, f => f.EndsWith("weight.csv", StringComparison.Ordinal));
-        Assert.Contains(files, f => f.EndsWith(ExportState.FileName, StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith(FitbitPS.Engine.Store.FitbitStore.FileName, StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith(".fitbitps-export.lock", StringComparison.Ordinal));
         Assert.All(files, f => Assert.Equal(Private, File.GetUnixFileMode(f)));
+        // While an export writes, SQLite's own files (-wal, -shm) take the store's mode.
+        using var open = FitbitPS.Tests.Export.StoreDump.Open(path);
+        foreach (var f in Directory.GetFiles(path, "fitbitps.db*")) Assert.Equal(Private, File.GetUnixFileMode(f));
     }
 
     [UnixFact]
@@ -136,40 +139,55 @@ public class PrivateFilesTests
     }
 
     [Fact]
-    public async Task Another_accounts_export_into_the_folder_is_refused_and_nothing_changes()
+    public async Task A_profile_that_holds_one_account_refuses_another_and_nothing_changes()
     {
         using var root = new ExportFolder();
         var path = root.Sub("alice");
         await using var h = await Harness();
         await Export(h, path, profile: "alice");
-        Assert.Equal(h.Emulator.Person.Options.HealthUserId, ExportState.Load(path).Account);
+        Assert.Equal(h.Emulator.Person.Options.HealthUserId,
+            FitbitPS.Tests.Export.StoreDump.Rows(path, "SELECT health_user_id FROM profiles WHERE profile = 'alice'").Single()[0]);
         var before = FitbitPS.Tests.Export.FolderSnapshot.Take(path);
         var requestsBefore = h.DataRequests;
 
-        var ex = await Assert.ThrowsAsync<ExportException>(() => Export(h, path, account: "bob-health-user-id", profile: "bob"));
+        var ex = await Assert.ThrowsAsync<ExportException>(() => Export(h, path, account: "bob-health-user-id", profile: "alice"));
 
         Assert.Equal(ExportErrorKind.AccountMismatch, ex.Reason);
         Assert.Contains("another Google account", ex.Message);
-        Assert.Contains("profile 'bob'", ex.Message);
-        Assert.Contains("own -Path", ex.RecommendedAction);
+        Assert.Contains("profile 'alice'", ex.Message);
+        Assert.Contains("another -Profile", ex.RecommendedAction);
         FitbitPS.Tests.Export.FolderSnapshot.AssertEqual(before, FitbitPS.Tests.Export.FolderSnapshot.Take(path));
         Assert.Equal(requestsBefore, h.DataRequests); // refused before any read
     }
 
     [Fact]
-    public async Task A_folder_from_before_accounts_were_recorded_learns_its_account_on_the_next_run()
+    public async Task Two_profiles_share_one_store_each_complete_and_neither_overwrites_the_other()
     {
         using var root = new ExportFolder();
-        var path = root.Sub("old");
+        var path = root.Sub("household");
         await using var h = await Harness();
-        await Export(h, path, account: null); // an export that does not know its account (older versions)
-        var state = Path.Combine(path, ExportState.FileName);
-        File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 1"));
-        Assert.Null(ExportState.Load(path).Account);
+        await Export(h, path, profile: "alice");
+        var aliceFiles = FitbitPS.Tests.Export.FolderSnapshot.Take(path);
+        aliceFiles.Remove(FitbitPS.Tests.Export.FolderSnapshot.StoreContent);
 
-        await Export(h, path);
+        await Export(h, path, account: "bob-health-user-id", profile: "bob");
 
-        Assert.Equal(h.Emulator.Person.Options.HealthUserId, ExportState.Load(path).Account);
-        Assert.Contains("\"schemaVersion\": 2", File.ReadAllText(state));
+        // Alice's files are where they were, byte for byte; Bob's are in a folder of his own.
+        var after = FitbitPS.Tests.Export.FolderSnapshot.Take(path);
+        foreach (var (name, bytes) in aliceFiles) Assert.Equal(bytes, after[name]);
+        Assert.True(File.Exists(Path.Combine(path, "bob", "weight.csv")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(path, "weight.csv")), File.ReadAllBytes(Path.Combine(path, "bob", "weight.csv"))); // same emulator person
+        // Each profile has every row of its own (the same person twice here: equal counts, separate rows).
+        var counts = FitbitPS.Tests.Export.StoreDump.Rows(path, "SELECT profile, count(*) FROM weight GROUP BY profile ORDER BY profile");
+        Assert.Equal(new[] { "alice", "bob" }, counts.Select(r => r[0]));
+        Assert.Equal(counts[0][1], counts[1][1]);
+        Assert.Equal(File.ReadAllLines(Path.Combine(path, "weight.csv")).Length - 1, int.Parse(counts[0][1]));
+        Assert.Equal(new[] { "Sleep", "Weight" }, FitbitPS.Tests.Export.StoreDump.Kinds(path, "alice"));
+        Assert.Equal(new[] { "Sleep", "Weight" }, FitbitPS.Tests.Export.StoreDump.Kinds(path, "bob"));
+
+        // A re-export of one of them leaves the other's rows alone.
+        var bobRows = FitbitPS.Tests.Export.StoreDump.Rows(path, "SELECT * FROM sleep_sessions WHERE profile = 'bob' ORDER BY Start");
+        await Export(h, path, full: true, profile: "alice");
+        Assert.Equal(bobRows, FitbitPS.Tests.Export.StoreDump.Rows(path, "SELECT * FROM sleep_sessions WHERE profile = 'bob' ORDER BY Start"));
     }
 }
