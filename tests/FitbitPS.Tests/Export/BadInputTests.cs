@@ -232,7 +232,7 @@ public class BadInputTests
         using var dir = new TempFolder();
         string mount = dir.Sub("small-disk");
         Directory.CreateDirectory(mount);
-        if (!Tool.Run("mount", $"-t tmpfs -o size=256k tmpfs {mount}", out var why))
+        if (!Tool.Run("mount", $"-t tmpfs -o size=2m tmpfs {mount}", out var why))
         {
             // Needs root (CI runs as root). Report instead of pretending.
             _output.WriteLine("SKIPPED: cannot mount a small tmpfs here: " + why);
