@@ -119,7 +119,7 @@ namespace FitbitPS.Engine.Export
                 if (item.IsError)
                 {
                     var inner = item.Error.InnerException;
-                    if (inner is HealthApiException) throw inner; // missing scope, not linked, signed out: say so plainly
+                    if (inner is HealthApiException || inner is ExportException) throw inner; // missing scope, not linked, signed out, a re-parse without its answers: say so plainly
                     throw item.Error;
                 }
                 yield return item.Record;

@@ -26,7 +26,7 @@ namespace FitbitPS.Engine.Store
             var answer = _answers.Find(request, body);
             if (answer == null)
                 throw new ExportException(ExportErrorKind.RawAnswerMissing,
-                    $"The store holds no answer to {request.Method} {_answers.KeyOf(request, null, out _)} (kept answers are needed to re-parse without requests). " +
+                    $"The store holds no answer to {_answers.KeyOf(request, null, out _)} (kept answers are needed to re-parse without requests). " +
                     "Nothing was changed. Run Export-FitbitData -Full to read the range again instead.");
             Interlocked.Increment(ref Served);
             var content = new ByteArrayContent(answer);
