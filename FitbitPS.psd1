@@ -30,6 +30,7 @@
         'Get-FitbitExercise'
         'Get-FitbitData'
         'Export-FitbitData'
+        'Invoke-FitbitQuery'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

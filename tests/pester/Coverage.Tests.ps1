@@ -27,7 +27,9 @@ BeforeDiscovery {
         'Get-FitbitCardioFitness/__AllParameterSets' = { $c = Get-FitbitCardioFitness -Days 5; $c | Should -Not -BeNullOrEmpty; $c[0].Vo2Max | Should -BeGreaterThan 10 }
         'Get-FitbitExercise/__AllParameterSets' = { $e = Get-FitbitExercise -Days 30; $e | Should -Not -BeNullOrEmpty; $e[0].DurationMinutes | Should -BeGreaterThan 0 }
         'Get-FitbitData/__AllParameterSets'     = { $d = Get-FitbitData daily-resting-heart-rate -From (Get-Date).Date.AddDays(-4) -To (Get-Date).Date.AddDays(-2); $d | Should -HaveCount 3; $d[0].Type | Should -Be 'daily-resting-heart-rate' }
-        'Export-FitbitData/__AllParameterSets'  = { $r = Export-FitbitData -Path (Join-Path $TestDrive 'cov') -DataType Sleep, Weight -From (Get-Date).Date.AddDays(-10); $r.Kind | Should -Be @('Weight', 'Sleep'); $r | ForEach-Object { $_.File | Should -Exist } }
+        'Export-FitbitData/Export'              = { $r = Export-FitbitData -Path (Join-Path $TestDrive 'cov') -DataType Sleep, Weight -From (Get-Date).Date.AddDays(-10); $r.Kind | Should -Be @('Weight', 'Sleep'); $r | ForEach-Object { $_.File | Should -Exist } }
+        'Export-FitbitData/Reparse'             = { $r = Export-FitbitData -Path (Join-Path $TestDrive 'cov') -Reparse -DataType Sleep; $r.Kind | Should -Be 'Sleep'; $r.RowsTotal | Should -BeGreaterThan 5; $r.Requests | Should -Be 0 }
+        'Invoke-FitbitQuery/__AllParameterSets' = { $q = Invoke-FitbitQuery (Join-Path $TestDrive 'cov') 'SELECT count(*) AS Nights FROM sleep_nightly WHERE Date >= @d' -Parameter @{ d = (Get-Date).Date.AddDays(-10) }; $q.Nights | Should -BeGreaterThan 5 }
     }
     $script:caseList = foreach ($k in $script:cases.Keys) { @{ Key = $k; Run = $script:cases[$k] } }
 }

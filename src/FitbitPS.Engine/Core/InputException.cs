@@ -17,6 +17,8 @@ namespace FitbitPS.Engine.Core
         public const string InvalidArgument = "FitbitInvalidArgument";
         public const string UnknownDataType = "FitbitUnknownDataType";
         public const string UnsupportedMethod = "FitbitUnsupportedMethod";
+        public const string InvalidQuery = "FitbitInvalidQuery";
+        public const string NotKeptOffline = "FitbitNotKeptOffline";
 
         public FitbitInputException(string errorId, string message, object target, string recommendedAction)
             : base(errorId, FitbitErrorKind.InvalidArgument, message)

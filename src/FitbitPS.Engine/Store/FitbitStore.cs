@@ -25,6 +25,7 @@ namespace FitbitPS.Engine.Store
         public const string DefaultProfile = "default";
 
         private readonly SqliteConnection _connection;
+        private bool _wal;
 
         private FitbitStore(string path, SqliteConnection connection, bool readOnly)
         {
@@ -107,9 +108,12 @@ namespace FitbitPS.Engine.Store
                     connection.Open();
                     // A second writer waits this long for the first one's transaction (they are short: one chunk).
                     Execute(connection, "PRAGMA busy_timeout = 10000;");
+                    // A store of a newer version is refused before anything is written (even a journal mode).
+                    StoreSchema.CheckNotNewer(store, Convert.ToInt32(Scalar(connection, "PRAGMA user_version;")));
                     if (!readOnly)
                     {
                         Execute(connection, "PRAGMA journal_mode = WAL;");
+                        store._wal = true;
                         Execute(connection, "PRAGMA synchronous = NORMAL;"); // WAL: durable at checkpoints, never corrupt
                     }
                     Execute(connection, "PRAGMA foreign_keys = ON;");
@@ -182,6 +186,8 @@ namespace FitbitPS.Engine.Store
         internal ExportException Translate(SqliteException e, string what)
         {
             int primary = e.SqliteErrorCode & 0xFF;
+            // A full disk can also show as an I/O error (WAL's shared memory, or a write that cannot grow the file).
+            if (primary == 10 && AlmostNoSpaceLeft()) primary = 13;
             switch (primary)
             {
                 case 5: // SQLITE_BUSY
@@ -214,6 +220,20 @@ namespace FitbitPS.Engine.Store
             }
         }
 
+        /// <summary>Less than a megabyte free where the store lives (statvfs of the folder; its drive on Windows).</summary>
+        private bool AlmostNoSpaceLeft()
+        {
+            try
+            {
+                bool windows = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
+                return new DriveInfo(windows ? Path.GetPathRoot(Folder) : Folder).AvailableFreeSpace < 1024 * 1024;
+            }
+            catch (Exception e) when (e is IOException || e is ArgumentException || e is UnauthorizedAccessException)
+            {
+                return false; // cannot tell: the I/O error stays an I/O error
+            }
+        }
+
         internal static string Day(DateTime day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         internal static DateTime ParseDay(string text) => DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None);
@@ -224,6 +244,18 @@ namespace FitbitPS.Engine.Store
         {
             lock (Gate)
             {
+                if (_wal && _connection.State == System.Data.ConnectionState.Open)
+                {
+                    // Back to a rollback journal while no export writes: WAL makes every reader (an offline read, -WhatIf,
+                    // Invoke-FitbitQuery) create -wal and -shm files it cannot remove; a store at rest has none. A reader
+                    // still open keeps WAL on (tried for a moment, then left: WAL is as safe, only tidier).
+                    try
+                    {
+                        Execute(_connection, "PRAGMA busy_timeout = 1000;");
+                        Execute(_connection, "PRAGMA journal_mode = DELETE;");
+                    }
+                    catch (SqliteException) { }
+                }
                 _connection.Dispose();
             }
         }

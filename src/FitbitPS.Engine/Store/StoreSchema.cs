@@ -94,7 +94,7 @@ CREATE TABLE IF NOT EXISTS raw_answers (
         private static int Version(SqliteConnection connection, SqliteTransaction transaction) =>
             Convert.ToInt32(FitbitStore.Scalar(connection, "PRAGMA user_version;", transaction));
 
-        private static void CheckNotNewer(FitbitStore store, int version)
+        internal static void CheckNotNewer(FitbitStore store, int version)
         {
             if (version > CurrentVersion)
                 throw new ExportException(ExportErrorKind.StoreFromNewerVersion,

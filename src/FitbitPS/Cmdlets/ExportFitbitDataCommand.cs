@@ -11,22 +11,26 @@ using FitbitPS.Engine.Export;
 namespace FitbitPS.Cmdlets
 {
     /// <summary>
-    /// Keeps a local copy of a person's Fitbit data in a folder: one CSV (or JSON lines) file per kind of
-    /// record plus a small state file, brought up to date by each run.
+    /// Keeps a local copy of a person's Fitbit data in a folder: a store (fitbitps.db, SQLite) with every record
+    /// and the answers they came from, and one CSV (or JSON lines) file per kind of record, brought up to date by each run.
     /// </summary>
     /// <remarks>
     /// The first run backfills from -From (default: the start of the account); later runs read only what is new
-    /// plus a 3-day trailing window (devices sync late and Google recomputes recent days) and merge by each
-    /// record's key, so nothing is duplicated. Files are replaced atomically, and a second export into the same
-    /// folder waits for the first. It never prompts, so it is safe for Task Scheduler and cron: when the profile
-    /// needs a person it stops with one error and the script exits with code 1. -WhatIf shows per file what would
-    /// be read and written.
+    /// plus a 3-day trailing window (devices sync late and Google recomputes recent days), and each day read replaces
+    /// that day's records, so nothing is duplicated. The store is written in transactions, so a run stopped at any
+    /// point (Ctrl+C, a reboot, kill -9) loses nothing and the next run picks up from there; each file is written
+    /// from the store and replaced atomically. A second export into the same folder waits for the first. Several
+    /// profiles can share a folder (the first writes its files into it, later ones into a sub-folder named after
+    /// the profile). The store answers offline reads (Get-FitbitSleep -Path) and SQL (Invoke-FitbitQuery). It never
+    /// prompts, so it is safe for Task Scheduler and cron: when the profile needs a person it stops with one error
+    /// and the script exits with code 1. -WhatIf shows per file what would be read and written. -Reparse derives
+    /// the records again from the kept answers, with no sign-in and no request.
     /// </remarks>
     /// <example>
     /// <code>
     /// Export-FitbitData -Path ~/FitbitExport
     /// </code>
-    /// <para>Creates or brings up to date the local copy: one CSV file per kind of record plus fitbitps-export.json. The first run backfills from the start of the account; later runs read only what is new plus a 3-day trailing window. Writes one result per kind (Kind, File, RowsAdded, RowsUpdated, RowsRemoved, RowsTotal, From, To, Requests).</para>
+    /// <para>Creates or brings up to date the local copy: the store fitbitps.db and one CSV file per kind of record. The first run backfills from the start of the account; later runs read only what is new plus a 3-day trailing window. Writes one result per kind (Kind, File, RowsAdded, RowsUpdated, RowsRemoved, RowsTotal, From, To, Requests).</para>
     /// </example>
     /// <example>
     /// <code>
@@ -41,11 +45,18 @@ namespace FitbitPS.Cmdlets
     /// </code>
     /// <para>A scheduled export script (Task Scheduler, cron): it never prompts, and when the profile needs a person it stops with one error, so the script exits with code 1.</para>
     /// </example>
+    /// <example>
+    /// <code>
+    /// Export-FitbitData -Path ~/FitbitExport -Reparse
+    /// </code>
+    /// <para>Derives every record in the store again from the API answers it keeps (after an update of FitbitPS that reads them better): no sign-in, no request; the files follow.</para>
+    /// </example>
     /// <seealso cref="GetFitbitActivityCommand"/>
     /// <seealso cref="GetFitbitSleepCommand"/>
+    /// <seealso cref="InvokeFitbitQueryCommand"/>
     /// <seealso cref="ConnectFitbitCommand"/>
     /// <seealso href="about_FitbitPS">about_FitbitPS</seealso>
-    [Cmdlet(VerbsData.Export, "FitbitData", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Export, "FitbitData", SupportsShouldProcess = true, DefaultParameterSetName = "Export")]
     [OutputType(EngineType.Export + nameof(ExportResult))]
     public sealed class ExportFitbitDataCommand : FitbitCmdletBase
     {
@@ -65,32 +76,43 @@ namespace FitbitPS.Cmdlets
 
         /// <summary>First calendar day, read like the readers' -From (ISO 8601 works in every culture).</summary>
         /// <value>Default: where the folder left off minus 3 days; for a first export the start of the account (profile), else the last 365 days.</value>
-        [Parameter]
+        [Parameter(ParameterSetName = "Export")]
         [CivilDate("From")]
         public DateTime? From { get; set; }
 
         /// <summary>Last calendar day (inclusive).</summary>
         /// <value>Default: today.</value>
-        [Parameter]
+        [Parameter(ParameterSetName = "Export")]
         [CivilDate("To")]
         public DateTime? To { get; set; }
 
         /// <summary>Csv (default) or Json (JSON lines, .jsonl); same columns and value text.</summary>
         /// <value>Default: Csv</value>
-        [Parameter]
+        [Parameter(ParameterSetName = "Export")]
         public ExportFormat Format { get; set; } = ExportFormat.Csv;
 
         /// <summary>Read the whole range again instead of only what is new.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = "Export")]
         public SwitchParameter Full { get; set; }
 
         /// <summary>With -DataType All, also export minute activity and raw heart-rate samples
         /// (first export default: the last 30 days).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = "Export")]
         public SwitchParameter IncludeIntraday { get; set; }
+
+        /// <summary>Derive the store's records again from the API answers it keeps, with no sign-in and no request, and
+        /// bring the files up to date (an export does this by itself after an update that parses answers differently).
+        /// -DataType limits it; -Profile names whose records when the folder holds several people.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Reparse")]
+        public SwitchParameter Reparse { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (Reparse)
+            {
+                ReparseStore();
+                return;
+            }
             var spec = new ExportSpec
             {
                 Path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path),
@@ -120,6 +142,16 @@ namespace FitbitPS.Cmdlets
             {
                 WriteProgress(new ProgressRecord(ProgressId, "Exporting Fitbit data to " + spec.Path, "Done") { RecordType = ProgressRecordType.Completed });
             }
+        }
+
+        /// <summary>-Reparse: offline, so no connection is opened (the profile need not be signed in).</summary>
+        private void ReparseStore()
+        {
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            if (!ShouldProcess(path, $"re-derive the records of {string.Join(", ", DataType)} from the answers the store keeps, and rewrite the files that change")) return;
+            string profile = MyInvocation.BoundParameters.ContainsKey(nameof(Profile)) ? Profile : null;
+            foreach (var result in RunEngine(ct => Engine.FitbitConnection.ReparseAsync(path, profile, DataType, Events(), ct), path))
+                WriteObject(result);
         }
     }
 }

@@ -7,6 +7,7 @@ using FitbitPS.Binding;
 using FitbitPS.Engine.Api;
 using FitbitPS.Engine.Reading;
 using FitbitPS.Engine.Core;
+using FitbitPS.Engine;
 
 namespace FitbitPS.Cmdlets
 {
@@ -43,12 +44,26 @@ namespace FitbitPS.Cmdlets
         [ValidateRange(1, 36500)]
         public int? Days { get; set; }
 
+        /// <summary>Read offline from the store of an export folder (Export-FitbitData -Path), or its fitbitps.db: the same
+        /// objects for the same days, with no sign-in and no request. PowerShell paths (~, PSDrives, relative) work.</summary>
+        /// <value>Default: none (read from Google).</value>
+        [Parameter]
+        [Alias("StorePath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
         /// <summary>What the progress bar says ("Reading sleep").</summary>
         protected abstract string Activity { get; }
 
-        /// <summary>Reads <paramref name="read"/> over the bound range and writes records, errors and progress.</summary>
-        protected void Stream<T>(Func<FitbitReader, CivilRange, CancellationToken, IEnumerable<ReadItem<T>>> read)
+        /// <summary>Reads <paramref name="read"/> over the bound range and writes records, errors and progress; with -Path, the
+        /// same records from the store (<paramref name="offline"/>: false when this parameter set's records are not kept).</summary>
+        protected void Stream<T>(Func<FitbitReader, CivilRange, CancellationToken, IEnumerable<ReadItem<T>>> read, bool offline = true)
         {
+            if (Path != null)
+            {
+                StreamFromStore<T>(offline);
+                return;
+            }
             var activityId = Interlocked.Increment(ref _nextActivityId);
             void Progress(string status, int seconds = -1)
                 => WriteProgress(new ProgressRecord(activityId, Activity, status) { SecondsRemaining = seconds });
@@ -78,6 +93,39 @@ namespace FitbitPS.Cmdlets
                     WriteProgress(new ProgressRecord(activityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
                     WriteVerboseMessage($"{Activity}: {reader.RequestCount} request(s), {written} record(s).");
                 }
+            }
+        }
+
+        /// <summary>-Path: the records of the range from the store's snapshot, streamed through the pump like a live read.</summary>
+        private void StreamFromStore<T>(bool offline)
+        {
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            if (!offline || !FitbitStoreReader.Keeps<T>())
+                ThrowTerminatingError(ToErrorRecord(new FitbitInputException(FitbitInputException.NotKeptOffline,
+                    $"{MyInvocation.MyCommand.Name} with these parameters reads {typeof(T).Name} records, which Export-FitbitData does not keep in the store; " +
+                    "it reads them from Google only.", path, "Leave out -Path to read them online (or use the parameters whose records are kept: see Get-Help -Parameter Path)."), path));
+            // -Profile chooses whose data only when it was given: a store of one person needs none.
+            string profile = MyInvocation.BoundParameters.ContainsKey(nameof(Profile)) ? Profile : null;
+            int written = 0;
+            using (var store = RunEngine(_ => Task.FromResult(FitbitStoreReader.Open(path, profile)), path))
+            {
+                var range = RunEngine(_ => Task.FromResult(store.Resolve(From, To, Days)));
+                WriteVerboseMessage($"{Activity}: {range} from the store {store.StorePath} (profile '{store.Profile}'), no requests.");
+                var synced = store.Synced<T>();
+                if (synced == null)
+                    WriteWarning($"The store has no {typeof(T).Name} records of profile '{store.Profile}': Export-FitbitData has not exported that kind into it.");
+                else if (range.From < synced.Value.From || range.To > synced.Value.To)
+                    WriteWarning($"The store holds {typeof(T).Name} records of {synced.Value.From:yyyy-MM-dd}..{synced.Value.To:yyyy-MM-dd} only; days of {range} outside that are missing, not empty. Run Export-FitbitData to bring it up to date.");
+                RunEngine(ct => Task.Run(() =>
+                {
+                    foreach (var item in store.Read<T>(range, ct))
+                    {
+                        var current = item;
+                        Post(() => Emit(current, ref written));
+                    }
+                    return true;
+                }, ct), path);
+                WriteVerboseMessage($"{Activity}: {written} record(s) from the store.");
             }
         }
 

@@ -49,7 +49,7 @@ namespace FitbitPS.Cmdlets
         protected override void ProcessRecord()
         {
             if (Interval is IntradayInterval interval)
-                Stream((reader, range, ct) => reader.ReadActivityIntervals(range, interval, ct));
+                Stream((reader, range, ct) => reader.ReadActivityIntervals(range, interval, ct), offline: interval == IntradayInterval.Minute);
             else
                 Stream((reader, range, ct) => reader.ReadActivityDays(range, ct));
         }

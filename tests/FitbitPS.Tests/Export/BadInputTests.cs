@@ -263,10 +263,12 @@ public class BadInputTests
             Assert.Equal(ExportErrorKind.DiskFull, e.Reason);
             Assert.Contains("full", e.Message);
             _output.WriteLine(e.Message);
-            FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(mount)); // no temp files left, the store as it was
+            // No temp files left, the store as it was (read once there is room again: SQLite needs a little to open it).
+            File.Delete(Path.Combine(mount, "filler.bin"));
+            before.Remove("filler.bin");
+            FolderSnapshot.AssertEqual(before, FolderSnapshot.Take(mount));
 
             // Nothing lost: with room again the same export finishes, every day in the store and the file.
-            File.Delete(Path.Combine(mount, "filler.bin"));
             var done = (await Exporter.RunAsync(request))[0];
             Assert.Equal((Today - new DateTime(2020, 1, 1)).Days + 1, done.RowsTotal);
             Assert.Equal(done.RowsTotal + 1, File.ReadAllLines(Path.Combine(mount, "days.csv")).Length);
