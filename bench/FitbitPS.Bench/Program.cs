@@ -22,7 +22,7 @@ for (int i = 0; i < args.Length; i++)
         case "-h": case "--help":
             Console.WriteLine("""
                 dotnet run -c Release --project bench/FitbitPS.Bench [-- options]
-                  --quick            smaller run (1 year only, 3 naive days, a quarter instead of a year of heart rate)
+                  --quick            smaller run (1 year only, 3 naive days, a quarter instead of a year of heart rate, no five-year store)
                   --latency-ms N     latency the emulator adds to every /v4 request (default 150)
                   --quota N          per-user requests per minute (default 300, Google's)
                   --naive-days N     days the naive client really runs before extrapolating to a year (default 14)

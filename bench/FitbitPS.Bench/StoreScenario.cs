@@ -75,7 +75,9 @@ public static class StoreScenario
 
     /// <summary>Export-FitbitData into an empty folder, on its own emulator (own user, own quota). <paramref name="maxKinds"/>:
     /// the exporter's kinds at once (default 4, ExportOptions.MaxConcurrentKinds).</summary>
-    private static async Task<TimedRun> ExportOnceAsync(BenchSettings settings, string folder, CivilRange range, string[] dataTypes, int? maxKinds = null)
+    /// <remarks><paramref name="keepRaw"/> false (a diagnostic, not something a user can ask for): the request FitbitConnection.ExportAsync
+    /// builds, made here by hand with ExportRequest.KeepRaw off, so no API answer is kept and no read is logged.</remarks>
+    private static async Task<TimedRun> ExportOnceAsync(BenchSettings settings, string folder, CivilRange range, string[] dataTypes, int? maxKinds = null, bool keepRaw = true)
     {
         await using var s = await EmulatorSession.StartAsync(settings);
         s.Warm(range);
@@ -97,7 +99,21 @@ public static class StoreScenario
         Collect();
         var began = s.RoundTrips.Now;
         var sw = Stopwatch.StartNew();
-        var results = await s.Connection.ExportAsync(new ExportSpec { Path = folder, DataTypes = dataTypes, From = range.From, To = range.To }, events, default);
+        IReadOnlyList<ExportResult> results;
+        if (keepRaw)
+            results = await s.Connection.ExportAsync(new ExportSpec { Path = folder, DataTypes = dataTypes, From = range.From, To = range.To }, events, default);
+        else
+        {
+            using var client = s.Connection.CreateClient(events);
+            var reader = new FitbitReader(client);
+            var request = new ExportRequest
+            {
+                Path = folder, Kinds = ExportKinds.Select(reader, dataTypes, includeIntraday: false), From = range.From, To = range.To,
+                Today = reader.Resolve(null, null, 1).To, ShareReads = reader.ShareReads, KeepRaw = false, Clock = client.Clock,
+            };
+            var options = s.Connection.ExportTuning.For(events, () => FitbitPS.Engine.Api.RequestTally.Current?.Count ?? client.RequestCount);
+            results = await Exporter.RunAsync(request, options, default);
+        }
         var wall = sw.Elapsed;
         var ended = s.RoundTrips.Now;
         var failed = results.FirstOrDefault(r => r.Error != null);
@@ -191,8 +207,12 @@ public static class StoreScenario
         var lastAnswer = e.Timeline.Max(x => x.End);
         var files = e.Kinds.Where(k => k.Value.Done > TimeSpan.Zero && k.Value.LastChunk > TimeSpan.Zero)
             .Select(k => (k.Key, Seconds: Sec(k.Value.Done - k.Value.LastChunk))).OrderByDescending(k => k.Seconds).ToList();
+        static bool IsData(string path) => path.Contains("/dataTypes/", StringComparison.Ordinal);
+        static int Settings(TimedRun run) => run.Timeline.Count(x => x.Path.EndsWith("/settings", StringComparison.Ordinal));
         table.Note($"{scenario}, where the time goes (request timelines): first request after {Sec(e.Timeline.Min(x => x.Start) - e.Began):0.00} s in the export " +
-                   $"(lock, store opened, schema, settings kept) vs {Sec(r.Timeline.Min(x => x.Start) - r.Began):0.00} s in the reads; " +
+                   $"(lock, store opened, schema) vs {Sec(r.Timeline.Min(x => x.Start) - r.Began):0.00} s in the reads; first data request at " +
+                   $"{Sec(e.Timeline.Where(x => IsData(x.Path)).Min(x => x.Start) - e.Began):0.00} s vs {Sec(r.Timeline.Where(x => IsData(x.Path)).Min(x => x.Start) - r.Began):0.00} s " +
+                   $"(settings asked {Settings(e)} time(s) by the export, {Settings(r)} by the reads); " +
                    $"the last answer came at {Sec(lastAnswer - e.Began):0.00} s and the export ended {Sec(e.Ended - lastAnswer):0.00} s later " +
                    $"(reads: {Sec(r.Timeline.Max(x => x.End) - r.Began):0.00} s and {Sec(r.Ended - r.Timeline.Max(x => x.End)):0.00} s). " +
                    $"The chain that ended last: export {ec.Type} ({ec.Requests} requests, first at {ec.FirstStart:0.00} s, paused {ec.Paused:0.00} s in all between an answer and its next request), " +
@@ -222,6 +242,11 @@ public static class StoreScenario
             table.Note($"7 store 1y: the same export with all {DailyReads.Length} kinds at once (ExportOptions.MaxConcurrentKinds = {DailyReads.Length} instead of 4) took " +
                        $"{wide.Wall.TotalSeconds:0.00} s ({wide.Requests} requests); its chain that ended last: {Critical(wide).Type}, first request at {Critical(wide).FirstStart:0.00} s.");
 
+            var noRaw = await ExportOnceAsync(settings, Path.Combine(root, "1y-noraw"), year, AllDaily, keepRaw: false);
+            Directory.Delete(Path.Combine(root, "1y-noraw"), true);
+            table.Note($"7 store 1y: the same export without keeping the API answers (ExportRequest.KeepRaw off, a diagnostic made by hand; " +
+                       $"Export-FitbitData always keeps them) took {noRaw.Wall.TotalSeconds:0.00} s ({noRaw.Requests} requests).");
+
             string? y5 = null;
             if (!settings.Quick)
             {
@@ -234,6 +259,10 @@ public static class StoreScenario
             say($"7: {month.Days} days of minute activity and raw heart rate, export vs reads");
             var m = Path.Combine(root, "month");
             await PairAsync(table, settings, "7 store intraday", $"ActivityIntraday + HeartRateIntraday, {month.Days} days", m, month, IntradayKinds, IntradayReads, times: 1);
+            var monthNoRaw = await ExportOnceAsync(settings, Path.Combine(root, "month-noraw"), month, IntradayKinds, keepRaw: false);
+            Directory.Delete(Path.Combine(root, "month-noraw"), true);
+            table.Note($"7 store intraday: the same export without keeping the API answers (KeepRaw off, by hand as above) took {monthNoRaw.Wall.TotalSeconds:0.00} s " +
+                       $"({monthNoRaw.Requests} requests; its heart-rate chain paused {Critical(monthNoRaw).Paused:0.00} s between answers).");
 
             // --- 3. Insert rate.
             say("7: insert rates, size, the daily view");
