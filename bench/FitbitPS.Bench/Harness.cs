@@ -147,6 +147,9 @@ public sealed class TimingHandler : DelegatingHandler
         return response;
     }
 
+    /// <summary>This handler's clock (the one <see cref="Timeline"/> is on).</summary>
+    public TimeSpan Now => _clock.Elapsed;
+
     public void Clear() { lock (_times) { _times.Clear(); Timeline.Clear(); } }
     public TimeSpan Mean { get { lock (_times) return _times.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)_times.Average(t => t.Ticks)); } }
 }

@@ -92,6 +92,30 @@ public static class ResultsFile
             "off at the year's value). It does not grow with the range beyond that. Closing it: allocate fewer objects per point (records " +
             "as structs or reused instances — a public API change for the cmdlets' output objects), or a smaller gen-0 budget in the host " +
             "(`GCgen0size`), which is the PowerShell process's setting, not the module's."),
+        ("7 store 1y", "every daily kind",
+            "The store's own work is small here (13,222 rows; the export ends about 0.02 s after its last answer and the files take " +
+            "milliseconds; with every kind at once, MaxConcurrentKinds = 11, it is hardly faster, so kind scheduling is not it). Most of the gap is " +
+            "one round trip before the first data request: to keep the settings answer for re-parsing, `Exporter.RunAsync` asks for the " +
+            "settings (`ExportRequest.KeepSettings` → `HealthClient.GetSettingsAsync`, not the cached answer) and waits for it before any kind " +
+            "starts, though no daily reader needs the settings (the reads ask for none; first data request at about 0.2 s vs 0 s). The rest is " +
+            "keeping each answer (gzip + an insert under the store's gate, inside the request's throttle slot). The same export with KeepRaw " +
+            "off takes the reads' time (notes). The ratio moves around the target from run to run (1.04–1.09). Closing it: do not wait for the " +
+            "settings before the kinds start (ask beside them, or keep the answer when a reader asks for the time zone, through the " +
+            "connection's settings cache) and keep answers off the request path (hand them to a writer outside the throttle slot)."),
+        ("7 store 5y", "every daily kind",
+            "Five years need about 500 requests, so the export and the reads both wait on the quota; a miss here is the per-answer cost of " +
+            "the row above (settings before the first data request, answers kept under the store's gate) on a loaded machine."),
+        ("7 store intraday", "ActivityIntraday + HeartRateIntraday",
+            "The store's work sits on the heart-rate page chain instead of beside it. The export reads a week, then applies it " +
+            "(`KindTable.Apply`: each row's key and CSV text, a sort, the compare with the stored days, then delete + insert: about 7 µs a " +
+            "sample, close to a second for a week of samples) before it asks for the next week's first page, so the chain pauses at every " +
+            "week boundary (the pauses in the notes, against under a second in the reads); after the last answer the last week is applied and " +
+            "heart-rate-samples.csv is written again from the store (about 2 s for 527,607 rows). Keeping the raw answers adds 0.4–1.4 s (the " +
+            "export asks for the settings twice: once uncached for the raw answers before any kind starts, once for the readers' time zone; and " +
+            "each page's gzip + insert under the store's gate). Minute activity costs 20 requests instead of the reads' 4 (one minute rollUp " +
+            "covers 90 days; the export asks a week at a time), beside the chain. Closing it: read the next chunk while the previous one is " +
+            "written (one chunk ahead keeps memory flat), write the file while the rows go in instead of reading the table back, and a lighter " +
+            "Apply for days with no stored rows (no compare, no row text)."),
         ("3 parse", "points/s per core",
             "The parse rate is measured on a machine shared with other builds (see the load average); the scanner " +
             "(`src/FitbitPS.Engine/Api/Wire/HeartRatePageScanner.cs`) allocates only the records themselves."),
