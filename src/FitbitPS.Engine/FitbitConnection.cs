@@ -131,7 +131,6 @@ namespace FitbitPS.Engine
                     KeepRaw = true,
                     ApiBase = _apiBase,
                     Clock = client.Clock,
-                    KeepSettings = ct => client.GetSettingsAsync(ct),
                 };
                 // The folder records whose data it holds, and refuses another person's (checked when planning too).
                 request.Account = await HealthUserIdAsync(client, cancellationToken).ConfigureAwait(false);

@@ -226,9 +226,19 @@ namespace FitbitPS.Engine.Api
         /// profile the same cache, so a session's second intraday read costs no settings request.</summary>
         internal KeptAnswer<Settings> SettingsCache { get; set; } = new KeptAnswer<Settings>();
 
-        /// <summary>Settings (the time zone for physical-time roll-ups), from <see cref="SettingsCache"/> or asked once.</summary>
-        public Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
-            => SettingsCache.GetAsync(GetSettingsAsync, cancellationToken);
+        /// <summary>Settings (the time zone for physical-time roll-ups), from <see cref="SettingsCache"/> or asked once.
+        /// While an export keeps the API answers and its store has no settings answer yet, they are asked fresh once (a
+        /// re-parse of physical-time reads needs the time zone they used), and kept for the next reads.</summary>
+        public async Task<Settings> GetCachedSettingsAsync(CancellationToken cancellationToken)
+        {
+            var tap = Store.RawTap.Current;
+            if (tap != null && tap.NeedsSettings)
+            {
+                var fresh = await GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+                return fresh;
+            }
+            return await SettingsCache.GetAsync(GetSettingsAsync, cancellationToken).ConfigureAwait(false);
+        }
 
         private Task<T> GetUserAsync<T>(string what, HealthScope? scope, CancellationToken cancellationToken)
             => SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, "v4/users/me/" + what)),

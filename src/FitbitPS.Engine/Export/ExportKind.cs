@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -52,6 +53,13 @@ namespace FitbitPS.Engine.Export
         /// also runs <paramref name="alsoInTransaction"/>, told whether the rows changed).</summary>
         internal abstract Task<MergeCounts> ReadIntoAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
             Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> alsoInTransaction, CancellationToken cancellationToken);
+
+        /// <summary>Reads [from, to] chunk by chunk (<see cref="ChunkDays"/>) into the store: each chunk replaces its days in one
+        /// transaction (with <paramref name="alsoInTransaction"/>'s work for its days), after <paramref name="beforeCommit"/>
+        /// (the chunk's raw answers are kept first). The next chunk is read while the previous one is written.</summary>
+        internal abstract Task<MergeCounts> SyncAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
+            Func<DateTime, DateTime, Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool>> alsoInTransaction,
+            Func<Task> beforeCommit, Action<DateTime, MergeCounts> chunkDone, CancellationToken cancellationToken);
 
         /// <summary>Runs the change probe over [from, to]: true when the store's rows of those days are what it sees.</summary>
         internal abstract Task<bool> ProbeUnchangedAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to, CancellationToken cancellationToken);
@@ -142,6 +150,47 @@ namespace FitbitPS.Engine.Export
         {
             var records = await Fetch(from, to, cancellationToken).ConfigureAwait(false);
             return TypedTable.Apply(store, profile, from, to, records, alsoInTransaction);
+        }
+
+        internal override async Task<MergeCounts> SyncAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
+            Func<DateTime, DateTime, Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool>> alsoInTransaction,
+            Func<Task> beforeCommit, Action<DateTime, MergeCounts> chunkDone, CancellationToken cancellationToken)
+        {
+            var chunks = new List<(DateTime From, DateTime To)>();
+            int days = Math.Max(1, ChunkDays);
+            for (DateTime f = from; f <= to;)
+            {
+                DateTime t = (to - f).TotalDays < days ? to : f.AddDays(days - 1);
+                chunks.Add((f, t));
+                if (t >= to) break;
+                f = t.AddDays(1);
+            }
+            Task<List<T>> ReadChunk(int i) => Task.Run(async () =>
+            {
+                var records = await Fetch(chunks[i].From, chunks[i].To, cancellationToken).ConfigureAwait(false);
+                return records == null ? new List<T>() : records.ToList();
+            }, cancellationToken);
+
+            var counts = new MergeCounts();
+            var next = ReadChunk(0);
+            try
+            {
+                for (int i = 0; i < chunks.Count; i++)
+                {
+                    var rows = await next.ConfigureAwait(false);
+                    next = i + 1 < chunks.Count ? ReadChunk(i + 1) : null; // the network works while the store writes
+                    if (beforeCommit != null) await beforeCommit().ConfigureAwait(false);
+                    var (f, t) = chunks[i];
+                    counts.Add(TypedTable.Apply(store, profile, f, t, rows, alsoInTransaction(f, t)));
+                    chunkDone?.Invoke(t, counts);
+                }
+            }
+            catch
+            {
+                next?.ContinueWith(r => r.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed: the run fails with the first error
+                throw;
+            }
+            return counts;
         }
 
         internal override async Task<bool> ProbeUnchangedAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to, CancellationToken cancellationToken)

@@ -56,9 +56,6 @@ namespace FitbitPS.Engine.Export
         /// <summary>The 'now' of the reads (a re-parse runs with it again).</summary>
         public Func<DateTimeOffset> Clock { get; set; }
 
-        /// <summary>Asks for the person's settings once, uncached, so the store keeps the time zone a re-parse needs.</summary>
-        public Func<CancellationToken, Task> KeepSettings { get; set; }
-
         /// <summary>True when the kinds read through the API: rows parsed by an older parser are re-parsed before the run.</summary>
         public bool CanReplay => KeepRaw;
     }

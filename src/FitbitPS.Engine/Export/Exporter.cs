@@ -80,15 +80,11 @@ namespace FitbitPS.Engine.Export
                 var entries = SyncStates.Load(store, profile);
                 var plan = await PlanCoreAsync(request, options, folder, filesFolder, entries, cancellationToken).ConfigureAwait(false);
                 var raw = request.KeepRaw ? new RawAnswers(store, profile, request.ApiBase) : null;
-                if (raw != null && request.KeepSettings != null && !raw.Has(RawSettingsPath))
-                {
-                    // A re-parse needs the time zone the reads used: the settings answer, kept once.
-                    using (RawTap.Use(raw)) await request.KeepSettings(cancellationToken).ConfigureAwait(false);
-                }
                 using (RawTap.Use(raw))
                 using (request.ShareReads?.Invoke())
                 {
-                    var results = await ExportKindsConcurrentlyAsync(request, options, store, profile, entries, plan, cancellationToken).ConfigureAwait(false);
+                    var results = await ExportKindsConcurrentlyAsync(request, options, store, profile, entries, plan, raw, cancellationToken).ConfigureAwait(false);
+                    if (raw != null) await raw.FlushAsync().ConfigureAwait(false); // a probe's answers, too
                     if (raw != null && raw.Answers > 0)
                         options.Verbose?.Invoke($"Kept {raw.Answers} API answer(s) in the store: {raw.BytesIn / 1024.0:0.#} KB, {raw.BytesStored / 1024.0:0.#} KB compressed.");
                     return results;
@@ -160,7 +156,7 @@ namespace FitbitPS.Engine.Export
         /// are cancelled; what they committed stays: the next run picks up from there, as after a crash).
         /// </summary>
         private static async Task<IReadOnlyList<ExportResult>> ExportKindsConcurrentlyAsync(ExportRequest request, ExportOptions options,
-            FitbitStore store, string profile, IDictionary<string, SyncEntry> entries, IReadOnlyList<ExportPlanItem> plan, CancellationToken cancellationToken)
+            FitbitStore store, string profile, IDictionary<string, SyncEntry> entries, IReadOnlyList<ExportPlanItem> plan, RawAnswers raw, CancellationToken cancellationToken)
         {
             var run = new RunShared(options, plan.Count);
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -179,7 +175,7 @@ namespace FitbitPS.Engine.Export
                             stop.Token.ThrowIfCancellationRequested();
                             Api.RequestTally.Begin();
                             entries.TryGetValue(plan[index].Kind, out var entry);
-                            return await ExportKindAsync(request, options, run, store, profile, entry, plan[index], index, plan.Count, stop.Token).ConfigureAwait(false);
+                            return await ExportKindAsync(request, options, run, store, profile, entry, plan[index], index, plan.Count, raw, stop.Token).ConfigureAwait(false);
                         }
                         catch (Exception e) when (!(e is OperationCanceledException))
                         {
@@ -293,7 +289,7 @@ namespace FitbitPS.Engine.Export
         }
 
         private static async Task<ExportResult> ExportKindAsync(ExportRequest request, ExportOptions options, RunShared run, FitbitStore store, string profile,
-            SyncEntry entry, ExportPlanItem item, int index, int count, CancellationToken cancellationToken)
+            SyncEntry entry, ExportPlanItem item, int index, int count, RawAnswers raw, CancellationToken cancellationToken)
         {
             var kind = item.ExportKind;
             string fileName = Path.GetFileName(item.File);
@@ -348,21 +344,14 @@ namespace FitbitPS.Engine.Export
                 else
                 {
                     var clock = request.Clock?.Invoke() ?? DateTimeOffset.UtcNow;
-                    int chunkDays = Math.Max(1, kind.ChunkDays);
-                    for (DateTime chunkFrom = item.From.Value; chunkFrom <= item.To.Value;)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        DateTime chunkTo = (item.To.Value - chunkFrom).TotalDays < chunkDays ? item.To.Value : chunkFrom.AddDays(chunkDays - 1);
-                        DateTime f = chunkFrom, t = chunkTo;
-                        counts.Add(await kind.ReadIntoAsync(store, profile, f, t, (connection, transaction, changed) =>
+                    counts = await kind.SyncAsync(store, profile, item.From.Value, item.To.Value,
+                        (f, t) => (connection, transaction, changed) =>
                         {
                             if (changed) SyncStates.Touch(connection, transaction, profile, kind.Name);
                             if (request.KeepRaw) FetchLog.Add(connection, transaction, profile, kind.Name, f, t, clock);
-                        }, cancellationToken).ConfigureAwait(false));
-                        Report(chunkTo, counts.Added + counts.Updated, done: false);
-                        if (chunkTo >= item.To.Value) break;
-                        chunkFrom = chunkTo.AddDays(1);
-                    }
+                        },
+                        raw == null ? (Func<Task>)null : raw.FlushAsync,
+                        (day, so) => Report(day, so.Added + so.Updated, done: false), cancellationToken).ConfigureAwait(false);
                 }
 
                 // The sync state is written after the rows it describes: a crash in between leaves the old state, and the next

@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Net.Http;
 using System.Text.RegularExpressions;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace FitbitPS.Engine.Store
 {
@@ -18,6 +19,10 @@ namespace FitbitPS.Engine.Store
         private readonly string _profile;
         private readonly string _basePath;
         private long _bytesIn, _bytesStored, _answers;
+        private readonly object _queueGate = new object();
+        private Task _tail = Task.CompletedTask;   // the writes queued so far, one after another
+        private Exception _failed;
+        private int _hasSettings = -1;             // unknown until asked
 
         /// <param name="apiBase">The API's base address: keys are paths below it, so a store answers whichever host
         /// (Google, the emulator on any port) the answers came from.</param>
@@ -41,10 +46,46 @@ namespace FitbitPS.Engine.Store
             return request.Method.Method + " " + path + (string.IsNullOrEmpty(body) ? "" : "\n" + body);
         }
 
-        /// <summary>Keeps one answer (called for every 2xx answer while an export runs).</summary>
+        /// <summary>True while the store has no settings answer of this profile (see HealthClient.GetCachedSettingsAsync).</summary>
+        public bool NeedsSettings
+        {
+            get
+            {
+                if (Volatile.Read(ref _hasSettings) < 0) Volatile.Write(ref _hasSettings, Has(Export.Exporter.RawSettingsPath) ? 1 : 0);
+                return Volatile.Read(ref _hasSettings) == 0;
+            }
+        }
+
+        /// <summary>Queues one answer to be kept (called for every 2xx answer while an export runs): compressing and writing
+        /// happen on a writer of their own, outside the request's throttle slot and the pages' path.</summary>
         public void Keep(HttpRequestMessage request, string body, byte[] buffer, int length)
         {
             string key = KeyOf(request, body, out var path);
+            var copy = new byte[length];
+            Buffer.BlockCopy(buffer, 0, copy, 0, length); // the caller's buffer goes back to the pool
+            if (path == Export.Exporter.RawSettingsPath) Volatile.Write(ref _hasSettings, 1);
+            lock (_queueGate)
+                _tail = _tail.ContinueWith(_ =>
+                {
+                    if (Volatile.Read(ref _failed) != null) return;
+                    try { Write(request.Method.Method, key, path, body, copy, copy.Length); }
+                    catch (Exception e) { Interlocked.CompareExchange(ref _failed, e, null); }
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        /// <summary>Waits until every answer queued so far is in the store (a chunk's rows are committed only after the
+        /// answers they came from, so a re-parse never misses one); a write that failed fails here.</summary>
+        public async Task FlushAsync()
+        {
+            Task tail;
+            lock (_queueGate) tail = _tail;
+            await tail.ConfigureAwait(false);
+            var failed = Volatile.Read(ref _failed);
+            if (failed != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        }
+
+        private void Write(string method, string key, string path, string body, byte[] buffer, int length)
+        {
             var match = s_dataType.Match(path);
             byte[] packed;
             using (var memory = new MemoryStream(length / 6 + 64))
@@ -55,7 +96,7 @@ namespace FitbitPS.Engine.Store
             _store.Run(() => SyncStates.Execute(_store.Connection, null,
                 "INSERT INTO raw_answers (profile, request_key, method, path, body, data_type, fetched_at, size, content) VALUES ($p, $k, $m, $path, $b, $t, $at, $n, $c) " +
                 "ON CONFLICT (profile, request_key) DO UPDATE SET fetched_at = $at, size = $n, content = $c;",
-                ("$p", _profile), ("$k", key), ("$m", request.Method.Method), ("$path", path), ("$b", string.IsNullOrEmpty(body) ? null : body),
+                ("$p", _profile), ("$k", key), ("$m", method), ("$path", path), ("$b", string.IsNullOrEmpty(body) ? null : body),
                 ("$t", match.Success ? Uri.UnescapeDataString(match.Groups[1].Value) : null), ("$at", FitbitStore.Now()), ("$n", length), ("$c", packed)),
                 "keep an answer");
             Interlocked.Increment(ref _answers);

@@ -1,5 +1,6 @@
 using FitbitPS.Engine;
 using FitbitPS.Engine.Export;
+using FitbitPS.Engine.Reading;
 using FitbitPS.Tests.Export;
 using FitbitPS.Tests.Readers;
 using Xunit;
@@ -27,7 +28,12 @@ public class ReparseTests
     {
         await using var h = await Start();
         using var dir = new TempFolder();
+        // The connection already knows the person's time zone (an earlier command read heart rate): the export must
+        // still keep the settings answer, or a re-parse of the physical-time reads would have no time zone.
+        var day = new DateTime(2026, 11, 1);
+        Assert.NotEmpty(h.Connection.OpenReader().ReadHeartRateSamples(new FitbitPS.Engine.Api.CivilRange(day, day), default).Records());
         await Export(h, dir.Path, new DateTime(2026, 10, 20));
+        Assert.Equal("1", StoreDump.Rows(dir.Path, "SELECT count(*) FROM raw_answers WHERE path = 'v4/users/me/settings'").Single()[0]);
         // A later run the same day (a late sync lands in the trailing window) and one the next day.
         h.Emulator.Clock.Advance(TimeSpan.FromMinutes(50));
         await Export(h, dir.Path, null);
