@@ -22,10 +22,10 @@ namespace FitbitPS.Engine.Store
     {
         public static void Add(SqliteConnection connection, SqliteTransaction transaction, string profile, string kind, DateTime from, DateTime to, DateTimeOffset clock)
         {
-            SyncStates.Execute(connection, transaction,
+            FitbitStore.Execute(connection, transaction,
                 "DELETE FROM fetches WHERE profile = $p AND kind = $k AND from_day >= $from AND to_day <= $to;",
                 ("$p", profile), ("$k", kind), ("$from", FitbitStore.Day(from)), ("$to", FitbitStore.Day(to)));
-            SyncStates.Execute(connection, transaction,
+            FitbitStore.Execute(connection, transaction,
                 "INSERT INTO fetches (profile, kind, from_day, to_day, clock, fetched_at, parser_version) VALUES ($p, $k, $from, $to, $c, $at, $v);",
                 ("$p", profile), ("$k", kind), ("$from", FitbitStore.Day(from)), ("$to", FitbitStore.Day(to)),
                 ("$c", clock.ToString("o", CultureInfo.InvariantCulture)), ("$at", FitbitStore.Now()), ("$v", StoreSchema.ParserVersion));
@@ -69,6 +69,6 @@ namespace FitbitPS.Engine.Store
         }, "read");
 
         public static void MarkParsed(SqliteConnection connection, SqliteTransaction transaction, long id) =>
-            SyncStates.Execute(connection, transaction, "UPDATE fetches SET parser_version = $v WHERE id = $id;", ("$v", StoreSchema.ParserVersion), ("$id", id));
+            FitbitStore.Execute(connection, transaction, "UPDATE fetches SET parser_version = $v WHERE id = $id;", ("$v", StoreSchema.ParserVersion), ("$id", id));
     }
 }

@@ -156,6 +156,18 @@ namespace FitbitPS.Engine.Store
             }
         }
 
+        /// <summary>One statement with bound parameters (inside the caller's transaction, or none).</summary>
+        internal static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+        {
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                command.ExecuteNonQuery();
+            }
+        }
+
         internal static object Scalar(SqliteConnection connection, string sql, SqliteTransaction transaction = null, params (string Name, object Value)[] parameters)
         {
             using (var command = connection.CreateCommand())

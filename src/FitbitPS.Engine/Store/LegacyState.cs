@@ -39,7 +39,7 @@ namespace FitbitPS.Engine.Store
                         var connection = store.Connection;
                         using (var transaction = connection.BeginTransaction(deferred: false))
                         {
-                            SyncStates.Execute(connection, transaction, "INSERT INTO profiles (profile, health_user_id, files_folder, created_at) VALUES ($p, $a, '', $t);",
+                            FitbitStore.Execute(connection, transaction, "INSERT INTO profiles (profile, health_user_id, files_folder, created_at) VALUES ($p, $a, '', $t);",
                                 ("$p", profile), ("$a", state.Account ?? account), ("$t", FitbitStore.Now()));
                             foreach (var pair in state.Kinds)
                             {
@@ -51,7 +51,7 @@ namespace FitbitPS.Engine.Store
                                 entry.RowCount = rows;
                                 SyncStates.Save(connection, transaction, profile, entry);
                                 // The file already holds these rows: it stays as it is until they change.
-                                SyncStates.Execute(connection, transaction, "INSERT INTO kind_versions (profile, kind, data_version, file_version, file_stamp) VALUES ($p, $k, 1, 1, $s);",
+                                FitbitStore.Execute(connection, transaction, "INSERT INTO kind_versions (profile, kind, data_version, file_version, file_stamp) VALUES ($p, $k, 1, 1, $s);",
                                     ("$p", profile), ("$k", kind.Name), ("$s", SyncStates.StampOf(file)));
                                 verbose?.Invoke($"{kind.Name}: {rows} rows of {pair.Value.File} taken into the store.");
                             }

@@ -93,7 +93,7 @@ namespace FitbitPS.Engine.Store
                 using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(buffer, 0, length);
                 packed = memory.ToArray();
             }
-            _store.Run(() => SyncStates.Execute(_store.Connection, null,
+            _store.Run(() => FitbitStore.Execute(_store.Connection, null,
                 "INSERT INTO raw_answers (profile, request_key, method, path, body, data_type, fetched_at, size, content) VALUES ($p, $k, $m, $path, $b, $t, $at, $n, $c) " +
                 "ON CONFLICT (profile, request_key) DO UPDATE SET fetched_at = $at, size = $n, content = $c;",
                 ("$p", _profile), ("$k", key), ("$m", method), ("$path", path), ("$b", string.IsNullOrEmpty(body) ? null : body),

@@ -56,7 +56,7 @@ namespace FitbitPS.Engine.Store
                 result.RowsTotal = store.Run(() =>
                 {
                     long rows = shape.Table.Count(store.Connection, null, profile);
-                    SyncStates.Execute(store.Connection, null, "UPDATE sync_state SET row_count = $n WHERE profile = $p AND kind = $k;",
+                    FitbitStore.Execute(store.Connection, null, "UPDATE sync_state SET row_count = $n WHERE profile = $p AND kind = $k;",
                         ("$n", rows), ("$p", profile), ("$k", shape.Name));
                     return rows;
                 }, "count rows");

@@ -53,11 +53,11 @@ namespace FitbitPS.Engine.Store
                     {
                         bool first = Convert.ToInt64(FitbitStore.Scalar(connection, "SELECT count(*) FROM profiles;", transaction)) == 0;
                         folder = first ? "" : FolderName(profile);
-                        Execute(connection, transaction, "INSERT INTO profiles (profile, health_user_id, files_folder, created_at) VALUES ($p, $a, $f, $t);",
+                        FitbitStore.Execute(connection, transaction, "INSERT INTO profiles (profile, health_user_id, files_folder, created_at) VALUES ($p, $a, $f, $t);",
                             ("$p", profile), ("$a", account), ("$f", folder), ("$t", FitbitStore.Now()));
                     }
                     else if (known == null && account != null)
-                        Execute(connection, transaction, "UPDATE profiles SET health_user_id = $a WHERE profile = $p;", ("$p", profile), ("$a", account));
+                        FitbitStore.Execute(connection, transaction, "UPDATE profiles SET health_user_id = $a WHERE profile = $p;", ("$p", profile), ("$a", account));
                     transaction.Commit();
                     return folder;
                 }
@@ -109,7 +109,7 @@ namespace FitbitPS.Engine.Store
 
         /// <summary>Writes a kind's entry (inside the caller's transaction).</summary>
         public static void Save(SqliteConnection connection, SqliteTransaction transaction, string profile, SyncEntry entry) =>
-            Execute(connection, transaction,
+            FitbitStore.Execute(connection, transaction,
                 "INSERT INTO sync_state (profile, kind, format, from_day, last_complete_day, row_count) VALUES ($p, $k, $f, $from, $last, $rows) " +
                 "ON CONFLICT (profile, kind) DO UPDATE SET format = $f, from_day = $from, last_complete_day = $last, row_count = $rows;",
                 ("$p", profile), ("$k", entry.Kind), ("$f", entry.Format.ToString()), ("$from", FitbitStore.Day(entry.From)),
@@ -118,7 +118,7 @@ namespace FitbitPS.Engine.Store
         /// <summary>Raises a kind's data version, in the transaction that changed its rows: its file is now behind, whatever
         /// happens to the process before the file is written.</summary>
         public static void Touch(SqliteConnection connection, SqliteTransaction transaction, string profile, string kind) =>
-            Execute(connection, transaction,
+            FitbitStore.Execute(connection, transaction,
                 "INSERT INTO kind_versions (profile, kind, data_version) VALUES ($p, $k, 1) ON CONFLICT (profile, kind) DO UPDATE SET data_version = data_version + 1;",
                 ("$p", profile), ("$k", kind));
 
@@ -139,7 +139,7 @@ namespace FitbitPS.Engine.Store
         /// <summary>The kind's file was written from <paramref name="dataVersion"/>; <paramref name="stamp"/> tells it from a
         /// file edited or put there since.</summary>
         public static void FileWritten(FitbitStore store, string profile, string kind, long dataVersion, string stamp) => store.Run(() =>
-            Execute(store.Connection, null,
+            FitbitStore.Execute(store.Connection, null,
                 "INSERT INTO kind_versions (profile, kind, data_version, file_version, file_stamp) VALUES ($p, $k, $v, $v, $s) " +
                 "ON CONFLICT (profile, kind) DO UPDATE SET file_version = $v, file_stamp = $s;",
                 ("$p", profile), ("$k", kind), ("$v", dataVersion), ("$s", stamp)),
@@ -152,15 +152,5 @@ namespace FitbitPS.Engine.Store
             return info.Exists ? info.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + info.LastWriteTimeUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         }
 
-        internal static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-        {
-            using (var command = connection.CreateCommand())
-            {
-                command.Transaction = transaction;
-                command.CommandText = sql;
-                foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                command.ExecuteNonQuery();
-            }
-        }
     }
 }
