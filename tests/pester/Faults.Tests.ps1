@@ -48,17 +48,26 @@ Describe 'Export folder' {
         foreach ($f in $files) { [System.IO.File]::GetUnixFileMode($f.FullName) | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') -Because $f.Name }
     }
 
-    It 'holding another account''s export is refused with FitbitExportAccountMismatch and left as it was' {
+    It 'a profile whose store holds another account''s data is refused with FitbitExportAccountMismatch and left as it was' {
         $path = Join-Path $TestDrive 'someone-else'
         Export-FitbitData -Path $path -DataType Weight -From (Get-Date).AddDays(-29) | Out-Null
-        $state = Join-Path $path 'fitbitps-export.json'
-        (Get-Content $state -Raw) -replace '"account": "[^"]*"', '"account": "another-person"' | Set-Content $state -NoNewline
+        # As if another Google account had exported under this profile: the store says whose data it holds.
+        $alc = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'FitbitPS'
+        $sqlite = $alc.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite'))
+        $connection = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection', $true), @("Data Source=$(Join-Path $path 'fitbitps.db');Pooling=False"))
+        try {
+            $connection.Open()
+            $command = $connection.CreateCommand()
+            $command.CommandText = "UPDATE profiles SET health_user_id = 'another-person'"
+            $command.ExecuteNonQuery() | Should -Be 1
+        }
+        finally { $connection.Dispose() }
         $before = Get-FileHash (Get-ChildItem $path -File).FullName
         $e = $null
         try { Export-FitbitData -Path $path -DataType Weight -From (Get-Date).AddDays(-29) -ErrorAction Stop | Out-Null } catch { $e = $_ }
         $e.FullyQualifiedErrorId | Should -BeLike 'FitbitExportAccountMismatch,*'
         $e.Exception.Message | Should -Match 'another Google account'
-        $e.ErrorDetails.RecommendedAction | Should -Match '-Path'
+        $e.ErrorDetails.RecommendedAction | Should -Match '-Profile'
         (Get-FileHash (Get-ChildItem $path -File).FullName).Hash | Should -Be $before.Hash
     }
 }

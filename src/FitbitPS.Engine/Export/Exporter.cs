@@ -54,6 +54,11 @@ namespace FitbitPS.Engine.Export
             // A damaged or newer state file of an older version must fail with the folder exactly as it was.
             if (Directory.Exists(folder) && File.Exists(Path.Combine(folder, ExportState.FileName)))
                 CheckLegacyAccount(request, folder, ExportState.Load(folder));
+            // Whose data the store holds under this profile, and whether this version can read it: asked read-only, so a
+            // refused export has written nothing at all.
+            if (File.Exists(Path.Combine(folder, FitbitStore.FileName)))
+                using (var existing = FitbitStore.OpenForRead(folder))
+                    SyncStates.CheckAccount(existing, profile, request.Account);
             ExportFolder.EnsureWritable(folder);
 
             // One export per folder at a time: an OS lock held for the whole run (SQLite's own locks last one transaction,

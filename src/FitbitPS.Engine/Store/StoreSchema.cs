@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS raw_answers (
                 var all = KindTables.All(kinds);
                 foreach (var table in all) table.Ensure(connection, transaction);
                 StoreViews.Create(connection, transaction);
-                FitbitStore.Execute(connection, $"PRAGMA user_version = {CurrentVersion};", transaction);
+                if (version != CurrentVersion) FitbitStore.Execute(connection, $"PRAGMA user_version = {CurrentVersion};", transaction);
                 transaction.Commit();
             }
         }

@@ -43,12 +43,7 @@ namespace FitbitPS.Engine.Store
                         using (var reader = command.ExecuteReader())
                             if (reader.Read()) { exists = true; known = reader.IsDBNull(0) ? null : reader.GetString(0); folder = reader.GetString(1); }
                     }
-                    if (exists && account != null && known != null && !string.Equals(known, account, StringComparison.Ordinal))
-                        throw new ExportException(ExportErrorKind.AccountMismatch,
-                            $"In the store '{store.FilePath}' the profile '{profile}' holds the data of another Google account (Google Health user {known}), " +
-                            $"and this export is of Google Health user {account}. Nothing was changed. Export each person under their own profile " +
-                            "(Connect-Fitbit -Profile <name>), or into another folder.", store.FilePath)
-                        { RecommendedAction = "Sign in under another -Profile for this account, or give this export another -Path." };
+                    if (exists) CheckSameAccount(store, profile, known, account);
                     if (!exists)
                     {
                         bool first = Convert.ToInt64(FitbitStore.Scalar(connection, "SELECT count(*) FROM profiles;", transaction)) == 0;
@@ -62,6 +57,25 @@ namespace FitbitPS.Engine.Store
                     return folder;
                 }
             }, "record the profile");
+        }
+
+        /// <summary>Refuses an export of <paramref name="account"/> under a profile whose rows are another account's; read-only,
+        /// so an export refused for it has written nothing (the exporter asks this before it opens the store to write).</summary>
+        public static void CheckAccount(FitbitStore store, string profile, string account)
+        {
+            if (account == null) return;
+            var known = store.Run(() => FitbitStore.Scalar(store.Connection, "SELECT health_user_id FROM profiles WHERE profile = $p;", null, ("$p", profile)) as string, "read");
+            CheckSameAccount(store, profile, known, account);
+        }
+
+        private static void CheckSameAccount(FitbitStore store, string profile, string known, string account)
+        {
+            if (account == null || known == null || string.Equals(known, account, StringComparison.Ordinal)) return;
+            throw new ExportException(ExportErrorKind.AccountMismatch,
+                $"In the store '{store.FilePath}' the profile '{profile}' holds the data of another Google account (Google Health user {known}), " +
+                $"and this export is of Google Health user {account}. Nothing was changed. Export each person under their own profile " +
+                "(Connect-Fitbit -Profile <name>), or into another folder.", store.FilePath)
+            { RecommendedAction = "Sign in under another -Profile for this account, or give this export another -Path." };
         }
 
         /// <summary>A profile's name as a folder name (characters a file name cannot hold become '_').</summary>
