@@ -76,7 +76,7 @@ namespace FitbitPS.Engine
         private static Exception Failed(FitbitStore store, string sql, Exception e)
         {
             var message = e is SqliteException s ? s.Message.Replace("SQLite Error " + s.SqliteErrorCode + ": ", "").Trim('\'', ' ', '.') : e.Message.TrimEnd('.');
-            if (e is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) == 8)
+            if (e is SqliteException sqlite && sqlite.SqliteExtendedErrorCode == 8) // SQLITE_READONLY itself: query_only refused a write
                 return new FitbitInputException(FitbitInputException.InvalidQuery,
                     $"Invoke-FitbitQuery only reads the store ({message}). Export-FitbitData is what writes it.", sql, "Use a SELECT (or WITH … SELECT) statement.");
             if (e is SqliteException other && (other.SqliteErrorCode & 0xFF) != 1) return store.Translate(other, "read");

@@ -26,16 +26,16 @@ namespace FitbitPS.Engine.Export
             string profile = ProfileOf(request);
             IDictionary<string, SyncEntry> entries = new Dictionary<string, SyncEntry>(StringComparer.OrdinalIgnoreCase);
             string filesFolder = "";
-            if (File.Exists(Path.Combine(folder, FitbitStore.FileName)))
+            using (var store = OpenExisting(folder))
             {
-                using (var store = FitbitStore.OpenForRead(folder))
+                if (store != null)
                 {
                     entries = SyncStates.Load(store, profile);
                     var profiles = SyncStates.Profiles(store);
                     if (profiles.Count > 0 && !profiles.Contains(profile)) filesFolder = profile;
                 }
             }
-            else if (Directory.Exists(folder))
+            if (entries.Count == 0 && Directory.Exists(folder) && File.Exists(Path.Combine(folder, ExportState.FileName)))
             {
                 var legacy = ExportState.Load(folder);
                 CheckLegacyAccount(request, folder, legacy);
@@ -56,9 +56,8 @@ namespace FitbitPS.Engine.Export
                 CheckLegacyAccount(request, folder, ExportState.Load(folder));
             // Whose data the store holds under this profile, and whether this version can read it: asked read-only, so a
             // refused export has written nothing at all.
-            if (File.Exists(Path.Combine(folder, FitbitStore.FileName)))
-                using (var existing = FitbitStore.OpenForRead(folder))
-                    SyncStates.CheckAccount(existing, profile, request.Account);
+            using (var existing = OpenExisting(folder))
+                if (existing != null) SyncStates.CheckAccount(existing, profile, request.Account);
             ExportFolder.EnsureWritable(folder);
 
             // One export per folder at a time: an OS lock held for the whole run (SQLite's own locks last one transaction,
@@ -69,17 +68,17 @@ namespace FitbitPS.Engine.Export
                 ExportFolder.DeleteStaleTemps(folder);
                 string filesFolder = SyncStates.ClaimProfile(store, profile, request.Account);
                 string files = Path.Combine(folder, filesFolder);
-                if (filesFolder.Length > 0) Directory.CreateDirectory(files);
+                if (filesFolder.Length > 0) { Directory.CreateDirectory(files); ExportFolder.DeleteStaleTemps(files); }
                 ExportFolder.CheckNoLinks(files, request.Kinds.Select(k => k.FileName(request.Format)));
 
                 // A newer parser than the one that read the store's rows: re-derive them first, with zero requests.
                 var outdated = FetchLog.Outdated(store, profile);
                 var reparsed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                if (outdated.Count > 0 && request.CanReplay)
+                if (outdated.Count > 0 && request.CanReplay && !request.Full) // -Full reads every day again anyway
                 {
                     var kinds = request.Kinds.Where(k => outdated.Contains(k.Name, StringComparer.OrdinalIgnoreCase)).ToList();
                     options.Verbose?.Invoke($"The store's records of {string.Join(", ", kinds.Select(k => k.Name))} were parsed by an older FitbitPS: re-parsing them from the kept answers (no requests).");
-                    await Reparser.RunAsync(store, profile, kinds, options.Verbose, cancellationToken).ConfigureAwait(false);
+                    await Reparser.RunAsync(store, profile, kinds, options.Verbose, cancellationToken, automatic: true).ConfigureAwait(false);
                 }
 
                 var entries = SyncStates.Load(store, profile);
@@ -95,6 +94,14 @@ namespace FitbitPS.Engine.Export
                     return results;
                 }
             }
+        }
+
+        /// <summary>The folder's store read-only, or null when there is none yet (no file, or one an export is creating).</summary>
+        private static FitbitStore OpenExisting(string folder)
+        {
+            if (!File.Exists(Path.Combine(folder, FitbitStore.FileName))) return null;
+            try { return FitbitStore.OpenForRead(folder); }
+            catch (ExportException e) when (e.Reason == ExportErrorKind.StoreNotFound) { return null; }
         }
 
         /// <summary>The folder's store, with the folder an older version exported taken in (once); a store this run created for
@@ -249,7 +256,8 @@ namespace FitbitPS.Engine.Export
 
                 DateTime start;
                 bool fullRange;
-                if (request.Full || entry == null)
+                // A kind whose reads were forgotten (a re-parse that could not run) has nothing complete: read from its first day.
+                if (request.Full || entry == null || entry.LastCompleteDay < entry.From)
                 {
                     fullRange = true;
                     if (request.From.HasValue) start = request.From.Value.Date;
@@ -354,6 +362,13 @@ namespace FitbitPS.Engine.Export
                         {
                             if (changed) SyncStates.Touch(connection, transaction, profile, kind.Name);
                             if (request.KeepRaw) FetchLog.Add(connection, transaction, profile, kind.Name, f, t, clock);
+                            // A first backfill records how far it got with each chunk: stopped at 90 %, the next run goes on
+                            // from there instead of reading every day again.
+                            if (entry == null)
+                                SyncStates.Save(connection, transaction, profile, new SyncEntry
+                                {
+                                    Kind = kind.Name, Format = request.Format, From = item.From.Value, LastCompleteDay = Min(t, lastComplete),
+                                });
                         },
                         raw == null ? (Func<Task>)null : raw.FlushAsync,
                         (day, so) => Report(day, so.Added + so.Updated, done: false), cancellationToken).ConfigureAwait(false);

@@ -14,6 +14,9 @@ namespace FitbitPS.Engine.Store
         public DateTime To { get; set; }
         public DateTimeOffset Clock { get; set; }
         public int ParserVersion { get; set; }
+
+        /// <summary>The settings answer the read ran with (gzip), or null.</summary>
+        public byte[] Settings { get; set; }
     }
 
     /// <summary>The reads applied to each kind's table. A read that covers an older one's days whole supersedes it (the
@@ -26,7 +29,8 @@ namespace FitbitPS.Engine.Store
                 "DELETE FROM fetches WHERE profile = $p AND kind = $k AND from_day >= $from AND to_day <= $to;",
                 ("$p", profile), ("$k", kind), ("$from", FitbitStore.Day(from)), ("$to", FitbitStore.Day(to)));
             FitbitStore.Execute(connection, transaction,
-                "INSERT INTO fetches (profile, kind, from_day, to_day, clock, fetched_at, parser_version) VALUES ($p, $k, $from, $to, $c, $at, $v);",
+                "INSERT INTO fetches (profile, kind, from_day, to_day, clock, fetched_at, parser_version, settings) VALUES ($p, $k, $from, $to, $c, $at, $v, " +
+                "(SELECT content FROM raw_answers WHERE profile = $p AND request_key = 'GET " + Export.Exporter.RawSettingsPath + "'));",
                 ("$p", profile), ("$k", kind), ("$from", FitbitStore.Day(from)), ("$to", FitbitStore.Day(to)),
                 ("$c", clock.ToString("o", CultureInfo.InvariantCulture)), ("$at", FitbitStore.Now()), ("$v", StoreSchema.ParserVersion));
         }
@@ -36,7 +40,7 @@ namespace FitbitPS.Engine.Store
             var entries = new List<FetchEntry>();
             using (var command = store.Connection.CreateCommand())
             {
-                command.CommandText = "SELECT id, kind, from_day, to_day, clock, parser_version FROM fetches WHERE profile = $p AND kind = $k ORDER BY id;";
+                command.CommandText = "SELECT id, kind, from_day, to_day, clock, parser_version, settings FROM fetches WHERE profile = $p AND kind = $k ORDER BY id;";
                 command.Parameters.AddWithValue("$p", profile);
                 command.Parameters.AddWithValue("$k", kind);
                 using (var reader = command.ExecuteReader())
@@ -49,6 +53,7 @@ namespace FitbitPS.Engine.Store
                             To = FitbitStore.ParseDay(reader.GetString(3)),
                             Clock = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                             ParserVersion = reader.GetInt32(5),
+                            Settings = reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6),
                         });
             }
             return (IReadOnlyList<FetchEntry>)entries;
@@ -67,6 +72,14 @@ namespace FitbitPS.Engine.Store
             }
             return (IReadOnlyList<string>)kinds;
         }, "read");
+
+        /// <summary>Forgets a kind's reads and makes its next sync read its days again (a re-parse that cannot run).</summary>
+        public static void Reset(SqliteConnection connection, SqliteTransaction transaction, string profile, string kind)
+        {
+            FitbitStore.Execute(connection, transaction, "DELETE FROM fetches WHERE profile = $p AND kind = $k;", ("$p", profile), ("$k", kind));
+            FitbitStore.Execute(connection, transaction, "UPDATE sync_state SET last_complete_day = date(from_day, '-1 day') WHERE profile = $p AND kind = $k;",
+                ("$p", profile), ("$k", kind));
+        }
 
         public static void MarkParsed(SqliteConnection connection, SqliteTransaction transaction, long id) =>
             FitbitStore.Execute(connection, transaction, "UPDATE fetches SET parser_version = $v WHERE id = $id;", ("$v", StoreSchema.ParserVersion), ("$id", id));

@@ -25,7 +25,6 @@ namespace FitbitPS.Engine.Store
         public const string DefaultProfile = "default";
 
         private readonly SqliteConnection _connection;
-        private bool _wal;
 
         private FitbitStore(string path, SqliteConnection connection, bool readOnly)
         {
@@ -55,16 +54,20 @@ namespace FitbitPS.Engine.Store
         public static FitbitStore OpenForWrite(string folder, IEnumerable<ExportKind> kinds)
         {
             string path = Path.Combine(folder, FileName);
-            if (!File.Exists(path)) CreatePrivateFile(path);
-            var store = Open(path, readOnly: false);
+            bool created = !File.Exists(path);
+            if (created) CreatePrivateFile(path);
+            FitbitStore store = null;
             try
             {
+                store = Open(path, readOnly: false);
                 store.Run(() => StoreSchema.Upgrade(store, kinds), "prepare");
                 return store;
             }
             catch
             {
-                store.Dispose();
+                store?.Dispose();
+                // An empty file left behind would read as "not a store" to every later command.
+                if (created) foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) ExportFolder.TryDelete(path + suffix);
                 throw;
             }
         }
@@ -92,10 +95,13 @@ namespace FitbitPS.Engine.Store
 
         private static FitbitStore Open(string path, bool readOnly)
         {
+            // Readers open read-write with query_only on (no statement can write): after an export was killed, the first reader
+            // must be able to recover SQLite's write-ahead log, which a read-only connection cannot. A store on read-only media
+            // opens as such anyway (SQLite falls back by itself).
             var builder = new SqliteConnectionStringBuilder
             {
                 DataSource = path,
-                Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
+                Mode = SqliteOpenMode.ReadWrite,
                 Pooling = false, // the file is closed when the store is: folders can be moved, deleted, copied
                 DefaultTimeout = 30,
             };
@@ -108,13 +114,24 @@ namespace FitbitPS.Engine.Store
                     connection.Open();
                     // A second writer waits this long for the first one's transaction (they are short: one chunk).
                     Execute(connection, "PRAGMA busy_timeout = 10000;");
+                    if (readOnly) Execute(connection, "PRAGMA query_only = 1;");
                     // A store of a newer version is refused before anything is written (even a journal mode).
                     StoreSchema.CheckNotNewer(store, Convert.ToInt32(Scalar(connection, "PRAGMA user_version;")));
                     if (!readOnly)
                     {
-                        Execute(connection, "PRAGMA journal_mode = WAL;");
-                        store._wal = true;
-                        Execute(connection, "PRAGMA synchronous = NORMAL;"); // WAL: durable at checkpoints, never corrupt
+                        try
+                        {
+                            Execute(connection, "PRAGMA busy_timeout = 1000;");
+                            Execute(connection, "PRAGMA journal_mode = WAL;");
+                            Execute(connection, "PRAGMA synchronous = NORMAL;"); // WAL: durable at checkpoints, never corrupt
+                        }
+                        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) == 5)
+                        {
+                            // Only a store of an older layout in rollback-journal mode, with a reader holding it, lands here: the
+                            // rollback journal is as safe, only readers then wait for each chunk's commit. (The store stays in WAL
+                            // once set: readers open read-write with query_only, and the last one to close removes -wal and -shm.)
+                        }
+                        Execute(connection, "PRAGMA busy_timeout = 10000;");
                     }
                     Execute(connection, "PRAGMA foreign_keys = ON;");
                 }, "open");
@@ -205,8 +222,8 @@ namespace FitbitPS.Engine.Store
                 case 5: // SQLITE_BUSY
                 case 6: // SQLITE_LOCKED
                     return new ExportException(ExportErrorKind.FolderBusy,
-                        $"The store '{FilePath}' is being written by another export and stayed busy. Run this one again when it is done; nothing was changed.", FilePath, e)
-                    { RecommendedAction = "Wait for the other Export-FitbitData (a scheduled task?) to finish, then run it again." };
+                        $"The store '{FilePath}' stayed busy: another export is writing it, or a long read of it (Get-Fitbit* -Path, Invoke-FitbitQuery) held it while this one wanted to write. What was written before stays; run it again when the other is done.", FilePath, e)
+                    { RecommendedAction = "Wait for the other Export-FitbitData (a scheduled task?) or the offline read to finish, then run it again." };
                 case 8: // SQLITE_READONLY
                     return new ExportException(ExportErrorKind.FolderNotWritable,
                         $"The store '{FilePath}' is read-only (the file, its folder or the disk). Make it writable, or export into another folder; nothing was changed.", FilePath, e)
@@ -256,18 +273,6 @@ namespace FitbitPS.Engine.Store
         {
             lock (Gate)
             {
-                if (_wal && _connection.State == System.Data.ConnectionState.Open)
-                {
-                    // Back to a rollback journal while no export writes: WAL makes every reader (an offline read, -WhatIf,
-                    // Invoke-FitbitQuery) create -wal and -shm files it cannot remove; a store at rest has none. A reader
-                    // still open keeps WAL on (tried for a moment, then left: WAL is as safe, only tidier).
-                    try
-                    {
-                        Execute(_connection, "PRAGMA busy_timeout = 1000;");
-                        Execute(_connection, "PRAGMA journal_mode = DELETE;");
-                    }
-                    catch (SqliteException) { }
-                }
                 _connection.Dispose();
             }
         }

@@ -22,7 +22,7 @@ namespace FitbitPS.Engine.Store
         private readonly object _queueGate = new object();
         private Task _tail = Task.CompletedTask;   // the writes queued so far, one after another
         private Exception _failed;
-        private int _hasSettings = -1;             // unknown until asked
+        private int _keptSettings;                 // 1 once this run kept a settings answer
 
         /// <param name="apiBase">The API's base address: keys are paths below it, so a store answers whichever host
         /// (Google, the emulator on any port) the answers came from.</param>
@@ -46,13 +46,18 @@ namespace FitbitPS.Engine.Store
             return request.Method.Method + " " + path + (string.IsNullOrEmpty(body) ? "" : "\n" + body);
         }
 
-        /// <summary>True while the store has no settings answer of this profile (see HealthClient.GetCachedSettingsAsync).</summary>
-        public bool NeedsSettings
+        /// <summary>True until this run has kept a settings answer (see HealthClient.GetCachedSettingsAsync): each run's reads are
+        /// logged with the time zone they used, so a person who moved is re-parsed with the zone of each read.</summary>
+        public bool NeedsSettings => Volatile.Read(ref _keptSettings) == 0;
+
+        /// <summary>Decompresses a kept answer.</summary>
+        public static byte[] Unpack(byte[] packed)
         {
-            get
+            using (var gzip = new GZipStream(new MemoryStream(packed), CompressionMode.Decompress))
+            using (var plain = new MemoryStream())
             {
-                if (Volatile.Read(ref _hasSettings) < 0) Volatile.Write(ref _hasSettings, Has(Export.Exporter.RawSettingsPath) ? 1 : 0);
-                return Volatile.Read(ref _hasSettings) == 0;
+                gzip.CopyTo(plain);
+                return plain.ToArray();
             }
         }
 
@@ -63,7 +68,7 @@ namespace FitbitPS.Engine.Store
             string key = KeyOf(request, body, out var path);
             var copy = new byte[length];
             Buffer.BlockCopy(buffer, 0, copy, 0, length); // the caller's buffer goes back to the pool
-            if (path == Export.Exporter.RawSettingsPath) Volatile.Write(ref _hasSettings, 1);
+            if (path == Export.Exporter.RawSettingsPath) Volatile.Write(ref _keptSettings, 1);
             lock (_queueGate)
                 _tail = _tail.ContinueWith(_ =>
                 {
@@ -110,13 +115,7 @@ namespace FitbitPS.Engine.Store
             string key = KeyOf(request, body, out _);
             var packed = _store.Run(() => FitbitStore.Scalar(_store.Connection, "SELECT content FROM raw_answers WHERE profile = $p AND request_key = $k;", null,
                 ("$p", _profile), ("$k", key)) as byte[], "read an answer");
-            if (packed == null) return null;
-            using (var gzip = new GZipStream(new MemoryStream(packed), CompressionMode.Decompress))
-            using (var plain = new MemoryStream())
-            {
-                gzip.CopyTo(plain);
-                return plain.ToArray();
-            }
+            return packed == null ? null : Unpack(packed);
         }
 
         /// <summary>True when an answer to a GET of <paramref name="path"/> (below the API base, no query) is kept.</summary>

@@ -19,11 +19,17 @@ namespace FitbitPS.Engine.Store
 
         public long Served;
 
+        /// <summary>The settings answer of the read being replayed (gzip; null: the store's latest).</summary>
+        public byte[] Settings { get; set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string body = request.Content == null ? null : await request.Content.ReadAsStringAsync().ConfigureAwait(false);
-            var answer = _answers.Find(request, body);
+            var settings = Settings;
+            var answer = settings != null && _answers.KeyOf(request, body, out _) == "GET " + Exporter.RawSettingsPath
+                ? RawAnswers.Unpack(settings)
+                : _answers.Find(request, body);
             if (answer == null)
                 throw new ExportException(ExportErrorKind.RawAnswerMissing,
                     $"The store holds no answer to {_answers.KeyOf(request, null, out _)} (kept answers are needed to re-parse without requests). " +

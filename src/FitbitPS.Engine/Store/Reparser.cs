@@ -20,8 +20,10 @@ namespace FitbitPS.Engine.Store
         /// <summary>The API base of a replay (any address: nothing is sent).</summary>
         internal static readonly Uri ReplayBase = new Uri("https://store.fitbitps.invalid/");
 
+        /// <param name="automatic">Before a sync (a newer parser): a kind that cannot be re-parsed (an answer not kept) is not an
+        /// error; its reads are forgotten and the sync reads its days again. On request (-Reparse) it is the error.</param>
         public static async Task<IReadOnlyList<ExportResult>> RunAsync(FitbitStore store, string profile, IReadOnlyList<ExportKind> kinds,
-            Action<string> verbose, CancellationToken cancellationToken)
+            Action<string> verbose, CancellationToken cancellationToken, bool automatic = false)
         {
             var raw = new RawAnswers(store, profile, ReplayBase);
             var network = new RawReplayHandler(raw);
@@ -33,10 +35,13 @@ namespace FitbitPS.Engine.Store
                 var counts = new MergeCounts();
                 var entries = FetchLog.List(store, profile, shape.Name);
                 verbose?.Invoke($"{shape.Name}: re-parsing {entries.Count} read(s) from the store's raw answers.");
+                try
+                {
                 foreach (var entry in entries)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var clock = entry.Clock;
+                    network.Settings = entry.Settings;
                     using (var connection = new FitbitConnection(ReplayToken.Instance, ReplayBase, network, c => c.Clock = () => clock, throttle: throttle, profile: profile))
                     {
                         var kind = ExportKinds.Kinds(connection.OpenReader()).FirstOrDefault(k => string.Equals(k.Name, shape.Name, StringComparison.OrdinalIgnoreCase))
@@ -49,6 +54,20 @@ namespace FitbitPS.Engine.Store
                         result.From = result.From.HasValue && result.From < entry.From ? result.From : entry.From;
                         result.To = result.To.HasValue && result.To > entry.To ? result.To : entry.To;
                     }
+                }
+                }
+                catch (ExportException e) when (automatic && e.Reason == ExportErrorKind.RawAnswerMissing)
+                {
+                    verbose?.Invoke($"{shape.Name}: cannot be re-parsed ({e.Message}) Its days are read again instead.");
+                    store.Run(() =>
+                    {
+                        using (var transaction = store.Connection.BeginTransaction(deferred: false))
+                        {
+                            FetchLog.Reset(store.Connection, transaction, profile, shape.Name);
+                            transaction.Commit();
+                        }
+                    }, "forget the reads of " + shape.Name);
+                    continue;
                 }
                 result.RowsAdded = counts.Added;
                 result.RowsUpdated = counts.Updated;

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS fetches (
   from_day TEXT NOT NULL, to_day TEXT NOT NULL,
   clock TEXT NOT NULL,               -- the 'now' the read ran with (replays run with it too)
   fetched_at TEXT NOT NULL,
-  parser_version INTEGER NOT NULL);
+  parser_version INTEGER NOT NULL,
+  settings BLOB);                    -- the settings answer (time zone) the read ran with, gzip: its replay gets the same
 CREATE INDEX IF NOT EXISTS fetches_by_kind ON fetches (profile, kind, id);
 CREATE TABLE IF NOT EXISTS raw_answers (
   profile TEXT NOT NULL,
@@ -88,6 +89,12 @@ CREATE TABLE IF NOT EXISTS raw_answers (
         {
             int version = Version(store.Connection, null);
             CheckNotNewer(store, version);
+            // An empty file: an export is creating the store right now, or one was stopped before its first commit.
+            if (version == 0 && !HasUserTables(store.Connection, null))
+                throw new ExportException(ExportErrorKind.StoreNotFound,
+                    $"The store '{store.FilePath}' holds nothing yet (an export is creating it, or was stopped before it wrote anything). " +
+                    "Run Export-FitbitData -Path <folder> (again).", store.FilePath)
+                { RecommendedAction = "Run Export-FitbitData -Path <folder>, then read the folder offline." };
             if (!HasTable(store.Connection, null, "sync_state")) throw NotAStore(store);
         }
 

@@ -7,7 +7,7 @@ namespace FitbitPS.Engine.Store
     /// <summary>
     /// Views for the common questions, so SQL users (sqlite3, Grafana) need not join the kind tables themselves:
     /// <c>daily</c> (one row per person and day: activity, main sleep, resting heart rate, last weight),
-    /// <c>weekly</c> (the same as averages per ISO week), <c>sleep_nightly</c> (the main sleep of each night with its
+    /// <c>weekly</c> (the same as averages per week, Monday to Sunday, named by its Monday), <c>sleep_nightly</c> (the main sleep of each night with its
     /// stage minutes). Dropped and made again on every upgrade, so they always match the tables.
     /// </summary>
     internal static class StoreViews
@@ -30,10 +30,10 @@ FROM days d LEFT JOIN activity a ON a.profile = d.profile AND a.Date = d.Date;";
 
         private const string Weekly = @"
 CREATE VIEW weekly AS
-SELECT profile, strftime('%Y-W%W', Date) AS Week, min(Date) AS FirstDay, count(*) AS Days,
+SELECT profile, date(Date, '-6 days', 'weekday 1') AS WeekStart, count(*) AS Days,
   avg(Steps) AS AverageSteps, avg(SleepMinutes) AS AverageSleepMinutes, avg(RestingHeartRate) AS AverageRestingHeartRate,
   avg(WeightKg) AS AverageWeightKg, sum(AzmTotal) AS AzmTotal
-FROM daily GROUP BY profile, strftime('%Y-W%W', Date);";
+FROM daily GROUP BY profile, date(Date, '-6 days', 'weekday 1');";
 
         private const string SleepNightly = @"
 CREATE VIEW sleep_nightly AS

@@ -155,8 +155,18 @@ public static class StoreDump
     {
         var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(folder, "fitbitps.db"), Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false,
+            // Read-write with query_only: a reader after a killed export must be able to recover the write-ahead log.
+            DataSource = Path.Combine(folder, "fitbitps.db"), Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWrite, Pooling = false,
         }.ToString());
+        connection.Open();
+        using (var only = connection.CreateCommand()) { only.CommandText = "PRAGMA query_only = 1;"; only.ExecuteNonQuery(); }
+        return connection;
+    }
+
+    /// <summary>A connection that may write (tests that damage or age a store on purpose).</summary>
+    public static Microsoft.Data.Sqlite.SqliteConnection OpenWritable(string folder)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "fitbitps.db")};Pooling=False");
         connection.Open();
         return connection;
     }

@@ -104,5 +104,23 @@ public class ReparseTests
         Assert.Equal(ExportErrorKind.RawAnswerMissing, e.Reason);
         Assert.Contains("-Full", e.Message);
         FolderSnapshot.AssertEqual(synced, FolderSnapshot.Take(dir.Path));
+
+        // Before a sync it is not an error and does not stick: the kind's days are read again, and the next run is a no-op.
+        using (var connection = StoreDump.OpenWritable(dir.Path))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE fetches SET parser_version = 0 WHERE kind = 'RestingHeartRate';";
+            command.ExecuteNonQuery();
+        }
+        requests = h.Emulator.Requests.HealthApi.Count;
+        log.Clear();
+        var again = await h.Connection.ExportAsync(new ExportSpec { Path = dir.Path, DataTypes = new[] { "RestingHeartRate" } }, events, default);
+        Assert.Contains(log, m => m.Contains("cannot be re-parsed") && m.Contains("read again"));
+        Assert.Equal(new DateTime(2026, 11, 1), again.Single().From); // every synced day, not only the trailing window
+        FolderSnapshot.AssertEqual(synced, FolderSnapshot.Take(dir.Path));
+        Assert.Equal("0", StoreDump.Rows(dir.Path, "SELECT count(*) FROM fetches WHERE parser_version = 0").Single()[0]);
+        requests = h.Emulator.Requests.HealthApi.Count;
+        await h.Connection.ExportAsync(new ExportSpec { Path = dir.Path, DataTypes = new[] { "RestingHeartRate" } }, null, default);
+        Assert.Equal(1, h.Emulator.Requests.HealthApi.Count - requests);
     }
 }

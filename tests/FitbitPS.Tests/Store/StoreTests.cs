@@ -48,7 +48,7 @@ public class StoreTests
     {
         using var dir = new TempFolder();
         // A real export process, slow chunks of samples (a day of 144 samples, 2 days per chunk, 20 ms per chunk).
-        var export = TestHostProcess.Export(dir.Path, "2026-11-20", "--from", "2026-08-01", "--chunk-delay-ms", "20");
+        var export = TestHostProcess.Export(dir.Path, "2026-11-20", "--from", "2026-05-01", "--chunk-delay-ms", "30");
         var seen = new List<long>();
         int polls = 0;
         while (!export.IsCompleted)
@@ -69,5 +69,54 @@ public class StoreTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.True(polls >= 5, $"only {polls} reads happened during the export");
         Assert.True(seen.Distinct().Count() >= 2, "no read happened while rows were being added");
+    }
+
+    [Fact]
+    public async Task An_export_runs_while_a_reader_holds_the_store_open()
+    {
+        using var dir = new TempFolder();
+        var data = new TestData();
+        data.AddDays(new DateTime(2026, 10, 1), new DateTime(2026, 11, 20));
+        var request = new ExportRequest { Path = dir.Path, Kinds = new ExportKind[] { data.DayKind() }, Today = new DateTime(2026, 11, 20), From = new DateTime(2026, 10, 1) };
+        await Exporter.RunAsync(request);
+        // A slow pipeline: Get-Fitbit* -Path or Invoke-FitbitQuery in the middle of its rows.
+        using var reader = StoreDump.Open(dir.Path);
+        using var command = reader.CreateCommand();
+        command.CommandText = "SELECT Date FROM days";
+        using var rows = command.ExecuteReader();
+        Assert.True(rows.Read());
+
+        data.AddDays(new DateTime(2026, 11, 15), new DateTime(2026, 11, 22), seed: 5);
+        request.Today = new DateTime(2026, 11, 22);
+        request.From = null;
+        var result = (await Exporter.RunAsync(request)).Single();
+        Assert.Equal(53, result.RowsTotal);
+        Assert.True(rows.Read()); // the reader goes on with its own snapshot
+    }
+
+    [Fact]
+    public async Task A_first_backfill_stopped_halfway_goes_on_from_where_it_stopped()
+    {
+        using var dir = new TempFolder();
+        var data = new TestData();
+        data.AddSamples(new DateTime(2026, 10, 1), new DateTime(2026, 11, 20), 24);
+        int fetches = 0;
+        var inner = data.SampleKind(chunkDays: 7);
+        var failing = new ExportKind<TestSample>("Samples", "samples", async (from, to, ct) =>
+        {
+            if (Interlocked.Increment(ref fetches) == 5) throw new IOException("the network went away");
+            return await inner.Fetch(from, to, ct);
+        }, nameof(TestSample.Time), nameof(TestSample.Time)) { ChunkDays = 7, Intraday = true };
+        var request = new ExportRequest { Path = dir.Path, Kinds = new ExportKind[] { failing }, Today = new DateTime(2026, 11, 20), From = new DateTime(2026, 10, 1) };
+        await Assert.ThrowsAsync<IOException>(() => Exporter.RunAsync(request));
+
+        // Four weeks are in the store and recorded as synced; the next run reads from there (minus the trailing window).
+        var state = StoreDump.Rows(dir.Path, "SELECT from_day, last_complete_day FROM sync_state").Single();
+        Assert.Equal("2026-10-01", state[0]);
+        Assert.Equal("2026-10-28", state[1]);
+        data.FetchedRanges.Clear();
+        var result = (await Exporter.RunAsync(new ExportRequest { Path = dir.Path, Kinds = new ExportKind[] { data.SampleKind(chunkDays: 7) }, Today = new DateTime(2026, 11, 20) })).Single();
+        Assert.Equal(new DateTime(2026, 10, 26), result.From);
+        Assert.Equal(51 * 24, result.RowsTotal);
     }
 }
