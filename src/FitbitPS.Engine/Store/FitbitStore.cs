@@ -119,6 +119,11 @@ namespace FitbitPS.Engine.Store
                     StoreSchema.CheckNotNewer(store, Convert.ToInt32(Scalar(connection, "PRAGMA user_version;")));
                     if (!readOnly)
                     {
+                        // SQLite opens a file it may not write read-only without a word: say so now, before anything is read.
+                        if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+                            throw new ExportException(ExportErrorKind.FolderNotWritable,
+                                $"The store '{path}' is read-only (the file, its folder or the disk). Make it writable, or export into another folder; nothing was changed.", path)
+                            { RecommendedAction = $"Check the permissions of '{path}' and its folder (it needs to be writable to export into it)." };
                         try
                         {
                             Execute(connection, "PRAGMA busy_timeout = 1000;");
