@@ -52,6 +52,13 @@ Describe 'Import-FitbitTakeout to the pipeline' {
         $rows | ForEach-Object { [int]$_.MinutesAsleep | Should -BeGreaterThan 0 }
     }
 
+    It 'takes files piped from Get-ChildItem and wildcards, reading one archive once' {
+        $direct = @(Import-FitbitTakeout $script:zip -DataType Weight, RestingHeartRate).Count
+        $direct | Should -BeGreaterThan 45
+        @(Get-ChildItem (Join-Path $TestDrive 'takeout.zip') | Import-FitbitTakeout -DataType Weight, RestingHeartRate).Count | Should -Be $direct
+        @(Import-FitbitTakeout (Join-Path $TestDrive 'take*.zip'), $script:zip -DataType Weight, RestingHeartRate).Count | Should -Be $direct
+    }
+
     It '-From/-To keep only those days' {
         $d = $script:to.AddDays(-3)
         $r = @(Import-FitbitTakeout $script:zip -DataType Activity -From $d -To $d)
