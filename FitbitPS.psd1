@@ -31,6 +31,7 @@
         'Get-FitbitData'
         'Export-FitbitData'
         'Invoke-FitbitQuery'
+        'Import-FitbitTakeout'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

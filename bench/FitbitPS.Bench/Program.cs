@@ -4,6 +4,7 @@ using FitbitPS.Bench;
 // FitbitPS benchmarks: whole jobs against the in-process emulator (latency + Google's quota on) and
 // BenchmarkDotNet for the hot paths. Prints one table; --write-results also writes bench/RESULTS.md.
 if (args.Length == 3 && args[0] == "--memory-child") return ParseScenario.MemoryChild(args[1], int.Parse(args[2]));
+if (args.Length == 2 && args[0] == "--takeout-child") return TakeoutScenario.Child(args[1]);
 var settings = new BenchSettings();
 for (int i = 0; i < args.Length; i++)
 {
@@ -51,6 +52,7 @@ if (Run(5)) { Say("scenario 5: CSV writer"); await CsvScenario.RunAsync(settings
 if (Run(2) || Run(4)) { Say("scenarios 2 and 4: backfill, naive client, incremental no-op"); await BackfillScenario.RunAsync(settings, table, Run(2), Run(4)); }
 if (Run(6)) { Say("scenario 6: PowerShell (the cmdlets on the pinned pwsh vs a plain Invoke-RestMethod loop; pipeline, CSV, import)"); await PowerShellScenario.RunAsync(settings, table); }
 if (Run(7)) { Say("scenario 7: the store (export vs the same reads without it, insert rate, size per year, the daily view, offline reads)"); await StoreScenario.RunAsync(settings, table, Say); }
+if (Run(8)) { Say("scenario 8: Google Takeout (records/s and MB/s of a generated archive; peak working set 10× vs 1×)"); await TakeoutScenario.RunAsync(settings, table, Say); }
 
 Console.WriteLine();
 Console.WriteLine(table.ToText(markdown: false));

@@ -53,12 +53,18 @@ namespace FitbitPS.Engine
         /// <summary>True when the store keeps records of type <typeparamref name="T"/>.</summary>
         public static bool Keeps<T>() => KindTables.ForRecordType(typeof(T)) != null;
 
-        /// <summary>The days of <typeparamref name="T"/>'s kind the profile has synced (null: never synced), for a warning
-        /// when a read asks for days outside them.</summary>
+        /// <summary>The days of <typeparamref name="T"/>'s kind the store holds for the profile (null: none), for a warning
+        /// when a read asks for days outside them: what the API synced (from..last complete day + 1) joined with the first
+        /// and last day of the kind's rows, so the days a Takeout filled (before or after the API's) count too.</summary>
         public (DateTime From, DateTime To)? Synced<T>()
         {
             var kind = KindOf<T>();
-            return SyncStates.Load(_store, Profile).TryGetValue(kind.Name, out var entry) ? (entry.From, entry.LastCompleteDay.AddDays(1)) : ((DateTime, DateTime)?)null;
+            (DateTime From, DateTime To)? synced = SyncStates.Load(_store, Profile).TryGetValue(kind.Name, out var entry)
+                ? (entry.From, entry.LastCompleteDay.AddDays(1)) : ((DateTime, DateTime)?)null;
+            var held = _store.Run(() => kind.Table.DayRange(_store.Connection, Profile), "read " + kind.Table.Name);
+            if (synced == null) return held;
+            if (held == null) return synced;
+            return (held.Value.From < synced.Value.From ? held.Value.From : synced.Value.From, held.Value.To > synced.Value.To ? held.Value.To : synced.Value.To);
         }
 
         /// <summary>The records of <paramref name="range"/> (by the person's calendar day), in the export's order, streamed.</summary>

@@ -12,6 +12,7 @@ public static class Program
         "Usage: dotnet HealthApiEmulator.dll [--port N] [--auto-approve] [--seed N] [--now ISO8601] [--testing-app]\n" +
         "       [--quota N] [--latency-ms N] [--timezone IANA] [--client-secrets-out PATH] [--no-stdin]\n" +
         "       [--exact-pages] [--quota-retry-after] [--legacy-heart-rate] [--heart-rate-civil-filter-works] [--account-not-linked]\n" +
+        "       [--write-takeout PATH [--takeout-layout 2026|legacy] [--takeout-from YYYY-MM-DD] [--takeout-to YYYY-MM-DD]]\n" +
         "Serves Google OAuth 2.0 and the Google Health API v4 on 127.0.0.1 until stdin reaches EOF, SIGTERM or Ctrl+C\n" +
         "(--no-stdin: ignore stdin, stop on SIGTERM/Ctrl+C only).\n" +
         "As strict and untidy as the live API by default; these switches turn parts of that off:\n" +
@@ -20,16 +21,20 @@ public static class Program
         "  --legacy-heart-rate              heart rate every 15 s (10 s in workouts) instead of every 2-5 s\n" +
         "  --heart-rate-civil-filter-works  heart_rate.sample_time.civil_time filters select points instead of none\n" +
         "  --account-not-linked             the Google account has no Google Health profile: /v4 answers ACCOUNT_NOT_LINKED\n" +
-        "                                   (POST /_emulator/account {\"linked\":true|false} changes it while running)";
+        "                                   (POST /_emulator/account {\"linked\":true|false} changes it while running)\n" +
+        "--write-takeout PATH writes the person's Google Takeout zip (default: 2026 layout, the 30 complete days before today)\n" +
+        "and exits without serving; POST /_emulator/takeout returns the same zip from a running emulator.";
 
     public static async Task<int> Main(string[] args)
     {
         EmulatorOptions options;
         string? secretsOut;
         bool watchStdin;
+        TakeoutRequest? takeout;
         try
         {
-            (options, secretsOut, watchStdin) = Parse(args);
+            (options, secretsOut, watchStdin, takeout) = Parse(args);
+            if (takeout != null && options != null) return WriteTakeout(options, takeout);
         }
         catch (ArgumentException ex)
         {
@@ -82,11 +87,33 @@ public static class Program
         return 0;
     }
 
+    /// <summary>--write-takeout and its companions.</summary>
+    internal sealed record TakeoutRequest(string Path)
+    {
+        public string? Layout { get; set; }
+        public string? From { get; set; }
+        public string? To { get; set; }
+    }
+
+    /// <summary>Writes the person's Takeout (the same person a server with these options would serve) and exits.</summary>
+    private static int WriteTakeout(EmulatorOptions options, TakeoutRequest request)
+    {
+        var clock = new EmulatorClock(options.Now ?? DateTimeOffset.UtcNow, running: false);
+        var (layout, from, to) = ControlApi.TakeoutArguments(request.Layout, request.From, request.To, clock);
+        var person = new Data.SyntheticPerson(options.Person, options.Seed, clock, options.LegacyHeartRateCadence);
+        var path = Path.GetFullPath(request.Path);
+        Data.TakeoutWriter.Write(person, path, from, to, layout);
+        Console.WriteLine($"Takeout: {path} ({layout}, {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, {new FileInfo(path).Length} bytes)");
+        return 0;
+    }
+
     /// <summary>Null options means --help.</summary>
-    internal static (EmulatorOptions Options, string? SecretsOut, bool WatchStdin) Parse(string[] args)
+    internal static (EmulatorOptions Options, string? SecretsOut, bool WatchStdin, TakeoutRequest? Takeout) Parse(string[] args)
     {
         var options = new EmulatorOptions();
         string? secretsOut = null;
+        TakeoutRequest? takeout = null;
+        string? layout = null, from = null, to = null;
         var watchStdin = true;
         for (var i = 0; i < args.Length; i++)
         {
@@ -119,6 +146,10 @@ public static class Program
                 case "--heart-rate-civil-filter-works": options.HeartRateCivilFilterWorks = true; break;
                 case "--account-not-linked": options.Person.AccountLinked = false; break;
                 case "--client-secrets-out": secretsOut = Value(); break;
+                case "--write-takeout": takeout = new TakeoutRequest(Value()); break;
+                case "--takeout-layout": layout = Value(); break;
+                case "--takeout-from": from = Value(); break;
+                case "--takeout-to": to = Value(); break;
                 case "--now":
                 {
                     var text = Value();
@@ -135,11 +166,13 @@ public static class Program
                     options.Person.TimeZone = zone;
                     break;
                 }
-                case "--help" or "-h" or "-?": return (null!, null, false);
+                case "--help" or "-h" or "-?": return (null!, null, false, null);
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return (options, secretsOut, watchStdin);
+        if (takeout == null && (layout ?? from ?? to) != null) throw new ArgumentException("--takeout-layout/--takeout-from/--takeout-to go with --write-takeout PATH.");
+        if (takeout != null) takeout = takeout with { Layout = layout, From = from, To = to };
+        return (options, secretsOut, watchStdin, takeout);
     }
 
     private static void TryDelete(string path)

@@ -29,6 +29,14 @@ BeforeDiscovery {
         'Get-FitbitData/__AllParameterSets'     = { $d = Get-FitbitData daily-resting-heart-rate -From (Get-Date).Date.AddDays(-4) -To (Get-Date).Date.AddDays(-2); $d | Should -HaveCount 3; $d[0].Type | Should -Be 'daily-resting-heart-rate' }
         'Export-FitbitData/Export'              = { $r = Export-FitbitData -Path (Join-Path $TestDrive 'cov') -DataType Sleep, Weight -From (Get-Date).Date.AddDays(-10); $r.Kind | Should -Be @('Weight', 'Sleep'); $r | ForEach-Object { $_.File | Should -Exist } }
         'Export-FitbitData/Reparse'             = { $r = Export-FitbitData -Path (Join-Path $TestDrive 'cov') -Reparse -DataType Sleep; $r.Kind | Should -Be 'Sleep'; $r.RowsTotal | Should -BeGreaterThan 5; $r.Requests | Should -Be 0 }
+        'Import-FitbitTakeout/Read'             = {
+            $zip = Save-EmulatorTakeout $script:emu (Join-Path $TestDrive 'cov-takeout.zip')
+            $r = Import-FitbitTakeout $zip -DataType Activity, Weight -From (Get-Date).Date.AddDays(-10)
+            ($r | Where-Object { $_.GetType().Name -eq 'ActivityDay' }).Count | Should -BeGreaterOrEqual 9; ($r | Measure-Object Steps -Sum).Sum | Should -BeGreaterThan 0 }
+        'Import-FitbitTakeout/Destination'      = {
+            $zip = Save-EmulatorTakeout $script:emu (Join-Path $TestDrive 'cov-takeout.zip') -From (Get-Date).Date.AddDays(-40)
+            $r = Import-FitbitTakeout $zip -DataType Sleep -Destination (Join-Path $TestDrive 'cov-takeout')
+            $r.Kind | Should -Be 'Sleep'; $r.RowsAdded | Should -BeGreaterThan 20; $r.File | Should -Exist }
         'Invoke-FitbitQuery/__AllParameterSets' = { $q = Invoke-FitbitQuery (Join-Path $TestDrive 'cov') 'SELECT count(*) AS Nights FROM sleep_nightly WHERE Date >= @d' -Parameter @{ d = (Get-Date).Date.AddDays(-10) }; $q.Nights | Should -BeGreaterThan 5 }
     }
     $script:caseList = foreach ($k in $script:cases.Keys) { @{ Key = $k; Run = $script:cases[$k] } }

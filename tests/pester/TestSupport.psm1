@@ -79,7 +79,18 @@ function Clear-EmulatorRequests { param([Parameter(Mandatory)] $Emulator) Invoke
 
 function Invoke-EmulatorTokenExpiry { param([Parameter(Mandatory)] $Emulator) Invoke-RestMethod -Method Post -Uri ($Emulator.BaseUrl + '_emulator/tokens/expire') | Out-Null }
 
+function Save-EmulatorTakeout {
+    # The emulator person's Google Takeout as a zip file (POST /_emulator/takeout): the same facts the API serves.
+    # Layout GoogleHealth (2026) or Fitbit (legacy); default days: the 30 complete days before the emulator's today.
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [ValidateSet('GoogleHealth', 'Fitbit')] [string] $Layout = 'GoogleHealth',
+        [datetime] $From, [datetime] $To)
+    $body = @{ layout = $Layout }
+    if ($PSBoundParameters.ContainsKey('From')) { $body.from = $From.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture) }
+    if ($PSBoundParameters.ContainsKey('To')) { $body.to = $To.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture) }
+    Invoke-WebRequest -Method Post -Uri ($Emulator.BaseUrl + '_emulator/takeout') -Body ($body | ConvertTo-Json) -ContentType 'application/json' -OutFile $Path | Out-Null
+    Get-Item -LiteralPath $Path
+}
 
 Export-ModuleMember -Function Get-BuiltManifest, Import-BuiltFitbitPS, Start-TestEmulator, Stop-TestEmulator, Set-TestBrowser,
     Initialize-SignedInSession, Complete-SignedInSession, Add-EmulatorFault, Clear-EmulatorFaults, Get-EmulatorRequestCount,
-    Clear-EmulatorRequests, Invoke-EmulatorTokenExpiry
+    Clear-EmulatorRequests, Invoke-EmulatorTokenExpiry, Save-EmulatorTakeout

@@ -38,6 +38,22 @@ namespace FitbitPS.Engine.Store
 
         public abstract long Count(SqliteConnection connection, SqliteTransaction transaction, string profile);
 
+        /// <summary>The first and last day of a profile's rows (null: none, or a store made before this kind had a table);
+        /// both ends of the primary key, so two index seeks.</summary>
+        public (DateTime From, DateTime To)? DayRange(SqliteConnection connection, string profile)
+        {
+            if (FitbitStore.Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $n;", null, ("$n", Name)) == null) return null;
+            DateTime? Day(string aggregate)
+            {
+                var text = FitbitStore.Scalar(connection, $"SELECT {aggregate}({Quote(DayColumn)}) FROM {Quote(Name)} WHERE \"profile\" = $p;", null, ("$p", profile)) as string;
+                return text == null || text.Length < 10 ? (DateTime?)null
+                    : DateTime.ParseExact(text.Substring(0, 10), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var from = Day("min");
+            var to = Day("max");
+            return from.HasValue && to.HasValue ? (from.Value, to.Value) : ((DateTime, DateTime)?)null;
+        }
+
         internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
     }
 

@@ -113,9 +113,9 @@ namespace FitbitPS.Cmdlets
                 WriteVerboseMessage($"{Activity}: {range} from the store {store.StorePath} (profile '{store.Profile}'), no requests.");
                 var synced = store.Synced<T>();
                 if (synced == null)
-                    WriteWarning($"The store has no {typeof(T).Name} records of profile '{store.Profile}': Export-FitbitData has not exported that kind into it.");
+                    WriteWarning($"The store has no {typeof(T).Name} records of profile '{store.Profile}': neither Export-FitbitData nor Import-FitbitTakeout -Destination has put that kind into it.");
                 else if (range.From < synced.Value.From || range.To > synced.Value.To)
-                    WriteWarning($"The store holds {typeof(T).Name} records of {synced.Value.From:yyyy-MM-dd}..{synced.Value.To:yyyy-MM-dd} only; days of {range} outside that are missing, not empty. Run Export-FitbitData to bring it up to date.");
+                    WriteWarning($"The store holds {typeof(T).Name} records of {synced.Value.From:yyyy-MM-dd}..{synced.Value.To:yyyy-MM-dd} only; days of {range} outside that are missing, not empty. Run Export-FitbitData to bring it up to date (or Import-FitbitTakeout -Destination for older days).");
                 RunEngine(ct => Task.Run(() =>
                 {
                     foreach (var item in store.Read<T>(range, ct))

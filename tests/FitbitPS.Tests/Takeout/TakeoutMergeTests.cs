@@ -59,12 +59,44 @@ public class TakeoutMergeTests
             var api = h.Reader.ReadActivityDays(new FitbitPS.Engine.Api.CivilRange(new DateTime(2026, 9, 1), new DateTime(2026, 9, 30)), default).Records();
             Assert.Equal(api.Select(d => $"a|{d.Date:yyyy-MM-dd}|{d.Steps}"), merged.Where(r => r[0] == "a" && string.CompareOrdinal(r[1], "2026-10-01") < 0).Select(r => $"{r[0]}|{r[1]}|{r[2]}"));
 
+            // An offline read counts the Takeout's days as held (no false "days missing" warning): the API's days joined with them.
+            using (var reader = FitbitPS.Engine.FitbitStoreReader.Open(dir.Path, null))
+            {
+                var held = reader.Synced<ActivityDay>();
+                Assert.NotNull(held);
+                Assert.Equal(new DateTime(2026, 9, 1), held.Value.From);
+                Assert.True(held.Value.To >= new DateTime(2026, 11, 19), $"{held}");
+            }
+
             // Again: a no-op.
             var again = await FitbitTakeout.ImportAsync(new[] { zip }, dir.Path, null, kinds, options, default);
             Assert.All(again, r => Assert.Equal((r.Kind, 0L, 0L, 0L, false), (r.Kind, r.RowsAdded, r.RowsUpdated, r.RowsRemoved, r.Changed)));
             Assert.Equal(merged.Select(r => string.Join("|", r)), StoreDump.Rows(dir.Path, Dump).Select(r => string.Join("|", r)));
             // The derived file follows the store.
             Assert.Equal(1 + 30 + apiAlone.Count(r => r[0] == "a"), File.ReadAllLines(Path.Combine(dir.Path, "activity.csv")).Length);
+        }
+        finally { File.Delete(zip); }
+    }
+
+    [Fact]
+    public async Task A_store_filled_by_a_Takeout_alone_holds_the_Takeout_days_for_offline_reads()
+    {
+        await using var h = await ReaderHarness.StartAsync(o => o.QuotaPerMinute = 0);
+        using var dir = new TempFolder();
+        var zip = Path.Combine(dir.Path, "..", Path.GetFileName(dir.Path) + "-takeout.zip");
+        TakeoutWriter.Write(h.Emulator.Person, zip, new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 30), TakeoutLayout.GoogleHealth);
+        try
+        {
+            var options = new TakeoutReadOptions { Today = new DateTime(2026, 11, 20) };
+            await FitbitTakeout.ImportAsync(new[] { zip }, dir.Path, null, new[] { "Sleep", "RestingHeartRate" }, options, default);
+            using var reader = FitbitPS.Engine.FitbitStoreReader.Open(dir.Path, null);
+            // No sync state at all (the API never ran): the days are the rows' first and last.
+            Assert.Equal((new DateTime(2026, 9, 1), new DateTime(2026, 9, 30)), reader.Synced<RestingHeartRate>());
+            var sleep = reader.Synced<FitbitPS.Engine.Records.SleepSession>();
+            Assert.NotNull(sleep);
+            Assert.True(sleep.Value.From <= new DateTime(2026, 9, 2) && sleep.Value.To == new DateTime(2026, 9, 30), $"{sleep}");
+            // A kind the Takeout did not put in: none.
+            Assert.Null(reader.Synced<OxygenSaturation>());
         }
         finally { File.Delete(zip); }
     }

@@ -15,7 +15,7 @@ namespace HealthApiEmulator.Hosting;
 internal static class ControlApi
 {
     public static void Map(WebApplication app, EmulatorOptions options, EmulatorClock clock,
-        OAuth.OAuthServer oauth, FaultPlan faults, RequestLog requests, Health.PagingCounters paging)
+        OAuth.OAuthServer oauth, FaultPlan faults, RequestLog requests, Health.PagingCounters paging, Data.SyntheticPerson person)
     {
         var p = Pipeline.ControlPrefix;
 
@@ -153,7 +153,36 @@ internal static class ControlApi
             return Results.NoContent();
         });
 
+        // The person's Google Takeout as a zip: {"layout":"GoogleHealth"|"Fitbit","from":"YYYY-MM-DD","to":"YYYY-MM-DD"}
+        // (all optional: the 2026 layout, the 30 complete days before today). The same facts the API serves.
+        app.MapPost(p + "/takeout", (Func<HttpContext, Task<IResult>>)(context => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(context) ?? new JsonObject();
+            var (layout, from, to) = TakeoutArguments(body["layout"]?.GetValue<string>(), body["from"]?.GetValue<string>(), body["to"]?.GetValue<string>(), clock);
+            var zip = new MemoryStream();
+            Data.TakeoutWriter.Write(person, zip, from, to, layout);
+            return Results.Bytes(zip.ToArray(), "application/zip", $"takeout-{from:yyyyMMdd}-{to:yyyyMMdd}-001.zip");
+        })));
+
         app.MapGet(p + "/client-secrets", () => Results.Text(oauth.ClientSecretsJson(), "application/json"));
+    }
+
+    /// <summary>Layout ("GoogleHealth"/"2026" or "Fitbit"/"legacy") and days of a Takeout; defaults: the 2026 layout, the 30
+    /// complete days before the clock's today (UTC). Shared by POST /_emulator/takeout and --write-takeout.</summary>
+    internal static (Data.TakeoutLayout Layout, DateOnly From, DateOnly To) TakeoutArguments(string? layout, string? from, string? to, EmulatorClock clock)
+    {
+        var kind = (layout ?? "GoogleHealth").ToLowerInvariant() switch
+        {
+            "googlehealth" or "2026" => Data.TakeoutLayout.GoogleHealth,
+            "fitbit" or "legacy" => Data.TakeoutLayout.Fitbit,
+            _ => throw new ArgumentException($"Takeout layout '{layout}': use GoogleHealth (2026) or Fitbit (legacy)."),
+        };
+        static DateOnly Day(string text, string name) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : throw new ArgumentException($"Takeout {name} '{text}': use YYYY-MM-DD.");
+        var last = to == null ? DateOnly.FromDateTime(clock.UtcNow.UtcDateTime).AddDays(-1) : Day(to, "to");
+        var first = from == null ? last.AddDays(-29) : Day(from, "from");
+        if (first > last) throw new ArgumentException($"Takeout from {first:yyyy-MM-dd} is after to {last:yyyy-MM-dd}.");
+        return (kind, first, last);
     }
 
     /// <summary>A field of the wrong JSON type or an unknown client is the script's mistake: 400 with the reason.</summary>

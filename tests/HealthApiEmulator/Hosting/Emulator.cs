@@ -65,7 +65,7 @@ public sealed class Emulator : IAsyncDisposable
         Pipeline.Configure(app, options, clock, oauth, faults, requests);
         HealthApiEmulator.OAuth.OAuthEndpoints.Map(app, options, clock, oauth);
         Health.HealthApi.Map(app, options, clock, person, paging);
-        ControlApi.Map(app, options, clock, oauth, faults, requests, paging);
+        ControlApi.Map(app, options, clock, oauth, faults, requests, paging, person);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
