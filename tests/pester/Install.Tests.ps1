@@ -113,6 +113,6 @@ Import-Module FitbitPS
 @{ result = @{ version = "$((Get-Module FitbitPS).Version)"; cmdlets = @(Get-Command -Module FitbitPS).Count } } | ConvertTo-Json -Compress
 '@
         $imported.version | Should -Be '0.1.1'
-        $imported.cmdlets | Should -Be 16
+        $imported.cmdlets | Should -Be @((Import-PowerShellDataFile (Get-BuiltManifest)).CmdletsToExport).Count
     }
 }
