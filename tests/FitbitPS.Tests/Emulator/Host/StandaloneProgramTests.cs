@@ -76,11 +76,7 @@ public sealed class StandaloneProgramTests
 
             using (var fault = await http.PostAsync(new Uri(baseUrl, "_emulator/faults"), Json(new { kind = "rateLimited", count = 1, retryAfterSeconds = 3 })))
                 Assert.Equal(HttpStatusCode.OK, fault.StatusCode);
-            var first = await HostTestHelpers.GetV4Async(http, baseUrl, access);
-            // The quota is per wall-clock minute: when the minute turned between the two requests, this one opened the
-            // new minute and the next is the one refused.
-            if (first.StatusCode == HttpStatusCode.OK) { first.Dispose(); first = await HostTestHelpers.GetV4Async(http, baseUrl, access); }
-            using (var limited = first)
+            using (var limited = await HostTestHelpers.GetV4Async(http, baseUrl, access))
             {
                 Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
                 Assert.Equal(TimeSpan.FromSeconds(3), limited.Headers.RetryAfter?.Delta);
@@ -174,11 +170,11 @@ public sealed class StandaloneProgramTests
             using (var list = await HostTestHelpers.GetV4Async(http, baseUrl, access, "v4/users/me/dataTypes/heart-rate/dataPoints?filter=" + filter))
                 Assert.Equal(40, (await HostTestHelpers.ReadJsonAsync(list)).GetProperty("dataPoints").GetArrayLength());
             // --quota 1 with --quota-retry-after: the second request is refused with Retry-After
-            var first = await HostTestHelpers.GetV4Async(http, baseUrl, access);
+            var quota = await HostTestHelpers.GetV4Async(http, baseUrl, access);
             // The quota is per wall-clock minute: when the minute turned between the two requests, this one opened the
             // new minute and the next is the one refused.
-            if (first.StatusCode == HttpStatusCode.OK) { first.Dispose(); first = await HostTestHelpers.GetV4Async(http, baseUrl, access); }
-            using (var limited = first)
+            if (quota.StatusCode == HttpStatusCode.OK) { quota.Dispose(); quota = await HostTestHelpers.GetV4Async(http, baseUrl, access); }
+            using (var limited = quota)
             {
                 Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
                 Assert.NotNull(limited.Headers.RetryAfter?.Delta);
