@@ -25,8 +25,7 @@ namespace FitbitPS.Engine
                 throw new FitbitInputException(FitbitInputException.InvalidQuery, "The query is empty.", sql, "Give a SELECT statement, e.g. SELECT * FROM daily.");
             using (var store = FitbitStore.OpenForRead(path))
             {
-                var connection = store.Connection;
-                FitbitStore.Execute(connection, "PRAGMA query_only = 1;");
+                var connection = store.Connection; // read-only: OpenForRead sets query_only
                 using (var command = connection.CreateCommand())
                 {
                     command.CommandText = sql;

@@ -49,6 +49,14 @@ namespace FitbitPS.Engine.Export
         /// <summary>The kind's table in the store.</summary>
         internal abstract Store.KindTable Table { get; }
 
+        /// <summary>The civil day a record of this kind belongs to.</summary>
+        internal abstract DateTime DayOf(object record);
+
+        /// <summary>Makes the store's rows of [from, to] exactly <paramref name="records"/> (records of this kind read from
+        /// elsewhere than the API, e.g. a Takeout archive); see <see cref="Store.KindTable{T}.Apply"/>.</summary>
+        internal abstract MergeCounts Apply(Store.FitbitStore store, string profile, DateTime from, DateTime to, IEnumerable<object> records,
+            Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> alsoInTransaction);
+
         /// <summary>Reads [from, to] and makes the store's rows of those days exactly what was read (one transaction, which
         /// also runs <paramref name="alsoInTransaction"/>, told whether the rows changed).</summary>
         internal abstract Task<MergeCounts> ReadIntoAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
@@ -144,6 +152,12 @@ namespace FitbitPS.Engine.Export
         internal override Store.KindTable Table => TypedTable;
 
         internal Store.KindTable<T> TypedTable => _table ?? (_table = new Store.KindTable<T>(this));
+
+        internal override DateTime DayOf(object record) => KindMerging.DayOf(RecordColumns<T>.Instance.Columns[DayIndex].GetValue((T)record));
+
+        internal override MergeCounts Apply(Store.FitbitStore store, string profile, DateTime from, DateTime to, IEnumerable<object> records,
+            Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> alsoInTransaction) =>
+            TypedTable.Apply(store, profile, from, to, records.Cast<T>(), alsoInTransaction);
 
         internal override async Task<MergeCounts> ReadIntoAsync(Store.FitbitStore store, string profile, DateTime from, DateTime to,
             Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> alsoInTransaction, CancellationToken cancellationToken)

@@ -73,7 +73,6 @@ namespace FitbitPS.Engine.Export
 
                 // A newer parser than the one that read the store's rows: re-derive them first, with zero requests.
                 var outdated = FetchLog.Outdated(store, profile);
-                var reparsed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 if (outdated.Count > 0 && request.CanReplay && !request.Full) // -Full reads every day again anyway
                 {
                     var kinds = request.Kinds.Where(k => outdated.Contains(k.Name, StringComparer.OrdinalIgnoreCase)).ToList();
@@ -118,9 +117,7 @@ namespace FitbitPS.Engine.Export
             catch
             {
                 store.Dispose();
-                if (created)
-                    foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
-                        ExportFolder.TryDelete(Path.Combine(folder, FitbitStore.FileName + suffix));
+                if (created) FitbitStore.DeleteFiles(store.FilePath);
                 throw;
             }
         }

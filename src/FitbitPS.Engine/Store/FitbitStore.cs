@@ -67,9 +67,15 @@ namespace FitbitPS.Engine.Store
             {
                 store?.Dispose();
                 // An empty file left behind would read as "not a store" to every later command.
-                if (created) foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) ExportFolder.TryDelete(path + suffix);
+                if (created) DeleteFiles(path);
                 throw;
             }
+        }
+
+        /// <summary>Removes a store file with SQLite's companions (only ever one this process just created).</summary>
+        internal static void DeleteFiles(string path)
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) ExportFolder.TryDelete(path + suffix);
         }
 
         /// <summary>Opens an existing store read-only (offline reads, queries): a folder without one is an error.</summary>

@@ -26,7 +26,7 @@ namespace FitbitPS.Engine.Store
         /// <summary>The SQL column holding the row's civil day (yyyy-MM-dd).</summary>
         public abstract string DayColumn { get; }
 
-        /// <summary>Creates the table and its index when missing, and adds a column for every property a newer version
+        /// <summary>Creates the table when missing, and adds a column for every property a newer version
         /// of the record has (older rows get NULL until the re-parse fills them).</summary>
         public abstract void Ensure(SqliteConnection connection, SqliteTransaction transaction);
 
@@ -42,16 +42,12 @@ namespace FitbitPS.Engine.Store
         /// both ends of the primary key, so two index seeks.</summary>
         public (DateTime From, DateTime To)? DayRange(SqliteConnection connection, string profile)
         {
-            if (FitbitStore.Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $n;", null, ("$n", Name)) == null) return null;
-            DateTime? Day(string aggregate)
-            {
-                var text = FitbitStore.Scalar(connection, $"SELECT {aggregate}({Quote(DayColumn)}) FROM {Quote(Name)} WHERE \"profile\" = $p;", null, ("$p", profile)) as string;
-                return text == null || text.Length < 10 ? (DateTime?)null
-                    : DateTime.ParseExact(text.Substring(0, 10), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            }
+            if (!StoreSchema.HasTable(connection, null, Name)) return null;
+            // Two queries, not one: SQLite answers a lone min() or max() with one seek, both together with a scan.
+            string Day(string aggregate) =>
+                FitbitStore.Scalar(connection, $"SELECT {aggregate}({Quote(DayColumn)}) FROM {Quote(Name)} WHERE \"profile\" = $p;", null, ("$p", profile)) as string;
             var from = Day("min");
-            var to = Day("max");
-            return from.HasValue && to.HasValue ? (from.Value, to.Value) : ((DateTime, DateTime)?)null;
+            return from == null ? ((DateTime, DateTime)?)null : (FitbitStore.ParseDay(from), FitbitStore.ParseDay(Day("max")));
         }
 
         internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
@@ -118,7 +114,6 @@ namespace FitbitPS.Engine.Store
             }
             foreach (var column in _columns.Columns.Where(c => !existing.Contains(c.Name)))
                 FitbitStore.Execute(connection, $"ALTER TABLE {Quote(Name)} ADD COLUMN {Quote(column.Name)} {column.SqlType};", transaction);
-
         }
 
         private DateTime DayOf(T record) => KindMerging.DayOf(_columns.Columns[_kind.DayIndex].GetValue(record));
@@ -176,7 +171,7 @@ namespace FitbitPS.Engine.Store
                 var connection = store.Connection;
                 var counts = new MergeCounts();
                 var existing = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (T old in Read(connection, null, profile, from, to, ordered: false))
+                foreach (T old in Read(connection, profile, from, to, ordered: false))
                     existing[KeyText(old, buffer)] = RowText(old, buffer);
                 foreach (var row in rows)
                 {
@@ -246,12 +241,11 @@ namespace FitbitPS.Engine.Store
             column.SqlType == "INTEGER" ? SqliteType.Integer : column.SqlType == "REAL" ? SqliteType.Real : SqliteType.Text;
 
         /// <summary>Rows as records. Ordered: the key's order (the file's).</summary>
-        internal IEnumerable<T> Read(SqliteConnection connection, SqliteTransaction transaction, string profile, DateTime? from, DateTime? to, bool ordered)
+        internal IEnumerable<T> Read(SqliteConnection connection, string profile, DateTime? from, DateTime? to, bool ordered)
         {
             var create = _columns.Create ?? throw new InvalidOperationException($"{typeof(T).Name} has no parameterless constructor.");
             using (var command = connection.CreateCommand())
             {
-                command.Transaction = transaction;
                 var where = new StringBuilder("\"profile\" = $p");
                 command.Parameters.AddWithValue("$p", profile);
                 if (from.HasValue) { where.Append($" AND {Quote(DayColumn)} >= $from"); command.Parameters.AddWithValue("$from", FitbitStore.Day(from.Value)); }
@@ -271,7 +265,7 @@ namespace FitbitPS.Engine.Store
         }
 
         public override IEnumerable<object> ReadRecords(SqliteConnection connection, string profile, DateTime? from, DateTime? to) =>
-            Read(connection, null, profile, from, to, ordered: true);
+            Read(connection, profile, from, to, ordered: true);
 
         public override long WriteFile(SqliteConnection connection, string profile, TextWriter output, ExportFormat format)
         {
@@ -279,7 +273,7 @@ namespace FitbitPS.Engine.Store
             string newline = format == ExportFormat.Csv ? "\r\n" : "\n";
             if (format == ExportFormat.Csv) { output.Write(_columns.CsvHeader); output.Write(newline); }
             long n = 0;
-            foreach (var record in Read(connection, null, profile, null, null, ordered: true))
+            foreach (var record in Read(connection, profile, null, null, ordered: true))
             {
                 row.Clear();
                 if (format == ExportFormat.Csv) _columns.WriteCsvRow(record, row); else _columns.WriteJsonRow(record, row);
@@ -350,13 +344,14 @@ namespace FitbitPS.Engine.Store
                 if (record == null) continue;
                 var day = DayOf(record);
                 if (day < from || day > to) continue;
-                if (fresh.ContainsKey(KeyText(record, buffer))) return false; // the same key twice: let the full read sort it out
-                fresh[KeyText(record, buffer)] = record;
+                var key = KeyText(record, buffer);
+                if (fresh.ContainsKey(key)) return false; // the same key twice: let the full read sort it out
+                fresh[key] = record;
             }
             return store.Run(() =>
             {
                 int seen = 0;
-                foreach (var old in Read(store.Connection, null, profile, from, to, ordered: false))
+                foreach (var old in Read(store.Connection, profile, from, to, ordered: false))
                 {
                     if (!fresh.TryGetValue(KeyText(old, buffer), out var record)) return false; // a row the server no longer has
                     seen++;

@@ -117,11 +117,6 @@ namespace FitbitPS.Engine.Store
                 ("$p", _profile), ("$k", key)) as byte[], "read an answer");
             return packed == null ? null : Unpack(packed);
         }
-
-        /// <summary>True when an answer to a GET of <paramref name="path"/> (below the API base, no query) is kept.</summary>
-        public bool Has(string path) =>
-            _store.Run(() => FitbitStore.Scalar(_store.Connection, "SELECT 1 FROM raw_answers WHERE profile = $p AND request_key = $k;", null,
-                ("$p", _profile), ("$k", "GET " + path)) != null, "read");
     }
 
     /// <summary>

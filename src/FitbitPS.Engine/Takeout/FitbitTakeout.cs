@@ -120,19 +120,20 @@ namespace FitbitPS.Engine.Takeout
                     result.File = Path.Combine(files, kind.FileName(format));
                     result.Format = format;
                     result.Changed = ExportFiles.WriteIfBehind(store, kind, profile, result.File, format, null);
-                    if (entry != null)
+                    result.RowsTotal = store.Run(() =>
                     {
-                        store.Run(() =>
+                        using (var transaction = store.Connection.BeginTransaction(deferred: false))
                         {
-                            using (var transaction = store.Connection.BeginTransaction(deferred: false))
+                            long rows = kind.Table.Count(store.Connection, transaction, profile);
+                            if (entry != null)
                             {
-                                entry.RowCount = kind.Table.Count(store.Connection, transaction, profile);
+                                entry.RowCount = rows;
                                 SyncStates.Save(store.Connection, transaction, profile, entry);
-                                transaction.Commit();
                             }
-                        }, "record what was imported");
-                    }
-                    result.RowsTotal = store.Run(() => kind.Table.Count(store.Connection, null, profile), "read");
+                            transaction.Commit();
+                            return rows;
+                        }
+                    }, "record what was imported");
                     options.Log?.Invoke(EngineLogLevel.Verbose, $"{kind.Name}: {result.RowsAdded} added, {result.RowsUpdated} updated, {result.RowsRemoved} removed from the archive" +
                         (entry != null ? $" (days {entry.From:yyyy-MM-dd}..{entry.LastCompleteDay.AddDays(1):yyyy-MM-dd} are the API's and were left alone)." : "."));
                     results.Add(result);
@@ -147,23 +148,7 @@ namespace FitbitPS.Engine.Takeout
         {
             var result = new ExportResult { Kind = kind.Name };
             if (records.Count == 0) return result;
-            switch (kind)
-            {
-                case ExportKind<BodyWeight> k: return MergeTyped(store, profile, k, records.Cast<BodyWeight>().ToList(), entry, result);
-                case ExportKind<ActivityDay> k: return MergeTyped(store, profile, k, records.Cast<ActivityDay>().ToList(), entry, result);
-                case ExportKind<SleepSession> k: return MergeTyped(store, profile, k, records.Cast<SleepSession>().ToList(), entry, result);
-                case ExportKind<SleepStage> k: return MergeTyped(store, profile, k, records.Cast<SleepStage>().ToList(), entry, result);
-                case ExportKind<RestingHeartRate> k: return MergeTyped(store, profile, k, records.Cast<RestingHeartRate>().ToList(), entry, result);
-                case ExportKind<HeartRateVariability> k: return MergeTyped(store, profile, k, records.Cast<HeartRateVariability>().ToList(), entry, result);
-                case ExportKind<OxygenSaturation> k: return MergeTyped(store, profile, k, records.Cast<OxygenSaturation>().ToList(), entry, result);
-                default: return result;
-            }
-        }
-
-        private static ExportResult MergeTyped<T>(FitbitStore store, string profile, ExportKind<T> kind, List<T> records, SyncEntry entry, ExportResult result) where T : class
-        {
-            var day = RecordColumns<T>.Instance.Columns[kind.DayIndex];
-            var days = records.Select(r => KindMerging.DayOf(day.GetValue(r))).ToList();
+            var days = records.Select(kind.DayOf).ToList();
             DateTime first = days.Min(), last = days.Max();
             var ranges = new List<(DateTime From, DateTime To)>();
             if (entry == null) ranges.Add((first, last));
@@ -177,7 +162,7 @@ namespace FitbitPS.Engine.Takeout
             foreach (var (from, to) in ranges)
             {
                 var inRange = records.Where((r, i) => days[i] >= from && days[i] <= to);
-                counts.Add(kind.TypedTable.Apply(store, profile, from, to, inRange, (connection, transaction, changed) =>
+                counts.Add(kind.Apply(store, profile, from, to, inRange, (connection, transaction, changed) =>
                 {
                     if (changed) SyncStates.Touch(connection, transaction, profile, kind.Name);
                 }));
