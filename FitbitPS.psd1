@@ -32,6 +32,7 @@
         'Export-FitbitData'
         'Invoke-FitbitQuery'
         'Import-FitbitTakeout'
+        'Export-FitbitReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

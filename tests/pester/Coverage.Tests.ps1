@@ -38,6 +38,7 @@ BeforeDiscovery {
             $r = Import-FitbitTakeout $zip -DataType Sleep -Destination (Join-Path $TestDrive 'cov-takeout')
             $r.Kind | Should -Be 'Sleep'; $r.RowsAdded | Should -BeGreaterThan 20; $r.File | Should -Exist }
         'Invoke-FitbitQuery/__AllParameterSets' = { $q = Invoke-FitbitQuery (Join-Path $TestDrive 'cov') 'SELECT count(*) AS Nights FROM sleep_nightly WHERE Date >= @d' -Parameter @{ d = (Get-Date).Date.AddDays(-10) }; $q.Nights | Should -BeGreaterThan 5 }
+        'Export-FitbitReport/__AllParameterSets' = { $r = Export-FitbitReport (Join-Path $TestDrive 'cov'); $r.Path | Should -Exist; $r.Charts['sleep'] | Should -BeGreaterThan 5; $r.Empty | Should -Contain 'steps' }
     }
     $script:caseList = foreach ($k in $script:cases.Keys) { @{ Key = $k; Run = $script:cases[$k] } }
 }
