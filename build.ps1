@@ -175,9 +175,16 @@ if ($connect.Profile) { $who.Profile = $connect.Profile }
 Write-Host 'Get-FitbitSleep -Days 7 | Format-Table' -ForegroundColor Cyan
 Get-FitbitSleep -Days 7 @who | Format-Table
 $export = @{ Path = $DemoPath } + $who
-if (-not (Test-Path (Join-Path $DemoPath 'fitbitps-export.json'))) { $export.From = (Get-Date).Date.AddDays(-89) }
+# The first run backfills a year; later runs read only what is new.
+if (-not (Test-Path (Join-Path $DemoPath 'fitbitps.db'))) { $export.From = (Get-Date).Date.AddDays(-365) }
 Write-Host "Export-FitbitData -Path $DemoPath" -ForegroundColor Cyan
 Export-FitbitData @export | Format-Table
+Write-Host "Export-FitbitData -Path $DemoPath -DataType HeartRateIntraday, ActivityIntraday -From (yesterday)" -ForegroundColor Cyan
+Export-FitbitData -Path $DemoPath -DataType HeartRateIntraday, ActivityIntraday -From (Get-Date).Date.AddDays(-1) @who | Format-Table
+Write-Host "Export-FitbitReport -Path $DemoPath" -ForegroundColor Cyan
+$report = Export-FitbitReport -Path $DemoPath @who
+$report | Format-List
+Write-Host "Report: $($report.Path)" -ForegroundColor Green
 '@
             $scriptFile = Join-Path $demoHome 'demo.ps1'
             Set-Content -Path $scriptFile -Value $demoScript
@@ -185,7 +192,7 @@ Export-FitbitData @export | Format-Table
             # Not -NonInteractive: Connect-Fitbit opens the browser only in an interactive session.
             Invoke-CurrentPwsh -NoProfile -File $scriptFile -Manifest $manifest -ConnectJson ($connect | ConvertTo-Json -Compress) -DemoPath $target
             if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
-            Write-Host "Exported into $target. Run the demo again: the second export reads only the last few days."
+            Write-Host "Exported into $target. Open the report above in a browser; run the demo again: the second export reads only the last few days."
         }
         finally {
             Stop-FitbitEmulator $emulator

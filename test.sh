@@ -3,7 +3,8 @@
 # emulator, including the real OS-protected token store) and the Pester suite (the cmdlets on the
 # pinned pwsh, a .NET local tool, against the standalone emulator). Both run inside one D-Bus session
 # with an unlocked gnome-keyring, so the Protected token cache is tested for real.
-# Needs: .NET SDK 10; the Debian packages dbus, libsecret-1-0, gnome-keyring (.ci/run installs them).
+# Needs: .NET SDK 10; Node 20 + npm; the Debian packages dbus, libsecret-1-0, gnome-keyring, chromium (.ci/run
+# installs them).
 # Without them the keyring tests FAIL; on a machine that really has no keyring support,
 # FITBITPS_NO_KEYRING=1 skips them with that reason shown.
 set -euo pipefail
@@ -18,6 +19,9 @@ if [ -z "${FITBITPS_IN_KEYRING_SESSION:-}" ]; then
 fi
 
 dotnet tool restore >/dev/null
+# The report's browser tests drive Debian's chromium with playwright-core (npm); .ci/run installs both.
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/echarts ]; then npm ci --no-audit --no-fund; fi
+command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || echo "test.sh: chromium not found; the report's browser tests will fail (apt-get install chromium, or set CHROMIUM)" >&2
 dotnet build FitbitPS.sln -c Release -nologo -v q
 
 status=0

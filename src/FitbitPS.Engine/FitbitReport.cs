@@ -119,7 +119,7 @@ namespace FitbitPS.Engine
                 throw new ExportException(ExportErrorKind.StoreNotFound,
                     $"The store '{storePath}' holds no daily data of the profile '{profile}' yet: there is nothing to draw.", storePath)
                 { RecommendedAction = "Run Export-FitbitData -Path <folder> (or Import-FitbitTakeout -Destination <folder>) first." };
-            DateTime to = (spec.To ?? (spec.From.HasValue && spec.Days.HasValue ? spec.From.Value.AddDays(spec.Days.Value - 1) : held.Value.To)).Date;
+            DateTime to = (spec.To ?? (spec.From.HasValue && spec.Days.HasValue ? spec.From.Value.AddDays(spec.Days.Value - 1) : LastOver(held.Value))).Date;
             DateTime from = (spec.From ?? (spec.Days.HasValue ? to.AddDays(-(spec.Days.Value - 1)) : held.Value.From)).Date;
             return new CivilRange(from, to); // a reversed range is refused there, with both days named
         }
@@ -128,6 +128,14 @@ namespace FitbitPS.Engine
         /// cannot be started is a warning naming the file.</summary>
         public static void Show(string path, EngineLogger log) =>
             Auth.BrowserLauncher.Default(log)(new Uri(path).AbsoluteUri, CancellationToken.None).GetAwaiter().GetResult();
+
+        /// <summary>The last day the store holds, but not today (this computer's date) unless it holds nothing else: today is not
+        /// over, and its few steps so far would pull the 30-day average down.</summary>
+        private static DateTime LastOver((DateTime From, DateTime To) held)
+        {
+            var yesterday = DateTime.Today.AddDays(-1);
+            return held.To > yesterday && held.From <= yesterday ? yesterday : held.To;
+        }
 
         private static int PointsOf(ReportChart chart, ReportData data)
         {

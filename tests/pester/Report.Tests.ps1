@@ -74,6 +74,14 @@ Describe 'Export-FitbitReport' {
         $html | Should -Match 'Weight \(kg\) with trend'
     }
 
+    It 'ends at yesterday by default when the store holds today (today is not over), and at today when asked' {
+        $folder = Join-Path $TestDrive 'today'
+        Export-FitbitData -Path $folder -DataType Activity -From (Get-Date).Date.AddDays(-2) | Out-Null
+        Invoke-FitbitQuery $folder 'SELECT max(Date) AS Last FROM activity' | ForEach-Object Last | Should -Be (Get-Date).ToString('yyyy-MM-dd')
+        (Export-FitbitReport $folder).To | Should -Be (Get-Date).Date.AddDays(-1)
+        (Export-FitbitReport $folder -To (Get-Date).Date).To | Should -Be (Get-Date).Date
+    }
+
     It 'opens the written page with -Show' {
         $opened = Join-Path $TestDrive 'opened.txt'
         $script = Join-Path $TestDrive 'record-url.ps1'

@@ -73,7 +73,7 @@ namespace FitbitPS.Cmdlets
         public DateTime? From { get; set; }
 
         /// <summary>Last calendar day shown; the 30/90-day comparisons end here.</summary>
-        /// <value>Default: the last day the store holds.</value>
+        /// <value>Default: the last day the store holds, up to yesterday (today is not over yet).</value>
         [Parameter]
         [CivilDate("To")]
         public DateTime? To { get; set; }

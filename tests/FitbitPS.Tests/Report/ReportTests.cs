@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using FitbitPS.Engine;
+using FitbitPS.Engine.Export;
+using FitbitPS.Engine.Report;
+using FitbitPS.Tests.Export;
+using FitbitPS.Tests.Module;
+using FitbitPS.Tests.Readers;
+using Xunit;
+
+namespace FitbitPS.Tests.Report;
+
+/// <summary>The report's engine without a browser: units, no-data sentences, escaping, ranges, and the vendored library.</summary>
+public class ReportTests
+{
+    private static readonly DateTime LastDay = new(2026, 11, 19);
+
+    private static async Task<TempFolder> StoreOf(params string[] kinds)
+    {
+        var folder = new TempFolder();
+        await using var h = await ReaderHarness.StartAsync(o => { o.QuotaPerMinute = 0; });
+        await h.Connection.ExportAsync(new ExportSpec { Path = folder.Path, DataTypes = kinds, From = LastDay.AddDays(-13), To = LastDay }, null, default);
+        return folder;
+    }
+
+    private static string DataOf(string html) =>
+        Regex.Match(html, "<script type=\"application/json\" id=\"fitbitps-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+
+    [Fact]
+    public async Task A_kind_the_store_lacks_is_a_sentence_on_the_page_and_the_units_follow_the_kept_settings_or_the_request()
+    {
+        using var folder = await StoreOf("Activity", "Sleep");
+        var result = FitbitReport.Write(new ReportSpec { Path = folder.Path }, default);
+        Assert.Equal(new[] { "steps-calendar", "steps", "azm", "sleep", "sleep-times" }, result.Charts.Keys);
+        Assert.Equal(new[] { "weight", "body-fat", "resting-hr", "hrv", "spo2", "breathing", "skin-temp", "day" }, result.Empty);
+        Assert.All(result.Charts.Values, points => Assert.Equal(14, points));
+        var html = File.ReadAllText(result.Path);
+        Assert.Contains("data-no-data=\"weight\">No data: the store holds no weigh-ins for 2026-11-06 – 2026-11-19. Export-FitbitData -DataType Weight brings them.", html);
+        Assert.Contains("data-no-data=\"day\">No data: the store holds no heart rate or steps by minute on any day of 2026-11-06 – 2026-11-19.", html);
+        Assert.DoesNotContain("data-chart=\"weight\"", html);
+        Assert.Contains("\"charts\":[\"steps-calendar\",\"steps\",\"azm\",\"sleep\",\"sleep-times\"]", DataOf(html));
+        // Daily kinds need no time zone: the export kept no settings answer, so the units are this computer's region's.
+        Assert.Contains("this computer&#39;s region", html);
+
+        // An export that reads by physical time keeps the settings answer: the emulator's account is in pounds, miles, °F.
+        await using (var h = await ReaderHarness.StartAsync(o => { o.QuotaPerMinute = 0; }))
+            await h.Connection.ExportAsync(new ExportSpec { Path = folder.Path, DataTypes = new[] { "Weight", "SkinTemperature", "HeartRateIntraday" }, From = LastDay.AddDays(-1), To = LastDay }, null, default);
+        var account = FitbitReport.Write(new ReportSpec { Path = folder.Path }, default);
+        Assert.Equal("lb, mi, °F", account.Units);
+        Assert.Contains("Weight (lb) with trend", File.ReadAllText(account.Path));
+        Assert.Contains("(Fitbit account settings)", File.ReadAllText(account.Path));
+        Assert.Equal("kg, km, °C", FitbitReport.Write(new ReportSpec { Path = folder.Path, Units = ReportUnitSystem.Metric }, default).Units);
+        Assert.Equal("lb, mi, °F", FitbitReport.Write(new ReportSpec { Path = folder.Path, Units = ReportUnitSystem.Imperial }, default).Units);
+
+        // The day by minute is the last day with minutes, or the one asked for; a day without any says so.
+        Assert.Contains("Heart rate (bpm) and steps by minute, 2026-11-19", File.ReadAllText(account.Path));
+        var other = FitbitReport.Write(new ReportSpec { Path = folder.Path, Day = LastDay.AddDays(-5) }, default);
+        Assert.Contains("day", other.Empty);
+        Assert.Contains("No data: the store holds no heart rate or steps by minute on 2026-11-14.", File.ReadAllText(other.Path));
+    }
+
+    [Fact]
+    public void Nothing_in_the_data_can_end_the_script_element_or_inject_markup()
+    {
+        var data = new ReportData
+        {
+            Profile = "</script><script>alert(1)</script>", From = LastDay.AddDays(-1), To = LastDay,
+            Units = new ReportUnits(),
+        };
+        data.Daily[ReportData.Series.Steps] = new double?[] { 1000, null };
+        var html = ReportPage.Render(data, ReportCharts.All(data.Units), DateTimeOffset.Now);
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.Equal(3, Regex.Matches(html, "</script>").Count); // the data's, the library's and the page's own
+        Assert.Contains("\\u003c/script\\u003e", DataOf(html));
+        Assert.Contains("&lt;/script&gt;", html);
+        Assert.Contains("\"steps\":[1000,null]", DataOf(html));
+    }
+
+    [Fact]
+    public async Task The_range_defaults_to_the_stores_days_and_a_bad_one_is_one_clear_error_with_nothing_written()
+    {
+        using var folder = await StoreOf("Activity");
+        var all = FitbitReport.Write(new ReportSpec { Path = folder.Path }, default);
+        Assert.Equal((LastDay.AddDays(-13), LastDay), (all.From, all.To));
+        var last = FitbitReport.Write(new ReportSpec { Path = folder.Path, Days = 5 }, default);
+        Assert.Equal((LastDay.AddDays(-4), LastDay), (last.From, last.To));
+        Assert.Equal(5, last.Charts["steps"]);
+
+        string outFile = Path.Combine(folder.Path, "r.html");
+        var reversed = Assert.Throws<FitbitPS.Engine.Core.FitbitInputException>(() =>
+            FitbitReport.Write(new ReportSpec { Path = folder.Path, OutFile = outFile, From = LastDay, To = LastDay.AddDays(-3) }, default));
+        Assert.Equal("FitbitInvalidRange", reversed.ErrorId);
+        var missing = Assert.Throws<ExportException>(() =>
+            FitbitReport.Write(new ReportSpec { Path = folder.Path, OutFile = Path.Combine(folder.Path, "no", "r.html") }, default));
+        Assert.Equal(ExportErrorKind.InvalidPath, missing.Reason);
+        Assert.False(File.Exists(outFile));
+        Assert.Empty(Directory.EnumerateFiles(folder.Path, ExportFolder.TempPrefix + "*"));
+    }
+
+    /// <summary>The chart library inlined in every report is exactly what the versions pinned in package.json give
+    /// (npm run vendor:check bundles it again with esbuild and compares), and the page carries its licences.</summary>
+    [Fact]
+    public void The_vendored_chart_library_is_the_pinned_packages_and_every_page_carries_its_licences()
+    {
+        string root = BuiltModule.RepoRoot;
+        Assert.True(Directory.Exists(Path.Combine(root, "node_modules", "echarts")), "node_modules is missing: run `npm ci` (.ci/run and test.sh do)");
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
+        psi.ArgumentList.Add(Path.Combine(root, "tools", "report", "vendor.mjs"));
+        psi.ArgumentList.Add("--check");
+        using var node = Process.Start(psi)!;
+        string output = node.StandardOutput.ReadToEnd() + node.StandardError.ReadToEnd();
+        node.WaitForExit();
+        Assert.True(node.ExitCode == 0, output);
+
+        var pinned = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "package.json"))).RootElement.GetProperty("devDependencies").GetProperty("echarts").GetString();
+        Assert.Equal(pinned, ReportPage.EChartsVersion);
+        var data = new ReportData { Profile = "p", From = LastDay, To = LastDay, Units = new ReportUnits() };
+        var html = ReportPage.Render(data, ReportCharts.All(data.Units), DateTimeOffset.Now);
+        Assert.Contains(ReportPage.Asset("vendor/echarts/echarts.min.js"), html);
+        Assert.Contains("Apache License", html);
+        Assert.Contains("Copyright (c) 2017, Baidu Inc.", html); // ZRender's BSD licence
+        Assert.Contains("Apache ECharts " + pinned, html);
+    }
+}
