@@ -23,7 +23,7 @@ for (int i = 0; i < args.Length; i++)
         case "-h": case "--help":
             Console.WriteLine("""
                 dotnet run -c Release --project bench/FitbitPS.Bench [-- options]
-                  --quick            smaller run (1 year only, 3 naive days, a quarter instead of a year of heart rate, no five-year store)
+                  --quick            smaller run (1 year only, 3 naive days, a quarter instead of a year of heart rate, no five-year store or report)
                   --latency-ms N     latency the emulator adds to every /v4 request (default 150)
                   --quota N          per-user requests per minute (default 300, Google's)
                   --naive-days N     days the naive client really runs before extrapolating to a year (default 14)
@@ -53,6 +53,7 @@ if (Run(2) || Run(4)) { Say("scenarios 2 and 4: backfill, naive client, incremen
 if (Run(6)) { Say("scenario 6: PowerShell (the cmdlets on the pinned pwsh vs a plain Invoke-RestMethod loop; pipeline, CSV, import)"); await PowerShellScenario.RunAsync(settings, table); }
 if (Run(7)) { Say("scenario 7: the store (export vs the same reads without it, insert rate, size per year, the daily view, offline reads)"); await StoreScenario.RunAsync(settings, table, Say); }
 if (Run(8)) { Say("scenario 8: Google Takeout (records/s and MB/s of a generated archive; peak working set 10× vs 1×)"); await TakeoutScenario.RunAsync(settings, table, Say); }
+if (Run(9)) { Say("scenario 9: the report (Export-FitbitReport: generation time and size of a 1- and 5-year report; time to its rendered mark in Chromium)"); await ReportScenario.RunAsync(settings, table, Say); }
 
 Console.WriteLine();
 Console.WriteLine(table.ToText(markdown: false));
