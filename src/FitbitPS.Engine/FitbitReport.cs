@@ -54,31 +54,36 @@ namespace FitbitPS.Engine
     {
         public const string DefaultFileName = "fitbitps-report.html";
 
-        /// <summary>Where a report of <paramref name="spec"/> goes (for -WhatIf, before anything is read).</summary>
+        /// <summary>Where a report of <paramref name="spec"/> goes (for -WhatIf): -OutFile, else fitbitps-report.html where the
+        /// profile's files are (the folder itself; a store's later profiles have a sub-folder each, so two people's reports
+        /// never overwrite each other).</summary>
         public static string OutFileOf(ReportSpec spec)
         {
             if (!string.IsNullOrEmpty(spec.OutFile)) return System.IO.Path.GetFullPath(spec.OutFile);
-            var store = FitbitStore.PathOf(spec.Path);
-            return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(store)), DefaultFileName);
+            using (var store = FitbitStore.OpenForRead(spec.Path))
+                return DefaultOutFile(store, StoreProfiles.Choose(store, spec.Profile));
+        }
+
+        private static string DefaultOutFile(FitbitStore store, string profile)
+        {
+            var files = store.Run(() => FitbitStore.Scalar(store.Connection, "SELECT files_folder FROM profiles WHERE profile = $p;", null, ("$p", profile)), "read the profile") as string;
+            return System.IO.Path.Combine(store.Folder, files ?? "", DefaultFileName);
         }
 
         public static ReportResult Write(ReportSpec spec, CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
-            string outFile = OutFileOf(spec);
-            if (Directory.Exists(outFile))
-                throw new FitbitInputException(FitbitInputException.InvalidArgument, $"'{outFile}' is a folder; -OutFile names the HTML file to write.", outFile,
-                    $"Give a file name, e.g. -OutFile {System.IO.Path.Combine(outFile, DefaultFileName)}.");
-            string folder = System.IO.Path.GetDirectoryName(outFile);
-            if (!Directory.Exists(folder))
-                throw new ExportException(ExportErrorKind.InvalidPath, $"The folder '{folder}' of -OutFile does not exist. Nothing was written.", folder)
-                { RecommendedAction = "Create the folder, or give -OutFile in an existing one." };
-
+            string outFile = string.IsNullOrEmpty(spec.OutFile) ? null : CheckOutFile(System.IO.Path.GetFullPath(spec.OutFile));
             ReportData data;
             IReadOnlyList<ReportChart> charts;
             using (var store = FitbitStore.OpenForRead(spec.Path))
             {
                 string profile = StoreProfiles.Choose(store, spec.Profile);
+                if (outFile == null)
+                {
+                    outFile = DefaultOutFile(store, profile);
+                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(outFile)); // a profile's sub-folder someone removed
+                }
                 var held = store.Run(() => ReportDataReader.HeldDays(store, profile), "read the store's days");
                 var range = Range(spec, held, store.FilePath, profile);
                 var units = ReportUnits.Resolve(store, profile, spec.Units);
@@ -86,6 +91,7 @@ namespace FitbitPS.Engine
                 data = store.Run(() => ReportDataReader.Read(store, profile, range.From, range.To, day, units, cancellationToken), "read the report's data");
                 charts = ReportCharts.All(units);
             }
+            string folder = System.IO.Path.GetDirectoryName(outFile);
             cancellationToken.ThrowIfCancellationRequested();
             string html = ReportPage.Render(data, charts, DateTimeOffset.Now);
             ExportFolder.CheckNoLinks(folder, new[] { System.IO.Path.GetFileName(outFile) });
@@ -107,6 +113,19 @@ namespace FitbitPS.Engine
                 Charts = drawn, Empty = charts.Where(c => !drawn.ContainsKey(c.Id)).Select(c => c.Id).ToList(),
                 Units = $"{data.Units.Weight}, {data.Units.Distance}, {data.Units.Temperature}", Elapsed = clock.Elapsed,
             };
+        }
+
+        /// <summary>-OutFile must name a file in a folder that exists (checked before the store is read).</summary>
+        private static string CheckOutFile(string outFile)
+        {
+            if (Directory.Exists(outFile))
+                throw new FitbitInputException(FitbitInputException.InvalidArgument, $"'{outFile}' is a folder; -OutFile names the HTML file to write.", outFile,
+                    $"Give a file name, e.g. -OutFile {System.IO.Path.Combine(outFile, DefaultFileName)}.");
+            string folder = System.IO.Path.GetDirectoryName(outFile);
+            if (!Directory.Exists(folder))
+                throw new ExportException(ExportErrorKind.InvalidPath, $"The folder '{folder}' of -OutFile does not exist. Nothing was written.", folder)
+                { RecommendedAction = "Create the folder, or give -OutFile in an existing one." };
+            return outFile;
         }
 
         /// <summary>The days shown: what was asked, else everything the store holds (a store with nothing says so).</summary>

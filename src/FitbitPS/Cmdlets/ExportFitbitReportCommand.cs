@@ -55,7 +55,7 @@ namespace FitbitPS.Cmdlets
         public string Path { get; set; }
 
         /// <summary>The HTML file to write; replaced when it exists.</summary>
-        /// <value>Default: fitbitps-report.html in the export folder.</value>
+        /// <value>Default: fitbitps-report.html where the profile's files are (the export folder; a store's later profiles have a sub-folder each).</value>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
         public string OutFile { get; set; }

@@ -97,6 +97,29 @@ public class ReportTests
         Assert.Empty(Directory.EnumerateFiles(folder.Path, ExportFolder.TempPrefix + "*"));
     }
 
+    [Fact]
+    public async Task Each_person_of_a_shared_store_gets_a_report_of_their_own_next_to_their_files()
+    {
+        using var folder = new TempFolder();
+        await using (var h = await ReaderHarness.StartAsync(o => { o.QuotaPerMinute = 0; }))
+            foreach (var profile in new[] { "anna", "ben" })
+            {
+                using var connection = h.Connect(h.Emulator.Person.Options.HealthUserId + "-" + profile, profile);
+                await connection.ExportAsync(new ExportSpec { Path = folder.Path, DataTypes = new[] { "Activity" }, From = LastDay.AddDays(-6), To = LastDay }, null, default);
+            }
+        var profileMissing = Assert.Throws<ExportException>(() => FitbitReport.Write(new ReportSpec { Path = folder.Path }, default));
+        Assert.Equal(ExportErrorKind.ProfileNotInStore, profileMissing.Reason); // two people: say whose
+
+        var anna = FitbitReport.Write(new ReportSpec { Path = folder.Path, Profile = "anna" }, default);
+        var ben = FitbitReport.Write(new ReportSpec { Path = folder.Path, Profile = "ben" }, default);
+        Assert.Equal(Path.Combine(folder.Path, FitbitReport.DefaultFileName), anna.Path);           // the first person's files are in the folder
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(Directory.GetFiles(folder.Path, "activity.csv", SearchOption.AllDirectories)
+            .Single(f => Path.GetDirectoryName(f) != folder.Path))!, FitbitReport.DefaultFileName), ben.Path); // a later one's in their sub-folder
+        Assert.Equal(ben.Path, FitbitReport.OutFileOf(new ReportSpec { Path = folder.Path, Profile = "ben" }));
+        Assert.Contains("Profile <b>ben</b>", File.ReadAllText(ben.Path));
+        Assert.Contains("Profile <b>anna</b>", File.ReadAllText(anna.Path));
+    }
+
     /// <summary>The chart library inlined in every report is exactly what the versions pinned in package.json give
     /// (npm run vendor:check bundles it again with esbuild and compares), and the page carries its licences.</summary>
     [Fact]
