@@ -20,7 +20,7 @@ fi
 
 dotnet tool restore >/dev/null
 # The report's browser tests drive Debian's chromium with playwright-core (npm); .ci/run installs both.
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/echarts ]; then npm ci --no-audit --no-fund; fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || echo "test.sh: chromium not found; the report's browser tests will fail (apt-get install chromium, or set CHROMIUM)" >&2
 dotnet build FitbitPS.sln -c Release -nologo -v q
 

@@ -85,7 +85,7 @@ namespace FitbitPS.Engine
                     Directory.CreateDirectory(System.IO.Path.GetDirectoryName(outFile)); // a profile's sub-folder someone removed
                 }
                 var held = store.Run(() => ReportDataReader.HeldDays(store, profile), "read the store's days");
-                var range = Range(spec, held, store.FilePath, profile);
+                var range = Range(spec, held, LastCompleteDay(store, profile), store.FilePath, profile);
                 var units = ReportUnits.Resolve(store, profile, spec.Units);
                 var day = spec.Day?.Date ?? store.Run(() => ReportDataReader.LastMinutesDay(store, profile, range.From, range.To), "read the store's days");
                 data = store.Run(() => ReportDataReader.Read(store, profile, range.From, range.To, day, units, cancellationToken), "read the report's data");
@@ -94,7 +94,7 @@ namespace FitbitPS.Engine
             string folder = System.IO.Path.GetDirectoryName(outFile);
             cancellationToken.ThrowIfCancellationRequested();
             string html = ReportPage.Render(data, charts, DateTimeOffset.Now);
-            ExportFolder.CheckNoLinks(folder, new[] { System.IO.Path.GetFileName(outFile) });
+            ExportFolder.CheckNoLinks(folder, new[] { System.IO.Path.GetFileName(outFile) }, "Export-FitbitReport", "-OutFile");
             try
             {
                 ExportFolder.WriteAllText(folder, System.IO.Path.GetFileName(outFile), html, null);
@@ -129,16 +129,16 @@ namespace FitbitPS.Engine
         }
 
         /// <summary>The days shown: what was asked, else everything the store holds (a store with nothing says so).</summary>
-        private static CivilRange Range(ReportSpec spec, (DateTime From, DateTime To)? held, string storePath, string profile)
+        private static CivilRange Range(ReportSpec spec, (DateTime From, DateTime To)? held, DateTime? lastComplete, string storePath, string profile)
         {
             if (spec.Days.HasValue && spec.Days.Value < 1)
                 throw new FitbitInputException(FitbitInputException.InvalidRange, $"-Days must be 1 or more (was {spec.Days.Value}).", spec.Days.Value, "Give -Days 1 or more.");
             if (spec.Days.HasValue && spec.From.HasValue && spec.To.HasValue) throw FitbitInputException.DaysWithRange();
             if (held == null && !(spec.From.HasValue && spec.To.HasValue))
-                throw new ExportException(ExportErrorKind.StoreNotFound,
+                throw new ExportException(ExportErrorKind.NoData,
                     $"The store '{storePath}' holds no daily data of the profile '{profile}' yet: there is nothing to draw.", storePath)
                 { RecommendedAction = "Run Export-FitbitData -Path <folder> (or Import-FitbitTakeout -Destination <folder>) first." };
-            DateTime to = (spec.To ?? (spec.From.HasValue && spec.Days.HasValue ? spec.From.Value.AddDays(spec.Days.Value - 1) : LastOver(held.Value))).Date;
+            DateTime to = (spec.To ?? (spec.From.HasValue && spec.Days.HasValue ? spec.From.Value.AddDays(spec.Days.Value - 1) : LastShown(held.Value, lastComplete))).Date;
             DateTime from = (spec.From ?? (spec.Days.HasValue ? to.AddDays(-(spec.Days.Value - 1)) : held.Value.From)).Date;
             return new CivilRange(from, to); // a reversed range is refused there, with both days named
         }
@@ -146,14 +146,19 @@ namespace FitbitPS.Engine
         /// <summary>Opens a written report in the default browser (FITBITPS_BROWSER replaces it, as for sign-in); a browser that
         /// cannot be started is a warning naming the file.</summary>
         public static void Show(string path, EngineLogger log) =>
-            Auth.BrowserLauncher.Default(log)(new Uri(path).AbsoluteUri, CancellationToken.None).GetAwaiter().GetResult();
+            Auth.BrowserLauncher.Default(log, "the report")(new Uri(path).AbsoluteUri, CancellationToken.None).GetAwaiter().GetResult();
 
-        /// <summary>The last day the store holds, but not today (this computer's date) unless it holds nothing else: today is not
-        /// over, and its few steps so far would pull the 30-day average down.</summary>
-        private static DateTime LastOver((DateTime From, DateTime To) held)
+        /// <summary>The last day the store holds, but not one that was not over yet when it was read (the person's today at the
+        /// export: its few steps so far would pull the 30-day average down). The exports' sync state says which days were
+        /// complete, in the person's own calendar; a store with none (a Takeout) holds complete days only.</summary>
+        private static DateTime LastShown((DateTime From, DateTime To) held, DateTime? lastComplete) =>
+            lastComplete.HasValue && lastComplete.Value < held.To && lastComplete.Value >= held.From ? lastComplete.Value : held.To;
+
+        /// <summary>The last day an export of the profile read when it was already over (the latest over its kinds), or null.</summary>
+        private static DateTime? LastCompleteDay(FitbitStore store, string profile)
         {
-            var yesterday = DateTime.Today.AddDays(-1);
-            return held.To > yesterday && held.From <= yesterday ? yesterday : held.To;
+            var entries = SyncStates.Load(store, profile).Values;
+            return entries.Count == 0 ? (DateTime?)null : entries.Max(e => e.LastCompleteDay);
         }
 
         private static int PointsOf(ReportChart chart, ReportData data)

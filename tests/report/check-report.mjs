@@ -32,7 +32,8 @@ try {
     const mark = performance.getEntriesByName('fitbitps-rendered')[0];
     const charts = {}, values = {};
     for (const [id, entry] of Object.entries(r.charts)) {
-      charts[id] = { points: entry.points, series: entry.series, attribute: Number(entry.chart.getDom().getAttribute('data-points')) };
+      charts[id] = { points: entry.points, drawn: entry.drawn, series: entry.series, drawnSeries: entry.drawnSeries,
+                     attribute: Number(entry.chart.getDom().getAttribute('data-points')) };
       values[id] = {};
       for (const s of entry.chart.getOption().series) {
         values[id][s.name] = {};
@@ -43,7 +44,7 @@ try {
         }
       }
     }
-    const day = r.charts.day ? r.charts.day.chart.getOption().series.map(s => ({ name: s.name, first: s.data[0], last: s.data[s.data.length - 1] })) : null;
+    const day = r.charts.day ? r.charts.day.chart.getOption().series.map(s => ({ name: s.name, count: s.data.length, first: s.data[0], middle: s.data[s.data.length >> 1], last: s.data[s.data.length - 1] })) : null;
     const compare = [...document.querySelectorAll('#compare tr[data-series] td[data-window]')].map(td => ({
       series: td.parentElement.getAttribute('data-series'), window: td.getAttribute('data-window'),
       value: td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null, days: Number(td.getAttribute('data-days')) }));

@@ -18,14 +18,14 @@ namespace FitbitPS.Engine.Auth
     {
         public const string BrowserVariable = "FITBITPS_BROWSER";
 
-        public static Func<string, CancellationToken, Task> Default(EngineLogger log) => (url, ct) =>
+        public static Func<string, CancellationToken, Task> Default(EngineLogger log, string what = "the sign-in page") => (url, ct) =>
         {
             try
             {
                 var custom = Environment.GetEnvironmentVariable(BrowserVariable);
                 if (!string.IsNullOrWhiteSpace(custom))
                 {
-                    log.Verbose($"Opening the sign-in page with {BrowserVariable} ({custom}).");
+                    log.Verbose($"Opening {what} with {BrowserVariable} ({custom}).");
                     if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                         Start("cmd.exe", "/d /s /c \"" + custom + " \"" + url + "\"\""); // /s: strip only the outer quotes
                     else

@@ -54,6 +54,9 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>The store has no data of that profile (offline reads), or several and none was chosen.</summary>
         ProfileNotInStore,
+
+        /// <summary>The store holds nothing to show for the profile (a report of an empty store).</summary>
+        NoData,
     }
 
     /// <summary>An export that could not run or could not finish; existing files are untouched.</summary>
@@ -90,6 +93,7 @@ namespace FitbitPS.Engine.Export
                 case ExportErrorKind.StoreNotFound: return FitbitErrorKind.NotFound;
                 case ExportErrorKind.RawAnswerMissing: return FitbitErrorKind.NotFound;
                 case ExportErrorKind.ProfileNotInStore: return FitbitErrorKind.NotFound;
+                case ExportErrorKind.NoData: return FitbitErrorKind.NotFound;
                 default: return FitbitErrorKind.NotSpecified;
             }
         }

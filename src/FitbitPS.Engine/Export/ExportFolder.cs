@@ -97,16 +97,16 @@ namespace FitbitPS.Engine.Export
 
         /// <summary>Refuses to run where a file the export writes is a symbolic link: the atomic replace would turn the
         /// link into a plain file (and writing through it would put health data wherever it points).</summary>
-        public static void CheckNoLinks(string folder, System.Collections.Generic.IEnumerable<string> fileNames)
+        public static void CheckNoLinks(string folder, System.Collections.Generic.IEnumerable<string> fileNames, string command = "Export-FitbitData", string parameter = "-Path")
         {
             foreach (var name in fileNames)
             {
                 var info = new FileInfo(Path.Combine(folder, name));
                 if (!UnixFile.IsLink(info.FullName)) continue; // a dangling link is a link too; a OneDrive cloud file is not
                 throw new ExportException(ExportErrorKind.FileIsLink,
-                    $"'{info.FullName}' is a symbolic link. Export-FitbitData replaces its files whole and does not write through links. " +
-                    "Replace the link with the file itself, or export into the folder the link points to. Nothing was changed.", info.FullName)
-                { RecommendedAction = $"Remove the link '{info.FullName}' (or move the real file there), or use -Path with the folder it points to." };
+                    $"'{info.FullName}' is a symbolic link. {command} replaces its files whole and does not write through links. " +
+                    "Replace the link with the file itself, or write into the folder the link points to. Nothing was changed.", info.FullName)
+                { RecommendedAction = $"Remove the link '{info.FullName}' (or move the real file there), or use {parameter} with the folder it points to." };
             }
         }
 

@@ -28,7 +28,7 @@ namespace FitbitPS.Engine.Report
             new ReportChart { Id = "steps-calendar", Section = StepsAndActivity, Title = "Steps per day (calendar)", What = "steps", DataType = "Activity",
                 Series = new[] { ReportData.Series.Steps }, Note = "Each square is a day, weeks start on Monday; darker is more steps." },
             new ReportChart { Id = "steps", Section = StepsAndActivity, Title = "Steps per day and 7-day average", What = "steps", DataType = "Activity",
-                Series = new[] { ReportData.Series.Steps }, Note = "The average is over the last 7 days that have steps." },
+                Series = new[] { ReportData.Series.Steps }, Note = "The average of each day is over the days with steps among the last 7; the tooltip adds the day's distance." },
             new ReportChart { Id = "azm", Section = StepsAndActivity, Title = "Active zone minutes per day (minutes)", What = "active zone minutes", DataType = "Activity",
                 Series = new[] { ReportData.Series.AzmFatBurn, ReportData.Series.AzmCardio, ReportData.Series.AzmPeak } },
             new ReportChart { Id = "sleep", Section = Sleep, Title = "Sleep per night by stage (hours)", What = "sleep", DataType = "Sleep", Tall = true,

@@ -133,8 +133,10 @@ namespace FitbitPS.Engine.Report
                 span.Add(ReportData.Series.SleepRem, day, rem);
                 span.Add(ReportData.Series.SleepOther, day, Math.Max(0, asleep - deep - light - rem));
                 span.Add(ReportData.Series.SleepAwake, day, awake);
-                span.First(ReportData.Series.Bedtime, day, MinutesAfterNoon(r.GetString(1)));
-                span.Last(ReportData.Series.WakeTime, day, MinutesAfterNoon(r.GetString(2)));
+                double bed = MinutesAfterNoon(r.GetString(1)), wake = MinutesAfterNoon(r.GetString(2));
+                span.First(ReportData.Series.Bedtime, day, bed);
+                // A wake time past noon is still after the bedtime: the next day's clock (the page labels it modulo a day).
+                span.Last(ReportData.Series.WakeTime, day, wake < bed ? wake + 1440 : wake);
             });
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -164,7 +166,8 @@ namespace FitbitPS.Engine.Report
                 data.Daily[pair.Key] = values;
             }
             Compare(data, span, ReportData.Series.Steps, "Steps", "steps a day", 0);
-            Compare(data, span, ReportData.Series.SleepAsleep, "Sleep", "minutes asleep a night", 0);
+            Compare(data, span, ReportData.Series.Distance, "Distance", units.Distance + " a day", 2);
+            Compare(data, span, ReportData.Series.SleepAsleep, "Sleep", "asleep a night (main sleep)", 0);
             Compare(data, span, ReportData.Series.RestingHeartRate, "Resting heart rate", "bpm", 1);
             Compare(data, span, ReportData.Series.Weight, "Weight", units.Weight, 1);
 
@@ -191,37 +194,48 @@ namespace FitbitPS.Engine.Report
         private static ReportData.DayMinutes ReadMinutes(SqliteConnection connection, string profile, DateTime day)
         {
             var minutes = new ReportData.DayMinutes { Day = day };
+            var heartRate = new List<(DateTimeOffset Time, int Bpm)>();
+            var steps = new List<(DateTimeOffset Start, int Steps)>();
             using (var command = connection.CreateCommand())
             {
                 command.Parameters.AddWithValue("$p", profile);
                 command.Parameters.AddWithValue("$d", FitbitStore.Day(day));
-                command.CommandText = "SELECT Time, BeatsPerMinute FROM heart_rate_samples WHERE profile = $p AND Date = $d ORDER BY Time;";
+                command.CommandText = "SELECT Time, BeatsPerMinute FROM heart_rate_samples WHERE profile = $p AND Date = $d;";
                 using (var r = command.ExecuteReader())
-                    while (r.Read())
-                    {
-                        minutes.HeartRateSeconds.Add(SecondsAfterMidnight(r.GetString(0), day));
-                        minutes.HeartRateBpm.Add(r.GetInt32(1));
-                    }
-                command.CommandText = "SELECT Start, Steps FROM activity_minutes WHERE profile = $p AND Date = $d AND Steps IS NOT NULL ORDER BY Start;";
+                    while (r.Read()) heartRate.Add((Parse(r.GetString(0)), r.GetInt32(1)));
+                command.CommandText = "SELECT Start, Steps FROM activity_minutes WHERE profile = $p AND Date = $d AND Steps IS NOT NULL;";
                 using (var r = command.ExecuteReader())
-                    while (r.Read())
-                    {
-                        minutes.StepMinutes.Add(SecondsAfterMidnight(r.GetString(0), day) / 60);
-                        minutes.Steps.Add(r.GetInt32(1));
-                    }
+                    while (r.Read()) steps.Add((Parse(r.GetString(0)), r.GetInt32(1)));
+            }
+            // In time order (the text sorts by clock reading, which goes back an hour when the clocks do).
+            heartRate.Sort((a, b) => a.Time.CompareTo(b.Time));
+            steps.Sort((a, b) => a.Start.CompareTo(b.Start));
+            var offset = heartRate.Count > 0 ? heartRate[0].Time.Offset : steps.Count > 0 ? steps[0].Start.Offset : TimeSpan.Zero;
+            var midnight = new DateTimeOffset(DateTime.SpecifyKind(day, DateTimeKind.Unspecified), offset);
+            foreach (var (time, bpm) in heartRate)
+            {
+                minutes.HeartRateSeconds.Add(SecondsAfter(midnight, time));
+                minutes.HeartRateBpm.Add(bpm);
+            }
+            foreach (var (start, count) in steps)
+            {
+                minutes.StepMinutes.Add(SecondsAfter(midnight, start) / 60);
+                minutes.Steps.Add(count);
             }
             return minutes;
         }
 
-        /// <summary>Seconds from the person's midnight of <paramref name="day"/> to a local time as the store writes it
-        /// (ISO 8601 with the offset then): the clock reading, so a DST day keeps its 23 or 25 hours as the person lived them.</summary>
-        internal static int SecondsAfterMidnight(string localTime, DateTime day) =>
-            (int)(DateTimeOffset.Parse(localTime, CultureInfo.InvariantCulture).DateTime - day).TotalSeconds;
+        /// <summary>Seconds from the person's midnight (in the UTC offset the day began with) to <paramref name="time"/>: real
+        /// elapsed time, so a day the clocks change on stays one line in time order (its axis shows the day's first offset
+        /// throughout, an hour off after the change).</summary>
+        internal static int SecondsAfter(DateTimeOffset midnight, DateTimeOffset time) => (int)(time - midnight).TotalSeconds;
+
+        private static DateTimeOffset Parse(string localTime) => DateTimeOffset.Parse(localTime, CultureInfo.InvariantCulture);
 
         /// <summary>A clock time as minutes after noon (0..1439): bedtimes around midnight stay one line (22:30 = 630, 00:30 = 750).</summary>
         internal static double MinutesAfterNoon(string localTime)
         {
-            var clock = DateTimeOffset.Parse(localTime, CultureInfo.InvariantCulture).DateTime.TimeOfDay;
+            var clock = Parse(localTime).DateTime.TimeOfDay;
             int minutes = (int)clock.TotalMinutes;
             return (minutes + 720) % 1440;
         }

@@ -89,6 +89,12 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
         using var db = StoreDump.Open(folder);
         var range = (From: Day(result.From), To: Day(result.To));
         string day = Day(ReportStores.LastDay);
+        var expectedSql = new Dictionary<string, string>
+        {
+            ["steps"] = "SELECT count(*) FROM activity WHERE Date BETWEEN $f AND $t AND Steps IS NOT NULL",
+            ["azm"] = "SELECT count(*) FROM activity WHERE Date BETWEEN $f AND $t AND coalesce(AzmFatBurn, AzmCardio, AzmPeak) IS NOT NULL",
+            ["sleep"] = "SELECT count(DISTINCT Date) FROM sleep_sessions WHERE Date BETWEEN $f AND $t AND IsMainSleep = 1",
+        };
         var expected = new Dictionary<string, long>
         {
             ["steps-calendar"] = Count(db, "SELECT count(*) FROM activity WHERE Date BETWEEN $f AND $t AND Steps IS NOT NULL", range),
@@ -107,15 +113,38 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
         };
         var charts = root.GetProperty("charts");
         Assert.Equal(expected.Keys.OrderBy(k => k), charts.EnumerateObject().Select(c => c.Name).OrderBy(k => k));
+        // Over more than a year the bar charts open on the last 180 days (the rest is a drag of the slider away).
+        var zoomed = (From: Day(result.To.AddDays(-179)), To: range.To);
         foreach (var (id, count) in expected)
         {
             var chart = charts.GetProperty(id);
             Assert.True(count > (id == "day" ? 1000 : which == "1y" ? 20 : 100), $"{id}: the store holds only {count} points for it");
-            Assert.True(count == chart.GetProperty("points").GetInt64(), $"{id}: the page draws {chart.GetProperty("points")} points, the store holds {count}");
+            Assert.True(count == chart.GetProperty("points").GetInt64(), $"{id}: the page holds {chart.GetProperty("points")} points, the store {count}");
             Assert.Equal(count, chart.GetProperty("attribute").GetInt64());
+            long drawn = chart.GetProperty("drawn").GetInt64();
+            if (id == "day")
+                Assert.True(drawn > 300 && drawn < count, $"day: {drawn} of {count} heart-rate samples drawn (LTTB draws what the pixels show)");
+            else if (which == "5y" && id is "steps" or "azm" or "sleep")
+                Assert.Equal(Count(db, expectedSql[id], zoomed), drawn);
+            else
+                Assert.True(count == drawn, $"{id}: {drawn} of its {count} days are drawn: every day must be");
         }
         Assert.Equal(Count(db, "SELECT count(*) FROM activity_minutes WHERE Date = $f AND Steps IS NOT NULL", (day, day)),
-            charts.GetProperty("day").GetProperty("series").GetProperty("Steps").GetInt64());
+            charts.GetProperty("day").GetProperty("drawnSeries").GetProperty("Steps").GetInt64());
+
+        // The day by minute: its samples in time order on the person's clock of that day (the emulator's day has no clock
+        // change), the first, middle and last of them as the store has them.
+        var samples = Rows(db, "SELECT Time, BeatsPerMinute FROM heart_rate_samples WHERE Date = $f", day)
+            .Select(r => (Time: DateTimeOffset.Parse((string)r[0], CultureInfo.InvariantCulture), Bpm: Convert.ToInt64(r[1]))).OrderBy(x => x.Time).ToList();
+        long dayStart = new DateTimeOffset(ReportStores.LastDay, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var heart = root.GetProperty("day").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "Heart rate");
+        Assert.Equal(samples.Count, heart.GetProperty("count").GetInt32());
+        foreach (var (name, sample) in new[] { ("first", samples[0]), ("middle", samples[samples.Count >> 1]), ("last", samples[^1]) })
+        {
+            var point = heart.GetProperty(name);
+            Assert.Equal(dayStart + (long)sample.Time.DateTime.TimeOfDay.TotalSeconds * 1000, point[0].GetInt64());
+            Assert.Equal(sample.Bpm, point[1].GetInt64());
+        }
 
         // The values the charts hold on the chosen days are the store's, in the person's units (the emulator's account
         // is set to pounds, miles and °F).
@@ -128,9 +157,9 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
             Assert.Equal(Convert.ToInt64(activity[1]), Value(values, "azm", "Cardio", d));
             var sleep = Row(db, "SELECT Start, End, DeepMinutes, RemMinutes FROM sleep_sessions WHERE Date = $f AND IsMainSleep = 1", d);
             Assert.Equal(MinutesAfterNoon((string)sleep[0]), Value(values, "sleep-times", "Bedtime", d));
-            Assert.Equal(MinutesAfterNoon((string)sleep[1]), Value(values, "sleep-times", "Wake time", d));
-            Assert.Equal(Hours(Convert.ToInt64(sleep[2])), Value(values, "sleep", "Deep", d));
-            Assert.Equal(Hours(Convert.ToInt64(sleep[3])), Value(values, "sleep", "REM", d));
+            Assert.Equal(MinutesAfterNoon((string)sleep[1]), Value(values, "sleep-times", "Wake time", d) % 1440);
+            Assert.Equal(Convert.ToInt64(sleep[2]), Value(values, "sleep", "Deep", d) * 60, 6);   // hours in the chart, the store's minutes
+            Assert.Equal(Convert.ToInt64(sleep[3]), Value(values, "sleep", "REM", d) * 60, 6);
             Assert.Equal(Convert.ToDouble(Row(db, "SELECT BeatsPerMinute FROM resting_heart_rate WHERE Date = $f ORDER BY Source", d)[0]), Value(values, "resting-hr", "Resting heart rate", d));
             Assert.Equal(Convert.ToDouble(Row(db, "SELECT RmssdMilliseconds FROM heart_rate_variability WHERE Date = $f ORDER BY Source", d)[0]), Value(values, "hrv", "HRV (RMSSD)", d));
             Assert.Equal(Convert.ToDouble(Row(db, "SELECT AveragePercent FROM oxygen_saturation WHERE Date = $f ORDER BY Source", d)[0]), Value(values, "spo2", "SpO₂", d));
@@ -140,17 +169,27 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
             var weighIn = Row(db, "SELECT WeightLb FROM weight WHERE Date = $f ORDER BY julianday(LocalTime) DESC", d);
             if (weighIn.Length > 0) Assert.Equal(Convert.ToDouble(weighIn[0]), Value(values, "weight", "Weight", d));
             else Assert.False(values.GetProperty("weight").GetProperty("Weight").TryGetProperty(d, out _), $"no weigh-in on {d}, but the chart has one");
+            var fat = Row(db, "SELECT BodyFatPercent FROM weight WHERE Date = $f AND BodyFatPercent IS NOT NULL ORDER BY julianday(LocalTime) DESC", d);
+            if (fat.Length > 0) Assert.Equal(Convert.ToDouble(fat[0]), Value(values, "body-fat", "Body fat", d));
+            else Assert.False(values.GetProperty("body-fat").GetProperty("Body fat").TryGetProperty(d, out _), $"no body fat on {d}, but the chart has one");
         }
 
-        // The comparison table: the last 30 days' average steps and resting heart rate, as SQL computes them.
-        var last30 = (From: Day(ReportStores.LastDay.AddDays(-29)), To: day);
+        // The comparison table, every window, as SQL computes the averages over the days that have a value.
         var compare = root.GetProperty("compare").EnumerateArray().ToList();
         double Cell(string series, string window) => compare.Single(c => c.GetProperty("series").GetString() == series && c.GetProperty("window").GetString() == window).GetProperty("value").GetDouble();
-        Assert.Equal(Math.Round(Scalar(db, "SELECT avg(Steps) FROM activity WHERE Date BETWEEN $f AND $t", last30), 0, MidpointRounding.AwayFromZero), Cell("steps", "Last 30 days"));
-        Assert.Equal(Math.Round(Scalar(db, "SELECT avg(b) FROM (SELECT (SELECT BeatsPerMinute FROM resting_heart_rate r WHERE r.Date = d.Date ORDER BY Source LIMIT 1) AS b FROM (SELECT DISTINCT Date FROM resting_heart_rate WHERE Date BETWEEN $f AND $t) d)", last30), 1, MidpointRounding.AwayFromZero),
-            Cell("restingHeartRate", "Last 30 days"));
-        Assert.Equal(Math.Round(Scalar(db, "SELECT avg(WeightLb) FROM weight w WHERE Date BETWEEN $f AND $t AND julianday(LocalTime) = (SELECT max(julianday(LocalTime)) FROM weight x WHERE x.Date = w.Date)", last30), 1, MidpointRounding.AwayFromZero),
-            Cell("weight", "Last 30 days"));
+        var windows = new[] { ("Last 30 days", 0, 30), ("30 days before", 30, 30), ("Last 90 days", 0, 90), ("90 days before", 90, 90) };
+        foreach (var (window, back, length) in windows)
+        {
+            var w = (From: Day(ReportStores.LastDay.AddDays(-(back + length - 1))), To: Day(ReportStores.LastDay.AddDays(-back)));
+            Assert.Equal(Math.Round(Scalar(db, "SELECT avg(Steps) FROM activity WHERE Date BETWEEN $f AND $t", w), 0, MidpointRounding.AwayFromZero), Cell("steps", window));
+            Assert.Equal(Math.Round(Scalar(db, "SELECT avg(m) FROM (SELECT sum(MinutesAsleep) AS m FROM sleep_sessions WHERE Date BETWEEN $f AND $t AND IsMainSleep = 1 GROUP BY Date)", w), 0, MidpointRounding.AwayFromZero),
+                Cell("sleepAsleep", window));
+            Assert.Equal(Math.Round(Scalar(db, "SELECT avg(b) FROM (SELECT (SELECT BeatsPerMinute FROM resting_heart_rate r WHERE r.Date = d.Date ORDER BY Source LIMIT 1) AS b FROM (SELECT DISTINCT Date FROM resting_heart_rate WHERE Date BETWEEN $f AND $t) d)", w), 1, MidpointRounding.AwayFromZero),
+                Cell("restingHeartRate", window));
+            Assert.Equal(Math.Round(Scalar(db, "SELECT avg(WeightLb) FROM weight w WHERE Date BETWEEN $f AND $t AND julianday(LocalTime) = (SELECT max(julianday(LocalTime)) FROM weight x WHERE x.Date = w.Date)", w), 1, MidpointRounding.AwayFromZero),
+                Cell("weight", window));
+            Assert.Equal(Math.Round(Scalar(db, "SELECT avg(DistanceMiles) FROM activity WHERE Date BETWEEN $f AND $t", w), 2, MidpointRounding.AwayFromZero), Cell("distance", window));
+        }
 
         var png = File.ReadAllBytes(screenshot);
         Assert.True(png.Length > 50_000 && png[0] == 0x89 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', $"{screenshot} is not a page screenshot");
@@ -158,12 +197,11 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
 
     private static string Day(DateTime day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static double Hours(long minutes) => Math.Round(minutes / 6.0, MidpointRounding.AwayFromZero) / 10;
-
+    /// <summary>The clock time of a stored time, as minutes after noon (the page's bedtime axis).</summary>
     private static double MinutesAfterNoon(string localTime)
     {
-        var clock = DateTimeOffset.Parse(localTime, CultureInfo.InvariantCulture).DateTime.TimeOfDay;
-        return ((int)clock.TotalMinutes + 720) % 1440;
+        var clock = DateTimeOffset.Parse(localTime, CultureInfo.InvariantCulture).DateTime;
+        return (clock.Hour * 60 + clock.Minute + 720) % 1440;
     }
 
     private static double Value(JsonElement values, string chart, string series, string day) =>
@@ -179,6 +217,17 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
         command.Parameters.AddWithValue("$f", range.From);
         command.Parameters.AddWithValue("$t", range.To);
         return Convert.ToDouble(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static List<object[]> Rows(Microsoft.Data.Sqlite.SqliteConnection db, string sql, string day)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$f", day);
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read()) { var row = new object[reader.FieldCount]; reader.GetValues(row); rows.Add(row); }
+        return rows;
     }
 
     private static object[] Row(Microsoft.Data.Sqlite.SqliteConnection db, string sql, string day)

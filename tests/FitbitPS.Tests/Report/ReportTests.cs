@@ -39,6 +39,7 @@ public class ReportTests
         Assert.Contains("data-no-data=\"day\">No data: the store holds no heart rate or steps by minute on any day of 2026-11-06 – 2026-11-19.", html);
         Assert.DoesNotContain("data-chart=\"weight\"", html);
         Assert.Contains("\"charts\":[\"steps-calendar\",\"steps\",\"azm\",\"sleep\",\"sleep-times\"]", DataOf(html));
+        Assert.DoesNotContain("\"weight\":[", DataOf(html));
         // Daily kinds need no time zone: the export kept no settings answer, so the units are this computer's region's.
         Assert.Contains("this computer&#39;s region", html);
 
@@ -58,6 +59,26 @@ public class ReportTests
         Assert.Contains("day", other.Empty);
         Assert.Contains("No data: the store holds no heart rate or steps by minute on 2026-11-14.", File.ReadAllText(other.Path));
     }
+
+    [Theory]
+    [InlineData("2026-11-18T23:15:00-05:00", 675)]   // bedtime before midnight
+    [InlineData("2026-11-19T00:30:00-05:00", 750)]   // after midnight: the same line, no jump
+    [InlineData("2026-11-19T06:45:00-05:00", 1125)]
+    [InlineData("2026-11-19T12:30:00-05:00", 30)]    // just past noon (a wake time that late is moved a day on, see ReportDataReader)
+    [InlineData("2026-07-04T11:59:00+02:00", 1439)]  // the clock reading in the zone the person was in, whatever the offset
+    public void Bed_and_wake_times_are_clock_times_from_noon_to_noon(string stored, double minutesAfterNoon) =>
+        Assert.Equal(minutesAfterNoon, ReportDataReader.MinutesAfterNoon(stored));
+
+    [Theory]
+    [InlineData("2026-11-19T00:00:00-05:00", "2026-11-19T13:30:15-05:00", 48615)]
+    // 1 November 2026, New York: clocks go back at 02:00 EDT. 01:30 EST is 2.5 h after midnight EDT, not 1.5 h.
+    [InlineData("2026-11-01T00:00:00-04:00", "2026-11-01T01:30:00-05:00", 9000)]
+    [InlineData("2026-11-01T00:00:00-04:00", "2026-11-01T01:30:00-04:00", 5400)]
+    // 8 March 2026: clocks go forward at 02:00 EST; 03:30 EDT is 2.5 h after midnight.
+    [InlineData("2026-03-08T00:00:00-05:00", "2026-03-08T03:30:00-04:00", 9000)]
+    public void A_day_by_minute_is_real_time_from_the_persons_midnight_so_a_clock_change_stays_in_order(string midnight, string time, int seconds) =>
+        Assert.Equal(seconds, ReportDataReader.SecondsAfter(DateTimeOffset.Parse(midnight, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
     public void Nothing_in_the_data_can_end_the_script_element_or_inject_markup()
@@ -131,8 +152,10 @@ public class ReportTests
         psi.ArgumentList.Add(Path.Combine(root, "tools", "report", "vendor.mjs"));
         psi.ArgumentList.Add("--check");
         using var node = Process.Start(psi)!;
-        string output = node.StandardOutput.ReadToEnd() + node.StandardError.ReadToEnd();
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
         node.WaitForExit();
+        string output = stdout.Result + stderr.Result;
         Assert.True(node.ExitCode == 0, output);
 
         var pinned = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "package.json"))).RootElement.GetProperty("devDependencies").GetProperty("echarts").GetString();

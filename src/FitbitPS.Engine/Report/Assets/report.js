@@ -63,7 +63,8 @@
   // Over more than a year, bars start zoomed to the last 180 days (thousands of bars are a blur; the calendar shows the
   // years): every day is still in the chart, a drag of the slider away.
   function zoomedBars() { return data.days > 366 ? ts(data.days - 180) : undefined; }
-  function base(unitLabel, extra, zoomFrom) {
+  function base(unitLabel, extra, bars) {
+    var zoomFrom = bars ? zoomedBars() : undefined;
     var option = {
       animation: false,
       useUTC: true,
@@ -72,16 +73,20 @@
       legend: { top: 0 },
       tooltip: { trigger: 'axis', confine: true },
       xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
-      yAxis: { type: 'value', name: unitLabel, scale: true },
-      dataZoom: [{ type: 'inside', startValue: zoomFrom }, { type: 'slider', height: 18, bottom: 8, startValue: zoomFrom }],
+      // Bars start at zero (a bar's length is its value); lines fit their range.
+      yAxis: { type: 'value', name: unitLabel, scale: !bars },
+      // The wheel scrolls the page; Shift+wheel zooms, dragging pans, the slider does both.
+      dataZoom: [{ type: 'inside', startValue: zoomFrom, zoomOnMouseWheel: 'shift', moveOnMouseWheel: false },
+                 { type: 'slider', height: 18, bottom: 8, startValue: zoomFrom }],
       series: []
     };
     for (var k in extra) option[k] = extra[k];
     return option;
   }
   function line(name, pointsOf, color, extra) {
+    // Every day is drawn (no sampling): 1,800 points are cheap on a canvas, and a thinned line would hide days.
     var s = { name: name, type: 'line', data: pointsOf, showSymbol: pointsOf.length < 120, symbolSize: 4, connectNulls: false,
-              sampling: 'lttb', lineStyle: { width: 1.5 }, itemStyle: { color: color } };
+              lineStyle: { width: 1.5 }, itemStyle: { color: color } };
     for (var k in extra) s[k] = extra[k];
     return s;
   }
@@ -123,26 +128,33 @@
     },
     'steps': function () {
       return base('steps', {
-        tooltip: { trigger: 'axis', confine: true, valueFormatter: valueFormatter(0, 'steps') },
+        // The day's distance (in the person's unit) under its steps.
+        tooltip: { trigger: 'axis', confine: true, formatter: function (ps) {
+          var t = ps[0].value[0], distance = values('distance')[Math.round((t - day0) / DAY)];
+          var lines = [iso(t)];
+          ps.forEach(function (p) { lines.push(p.marker + p.seriesName + ': ' + fmt(p.value[1]) + ' steps'); });
+          if (distance != null) lines.push('Distance: ' + fmt(distance, 2) + ' ' + units.distance);
+          return lines.join('<br>');
+        } },
         series: [bar('Steps', points('steps'), colors.steps), line('7-day average', movingAverage('steps'), colors.avg, { showSymbol: false })]
-     }, zoomedBars());
+     }, true);
     },
     'azm': function () {
       var s = stacked(['azmFatBurn', 'azmCardio', 'azmPeak']);
       return base('minutes', {
         tooltip: { trigger: 'axis', confine: true, valueFormatter: valueFormatter(0, 'min') },
         series: [bar('Fat burn', s[0], colors.fat, 'azm'), bar('Cardio', s[1], colors.cardio, 'azm'), bar('Peak', s[2], colors.peak, 'azm')]
-     }, zoomedBars());
+     }, true);
     },
     'sleep': function () {
-      var toHours = function (m) { return Math.round(m / 6) / 10; };
+      var toHours = function (m) { return m / 60; };
       var s = stacked(['sleepDeep', 'sleepLight', 'sleepRem', 'sleepOther', 'sleepAwake'], toHours);
       return base('hours', {
-        tooltip: { trigger: 'axis', confine: true, valueFormatter: function (v) { return hours(v * 60); } },
+        tooltip: { trigger: 'axis', confine: true, valueFormatter: function (v) { return hours(Math.round(v * 60)); } },
         series: [bar('Deep', s[0], colors.deep, 'sleep'), bar('Light', s[1], colors.light, 'sleep'), bar('REM', s[2], colors.rem, 'sleep'),
                  bar('Asleep (no stages)', s[3], colors.other, 'sleep'), bar('Awake', s[4], colors.awake, 'sleep'),
                  line('Asleep', points('sleepAsleep', toHours), colors.avg, { showSymbol: false, lineStyle: { width: 0 }, symbol: 'none', tooltip: { show: true } })]
-     }, zoomedBars());
+     }, true);
     },
     'sleep-times': function () {
       return base('clock time', {
@@ -172,7 +184,8 @@
         tooltip: { trigger: 'axis', confine: true },
         xAxis: { type: 'time', axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
         yAxis: [{ type: 'value', name: 'bpm', scale: true }, { type: 'value', name: 'steps/min', position: 'right', splitLine: { show: false } }],
-        series: [line('Heart rate', hr, colors.hr, { showSymbol: false, lineStyle: { width: 1 }, tooltip: { valueFormatter: valueFormatter(0, 'bpm') } }),
+        // 17,000 samples on ~1,100 pixels: LTTB keeps the shape (peaks included) and draws what the pixels can show.
+        series: [line('Heart rate', hr, colors.hr, { showSymbol: false, sampling: 'lttb', lineStyle: { width: 1 }, tooltip: { valueFormatter: valueFormatter(0, 'bpm') } }),
                  { name: 'Steps', type: 'bar', yAxisIndex: 1, data: steps, itemStyle: { color: colors.steps }, barMaxWidth: 3, large: true,
                    tooltip: { valueFormatter: valueFormatter(0, 'steps') } }]
       });
@@ -186,14 +199,21 @@
     });
   }
 
-  // What a chart holds, from the option it was given (so a count or value a test reads is what the chart draws).
-  function describe(id, chart) {
-    var option = chart.getOption(), counts = {};
-    option.series.forEach(function (s) { counts[s.name] = s.data.length; });
-    var primary = option.series[0].type === 'heatmap'
-      ? option.series.reduce(function (n, s) { return n + s.data.length; }, 0)
-      : option.series[0].data.length;
-    return { points: primary, series: counts };
+  // What a chart holds and draws, per series: the points it was given (its option) and the points its series data has
+  // after ECharts' processing (sampling and the zoom window filter it), so a count a test reads is what is on the canvas.
+  function describe(chart) {
+    var option = chart.getOption(), model = chart.getModel(), held = {}, drawn = {};
+    option.series.forEach(function (s, i) {
+      held[s.name] = s.data.length;
+      drawn[s.name] = model.getSeriesByIndex(i).getData().count();
+    });
+    var heatmap = option.series[0].type === 'heatmap';
+    var sum = function (counts) { var n = 0; for (var k in counts) n += counts[k]; return n; };
+    return {
+      points: heatmap ? sum(held) : held[option.series[0].name],
+      drawn: heatmap ? sum(drawn) : drawn[option.series[0].name],
+      series: held, drawnSeries: drawn
+    };
   }
   report.valueAt = function (id, seriesName, day) {
     var entry = report.charts[id];
@@ -228,11 +248,14 @@
       // 'finished' may come during setOption (nothing animates) or on a later frame (large series render progressively).
       chart.on('finished', function once() { chart.off('finished', once); entry.finishedAt = performance.now(); done(); });
       chart.setOption(option);
-      var described = describe(id, chart);
+      var described = describe(chart);
       entry.points = described.points;
+      entry.drawn = described.drawn;
       entry.series = described.series;
+      entry.drawnSeries = described.drawnSeries;
       entry.ms = performance.now() - started;
       el.setAttribute('data-points', String(described.points));
+      el.setAttribute('data-drawn', String(described.drawn));
       charts.push(chart);
     } catch (e) {
       report.errors.push(id + ': ' + e.message);
