@@ -1,6 +1,6 @@
 // Opens a FitbitPS report in a real Chromium (Debian's, driven by playwright-core) and prints what the page did as JSON:
 // console errors, every request it tried (file:// included: a report must need nothing but itself), the time to its
-// "fitbitps-rendered" mark, each chart's point counts, the values the charts hold on the chosen days, the comparison
+// "fitbitps-first-screen" and "fitbitps-rendered" marks, each chart's point counts, the values the charts hold on the chosen days, the comparison
 // table's cells and the no-data sentences; and writes a full-page screenshot.
 // Usage: node check-report.mjs <report.html> <screenshot.png> [yyyy-MM-dd ...]
 // CHROMIUM=/path/to/chromium overrides /usr/bin/chromium.
@@ -30,6 +30,7 @@ try {
   Object.assign(result, await page.evaluate((chosen) => {
     const r = window.fitbitpsReport;
     const mark = performance.getEntriesByName('fitbitps-rendered')[0];
+    const firstScreen = performance.getEntriesByName('fitbitps-first-screen')[0];
     const charts = {}, values = {};
     for (const [id, entry] of Object.entries(r.charts)) {
       charts[id] = { points: entry.points, drawn: entry.drawn, series: entry.series, drawnSeries: entry.drawnSeries,
@@ -49,7 +50,7 @@ try {
       series: td.parentElement.getAttribute('data-series'), window: td.getAttribute('data-window'),
       value: td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null, days: Number(td.getAttribute('data-days')) }));
     const noData = [...document.querySelectorAll('[data-no-data]')].map(p => ({ id: p.getAttribute('data-no-data'), text: p.textContent }));
-    return { rendered: r.rendered, renderMs: mark ? mark.startTime : null, errors: r.errors, charts, values, day, compare, noData };
+    return { rendered: r.rendered, renderMs: mark ? mark.startTime : null, firstScreenMs: firstScreen ? firstScreen.startTime : null, errors: r.errors, charts, values, day, compare, noData };
   }, days));
   await page.screenshot({ path: screenshotPath, fullPage: true });
 } finally {

@@ -166,7 +166,8 @@
     'weight': function () {
       return base(units.weight, {
         tooltip: { trigger: 'axis', confine: true, valueFormatter: valueFormatter(1, units.weight) },
-        series: [line('Weight', points('weight'), '#6c757d', { lineStyle: { width: 0 }, showSymbol: true, symbolSize: 4 }),
+        // The weigh-ins as dots drawn in one path (scatter's large mode), the trend as a line.
+        series: [{ name: 'Weight', type: 'scatter', data: points('weight'), symbolSize: 4, large: true, largeThreshold: 400, itemStyle: { color: '#6c757d' } },
                  line('Trend', trend('weight'), colors.hr, { showSymbol: false, lineStyle: { width: 2 } })]
       });
     },
@@ -235,35 +236,55 @@
     report.rendered = true;
     document.documentElement.setAttribute('data-rendered', 'true');
   }
-  var nodes = document.querySelectorAll('[data-chart]');
+  var nodes = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
   var charts = [];
-  pending = nodes.length + 1;
-  Array.prototype.forEach.call(nodes, function (el) {
-    var id = el.getAttribute('data-chart');
+  pending = nodes.length + 2; // every chart's 'finished', the rest's turn, and this script's end
+  function failed(el, id, e) {
+    report.errors.push(id + ': ' + e.message);
+    el.textContent = 'This chart could not be drawn: ' + e.message;
+    console.error('FitbitPS report: chart ' + id + ': ' + (e && e.stack || e));
+    done();
+  }
+  // Options first (a builder may set its box's height), then every box's size in one read (one layout), then the
+  // charts with their sizes given: ECharts then never asks the page for a layout between two charts.
+  var jobs = nodes.map(function (el) {
+    var id = el.getAttribute('data-chart'), started = performance.now();
+    try { return { el: el, id: id, option: builders[id](el), ms: performance.now() - started }; }
+    catch (e) { failed(el, id, e); return null; }
+  }).filter(function (job) { return job; });
+  jobs.forEach(function (job) {
+    job.width = job.el.clientWidth; job.height = job.el.clientHeight;
+    job.inView = job.el.getBoundingClientRect().top < window.innerHeight;
+  });
+  function draw(job) {
+    var el = job.el, id = job.id;
     try {
       var started = performance.now();
-      var option = builders[id](el);
-      var chart = echarts.init(el, null, { renderer: 'canvas' });
+      var chart = echarts.init(el, null, { renderer: 'canvas', width: job.width, height: job.height });
       var entry = report.charts[id] = { chart: chart };
       // 'finished' may come during setOption (nothing animates) or on a later frame (large series render progressively).
       chart.on('finished', function once() { chart.off('finished', once); entry.finishedAt = performance.now(); done(); });
-      chart.setOption(option);
+      chart.setOption(job.option);
       var described = describe(chart);
       entry.points = described.points;
       entry.drawn = described.drawn;
       entry.series = described.series;
       entry.drawnSeries = described.drawnSeries;
-      entry.ms = performance.now() - started;
+      entry.ms = job.ms + performance.now() - started;
       el.setAttribute('data-points', String(described.points));
       el.setAttribute('data-drawn', String(described.drawn));
       charts.push(chart);
-    } catch (e) {
-      report.errors.push(id + ': ' + e.message);
-      el.textContent = 'This chart could not be drawn: ' + e.message;
-      console.error('FitbitPS report: chart ' + id + ': ' + (e && e.stack || e));
-      done();
-    }
-  });
-  window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
+    } catch (e) { failed(el, id, e); }
+  }
+  // The charts of the first screen first; then, once the browser has painted them, the rest: the page is there to read
+  // while the charts below it are drawn ("fitbitps-first-screen", then "fitbitps-rendered" when every chart is).
+  jobs.filter(function (job) { return job.inView; }).forEach(draw);
+  performance.mark('fitbitps-first-screen');
+  report.firstScreenMs = performance.now();
+  var rest = jobs.filter(function (job) { return !job.inView; });
+  if (rest.length) requestAnimationFrame(function () { setTimeout(function () { rest.forEach(draw); done(); }, 0); });
+  else pending--;
+  // A chart given its size keeps it: follow the window (and the boxes) when it changes.
+  window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize({ width: 'auto', height: 'auto' }); }); });
   done();
 })();
