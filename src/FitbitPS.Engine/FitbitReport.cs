@@ -164,7 +164,9 @@ namespace FitbitPS.Engine
         private static int PointsOf(ReportChart chart, ReportData data)
         {
             if (chart.Id == "day") return data.Intraday.HeartRateBpm.Count;
-            return data.Daily.TryGetValue(chart.Series[0], out var values) ? values.Count(v => v.HasValue) : 0;
+            // The days any of its series has a value (a stack of active zone minutes draws a day with one zone).
+            var series = chart.Series.Select(key => data.Daily.TryGetValue(key, out var values) ? values : null).Where(v => v != null).ToList();
+            return Enumerable.Range(0, data.Days).Count(i => series.Any(v => v[i].HasValue));
         }
     }
 }

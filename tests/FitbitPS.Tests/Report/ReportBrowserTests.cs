@@ -121,6 +121,7 @@ public class ReportBrowserTests : IClassFixture<ReportStores>
             Assert.True(count > (id == "day" ? 1000 : which == "1y" ? 20 : 100), $"{id}: the store holds only {count} points for it");
             Assert.True(count == chart.GetProperty("points").GetInt64(), $"{id}: the page holds {chart.GetProperty("points")} points, the store {count}");
             Assert.Equal(count, chart.GetProperty("attribute").GetInt64());
+            Assert.Equal(count, result.Charts[id]); // what Export-FitbitReport says it drew
             long drawn = chart.GetProperty("drawn").GetInt64();
             if (id == "day")
                 Assert.True(drawn > 300 && drawn < count, $"day: {drawn} of {count} heart-rate samples drawn (LTTB draws what the pixels show)");

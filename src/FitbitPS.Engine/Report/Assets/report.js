@@ -1,7 +1,8 @@
 // FitbitPS report: draws the charts the page names from the data inlined in it (no request of any kind).
 // Days are plotted as UTC midnights and ECharts runs with useUTC, so a day is the person's calendar day wherever the page
 // is opened. window.fitbitpsReport tells a reader (and the browser tests) what was drawn: per chart the points each series
-// holds, a value by day, and when everything was rendered (also the performance mark "fitbitps-rendered").
+// holds and draws, a value by day, and when the first screen and then everything was drawn (also the performance marks
+// "fitbitps-first-screen" and "fitbitps-rendered").
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('fitbitps-data').textContent);
