@@ -168,7 +168,9 @@ public class FaultMatrixTests
                 client.Clock = () => _emu.Clock.UtcNow;
                 client.InitialBackoff = TimeSpan.FromMilliseconds(20);
                 client.MaxBackoff = TimeSpan.FromMilliseconds(200);
-                client.RequestTimeout = TimeSpan.FromSeconds(2);
+                // Short, so a stalled answer costs seconds, not a minute; not so short that an answer slowed by a loaded
+                // machine times out (two resets and two such timeouts in a row read as "Google unreachable").
+                client.RequestTimeout = TimeSpan.FromSeconds(5);
                 // The quota minute is real time: start "just before" a minute so its wait is short.
                 client.WallClock = () => new DateTimeOffset(2026, 11, 20, 12, 0, 59, 500, TimeSpan.Zero);
             };

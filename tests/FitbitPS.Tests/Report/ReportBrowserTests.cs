@@ -46,11 +46,17 @@ public sealed class ReportStores : IAsyncLifetime
     }
 }
 
+/// <summary>The browser tests run alone: Chromium and the 5-year export load both cores, and other tests' attempt deadlines
+/// (2 s in the fault matrix) are not meant to compete with them.</summary>
+[CollectionDefinition(nameof(BrowserCollection), DisableParallelization = true)]
+public sealed class BrowserCollection { }
+
 /// <summary>
 /// The report in a real Chromium (Debian's, driven by playwright-core from npm; tests/report/check-report.mjs): for the
 /// emulator person's 1-year and 5-year store, no console error, no request of any kind, every chart drawn with as many
 /// points as the store holds for it, the values of chosen days equal to the store's, a screenshot under TestResults/.
 /// </summary>
+[Collection(nameof(BrowserCollection))]
 public class ReportBrowserTests : IClassFixture<ReportStores>
 {
     private readonly ReportStores _stores;
