@@ -106,7 +106,7 @@ namespace FitbitPS.Engine
                 { RecommendedAction = "Give -OutFile in a folder you can write, with space left." };
             }
             var drawn = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var chart in charts.Where(c => ReportCharts.HasData(c, data))) drawn[chart.Id] = PointsOf(chart, data);
+            foreach (var chart in charts.Where(c => ReportCharts.HasData(c, data))) drawn[chart.Id] = ReportCharts.Points(chart, data);
             return new ReportResult
             {
                 Path = outFile, Profile = data.Profile, From = data.From, To = data.To, Bytes = new FileInfo(outFile).Length,
@@ -131,9 +131,7 @@ namespace FitbitPS.Engine
         /// <summary>The days shown: what was asked, else everything the store holds (a store with nothing says so).</summary>
         private static CivilRange Range(ReportSpec spec, (DateTime From, DateTime To)? held, DateTime? lastComplete, string storePath, string profile)
         {
-            if (spec.Days.HasValue && spec.Days.Value < 1)
-                throw new FitbitInputException(FitbitInputException.InvalidRange, $"-Days must be 1 or more (was {spec.Days.Value}).", spec.Days.Value, "Give -Days 1 or more.");
-            if (spec.Days.HasValue && spec.From.HasValue && spec.To.HasValue) throw FitbitInputException.DaysWithRange();
+            RequestPlanner.CheckDays(spec.From, spec.To, spec.Days);
             if (held == null && !(spec.From.HasValue && spec.To.HasValue))
                 throw new ExportException(ExportErrorKind.NoData,
                     $"The store '{storePath}' holds no daily data of the profile '{profile}' yet: there is nothing to draw.", storePath)
@@ -159,14 +157,6 @@ namespace FitbitPS.Engine
         {
             var entries = SyncStates.Load(store, profile).Values;
             return entries.Count == 0 ? (DateTime?)null : entries.Max(e => e.LastCompleteDay);
-        }
-
-        private static int PointsOf(ReportChart chart, ReportData data)
-        {
-            if (chart.Id == "day") return data.Intraday.HeartRateBpm.Count;
-            // The days any of its series has a value (a stack of active zone minutes draws a day with one zone).
-            var series = chart.Series.Select(key => data.Daily.TryGetValue(key, out var values) ? values : null).Where(v => v != null).ToList();
-            return Enumerable.Range(0, data.Days).Count(i => series.Any(v => v[i].HasValue));
         }
     }
 }

@@ -38,10 +38,10 @@ try {
       values[id] = {};
       for (const s of entry.chart.getOption().series) {
         values[id][s.name] = {};
+        // The page's own lookup by day (the day by minute is not by day: its samples are read below).
         for (const day of chosen) {
-          const key = id === 'day' ? null : (id === 'steps-calendar' ? day : Date.parse(day + 'T00:00:00Z'));
-          const hit = s.data.find(p => p[0] === key);
-          if (hit) values[id][s.name][day] = hit[1];
+          const value = id === 'day' ? undefined : r.valueAt(id, s.name, day);
+          if (value !== undefined) values[id][s.name][day] = value;
         }
       }
     }

@@ -66,10 +66,7 @@ namespace FitbitPS.Engine.Api
         public static CivilRange Resolve(DateTime? from, DateTime? to, int? days, DateTimeOffset now, int defaultDays = DefaultDays)
         {
             var today = now.ToLocalTime().Date;
-            if (days.HasValue && (from.HasValue || to.HasValue) && !(from.HasValue ^ to.HasValue))
-                throw Core.FitbitInputException.DaysWithRange();
-            if (days.HasValue && days.Value < 1)
-                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidRange, $"-Days must be 1 or more (was {days.Value}).", days.Value, "Give -Days 1 or more.");
+            CheckDays(from, to, days);
             DateTime f, t;
             if (days.HasValue)
             {
@@ -86,6 +83,15 @@ namespace FitbitPS.Engine.Api
             if (t > today.AddDays(1)) throw Core.FitbitInputException.Future(f, t, today, onlyTo: true);
             if (f.Year < 2000) throw Core.FitbitInputException.TooEarly(f, t);
             return new CivilRange(f, t);
+        }
+
+        /// <summary>-Days goes with one of -From and -To at most, and is 1 or more.</summary>
+        public static void CheckDays(DateTime? from, DateTime? to, int? days)
+        {
+            if (days.HasValue && from.HasValue && to.HasValue)
+                throw Core.FitbitInputException.DaysWithRange();
+            if (days.HasValue && days.Value < 1)
+                throw new Core.FitbitInputException(Core.FitbitInputException.InvalidRange, $"-Days must be 1 or more (was {days.Value}).", days.Value, "Give -Days 1 or more.");
         }
 
         /// <summary>AIP-160 civil filter for list/reconcile over the whole range.</summary>

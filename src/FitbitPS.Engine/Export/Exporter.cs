@@ -125,6 +125,9 @@ namespace FitbitPS.Engine.Export
         /// <summary>The path of the settings request below the API base (what a re-parse asks for the time zone).</summary>
         internal const string RawSettingsPath = "v4/users/me/settings";
 
+        /// <summary>The settings answer's key in raw_answers.</summary>
+        internal const string RawSettingsKey = "GET " + RawSettingsPath;
+
         /// <summary>Re-derives the typed tables of <paramref name="kinds"/> (those the store has reads of) from the raw answers
         /// with zero requests, then brings their files up to date.</summary>
         public static async Task<IReadOnlyList<ExportResult>> ReparseAsync(string path, string profile, IReadOnlyList<ExportKind> kinds, ExportOptions options,

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace FitbitPS.Engine.Report
 {
@@ -54,11 +55,18 @@ namespace FitbitPS.Engine.Report
         };
 
         /// <summary>True when the chart has something to draw.</summary>
-        public static bool HasData(ReportChart chart, ReportData data)
+        public static bool HasData(ReportChart chart, ReportData data) =>
+            chart.Id == "day"
+                ? data.Intraday != null && (data.Intraday.HeartRateBpm.Count > 0 || data.Intraday.Steps.Count > 0)
+                : Points(chart, data) > 0;
+
+        /// <summary>What the chart draws: the days any of its series has a value (a stack of active zone minutes draws a day
+        /// with one zone), or the day by minute's heart-rate samples.</summary>
+        public static int Points(ReportChart chart, ReportData data)
         {
-            if (chart.Id == "day") return data.Intraday != null && (data.Intraday.HeartRateBpm.Count > 0 || data.Intraday.Steps.Count > 0);
-            foreach (var series in chart.Series) if (data.Has(series)) return true;
-            return false;
+            if (chart.Id == "day") return data.Intraday?.HeartRateBpm.Count ?? 0;
+            var series = chart.Series.Select(key => data.Daily.TryGetValue(key, out var values) ? values : null).Where(v => v != null).ToList();
+            return Enumerable.Range(0, data.Days).Count(i => series.Any(v => v[i].HasValue));
         }
     }
 }

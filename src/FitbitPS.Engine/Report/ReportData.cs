@@ -34,8 +34,6 @@ namespace FitbitPS.Engine.Report
                 BreathingRate = "breathingRate", SkinTemperature = "skinTemperature";
         }
 
-        public bool Has(string series) => Daily.TryGetValue(series, out var values) && values.Any(v => v.HasValue);
-
         /// <summary>Average of a series over the days of a window that have a value, against the window before it.</summary>
         public sealed class Comparison
         {

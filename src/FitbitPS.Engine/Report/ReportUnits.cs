@@ -58,13 +58,10 @@ namespace FitbitPS.Engine.Report
         /// one whose exports never needed the time zone).</summary>
         private static Settings KeptSettings(FitbitStore store, string profile)
         {
-            var packed = store.Run(() => FitbitStore.Scalar(store.Connection,
-                "SELECT content FROM raw_answers WHERE profile = $p AND request_key = $k;", null,
-                ("$p", profile), ("$k", "GET " + Export.Exporter.RawSettingsPath)), "read the kept settings") as byte[];
-            if (packed == null) return null;
             try
             {
-                return JsonConvert.DeserializeObject<Settings>(Encoding.UTF8.GetString(RawAnswers.Unpack(packed)));
+                var answer = RawAnswers.Find(store, profile, Export.Exporter.RawSettingsKey);
+                return answer == null ? null : JsonConvert.DeserializeObject<Settings>(Encoding.UTF8.GetString(answer));
             }
             catch (Exception e) when (e is JsonException || e is InvalidDataException)
             {

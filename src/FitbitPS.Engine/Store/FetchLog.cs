@@ -30,7 +30,7 @@ namespace FitbitPS.Engine.Store
                 ("$p", profile), ("$k", kind), ("$from", FitbitStore.Day(from)), ("$to", FitbitStore.Day(to)));
             FitbitStore.Execute(connection, transaction,
                 "INSERT INTO fetches (profile, kind, from_day, to_day, clock, fetched_at, parser_version, settings) VALUES ($p, $k, $from, $to, $c, $at, $v, " +
-                "(SELECT content FROM raw_answers WHERE profile = $p AND request_key = 'GET " + Export.Exporter.RawSettingsPath + "'));",
+                "(SELECT content FROM raw_answers WHERE profile = $p AND request_key = '" + Export.Exporter.RawSettingsKey + "'));",
                 ("$p", profile), ("$k", kind), ("$from", FitbitStore.Day(from)), ("$to", FitbitStore.Day(to)),
                 ("$c", clock.ToString("o", CultureInfo.InvariantCulture)), ("$at", FitbitStore.Now()), ("$v", StoreSchema.ParserVersion));
         }

@@ -110,11 +110,13 @@ namespace FitbitPS.Engine.Store
         }
 
         /// <summary>The kept answer to a request, or null.</summary>
-        public byte[] Find(HttpRequestMessage request, string body)
+        public byte[] Find(HttpRequestMessage request, string body) => Find(_store, _profile, KeyOf(request, body, out _));
+
+        /// <summary>The kept answer of <paramref name="profile"/> under <paramref name="key"/> (method, path and query), or null.</summary>
+        public static byte[] Find(FitbitStore store, string profile, string key)
         {
-            string key = KeyOf(request, body, out _);
-            var packed = _store.Run(() => FitbitStore.Scalar(_store.Connection, "SELECT content FROM raw_answers WHERE profile = $p AND request_key = $k;", null,
-                ("$p", _profile), ("$k", key)) as byte[], "read an answer");
+            var packed = store.Run(() => FitbitStore.Scalar(store.Connection, "SELECT content FROM raw_answers WHERE profile = $p AND request_key = $k;", null,
+                ("$p", profile), ("$k", key)) as byte[], "read an answer");
             return packed == null ? null : Unpack(packed);
         }
     }

@@ -27,7 +27,7 @@ namespace FitbitPS.Engine.Store
             cancellationToken.ThrowIfCancellationRequested();
             string body = request.Content == null ? null : await request.Content.ReadAsStringAsync().ConfigureAwait(false);
             var settings = Settings;
-            var answer = settings != null && _answers.KeyOf(request, body, out _) == "GET " + Exporter.RawSettingsPath
+            var answer = settings != null && _answers.KeyOf(request, body, out _) == Exporter.RawSettingsKey
                 ? RawAnswers.Unpack(settings)
                 : _answers.Find(request, body);
             if (answer == null)

@@ -261,14 +261,26 @@ internal static class Browser
         string chromium = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
             throw new InvalidOperationException($"{chromium} is missing: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM.");
+        var (code, stdout, stderr) = Node.Run(Path.Combine("tests", "report", "check-report.mjs"), new[] { report, screenshot }.Concat(days).ToArray());
+        if (code != 0) throw new InvalidOperationException($"check-report.mjs failed ({code}): {stderr}\n{stdout}");
+        return JsonDocument.Parse(stdout);
+    }
+}
+
+/// <summary>Runs a script of the repository with node, in the repository's folder (where node_modules is).</summary>
+internal static class Node
+{
+    public static (int ExitCode, string Stdout, string Stderr) Run(string script, params string[] arguments)
+    {
+        string root = BuiltModule.RepoRoot;
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-        foreach (var a in new[] { Path.Combine(root, "tests", "report", "check-report.mjs"), report, screenshot }.Concat(days)) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add(Path.Combine(root, script));
+        foreach (var argument in arguments) psi.ArgumentList.Add(argument);
         using var node = Process.Start(psi)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
-        if (!node.WaitForExit(180_000)) { node.Kill(true); throw new TimeoutException("the browser check did not finish in 3 minutes"); }
+        if (!node.WaitForExit(180_000)) { node.Kill(true); throw new TimeoutException($"node {script} did not finish in 3 minutes"); }
         node.WaitForExit();
-        if (node.ExitCode != 0) throw new InvalidOperationException($"check-report.mjs failed ({node.ExitCode}): {stderr.Result}\n{stdout.Result}");
-        return JsonDocument.Parse(stdout.Result);
+        return (node.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FitbitPS.Engine;
 using FitbitPS.Engine.Export;
@@ -148,15 +147,8 @@ public class ReportTests
     {
         string root = BuiltModule.RepoRoot;
         Assert.True(Directory.Exists(Path.Combine(root, "node_modules", "echarts")), "node_modules is missing: run `npm ci` (.ci/run and test.sh do)");
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-        psi.ArgumentList.Add(Path.Combine(root, "tools", "report", "vendor.mjs"));
-        psi.ArgumentList.Add("--check");
-        using var node = Process.Start(psi)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        node.WaitForExit();
-        string output = stdout.Result + stderr.Result;
-        Assert.True(node.ExitCode == 0, output);
+        var (code, stdout, stderr) = Node.Run(Path.Combine("tools", "report", "vendor.mjs"), "--check");
+        Assert.True(code == 0, stdout + stderr);
 
         var pinned = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "package.json"))).RootElement.GetProperty("devDependencies").GetProperty("echarts").GetString();
         Assert.Equal(pinned, ReportPage.EChartsVersion);
